@@ -1,0 +1,423 @@
+//! Evaluating any rectangular region of any node: the pull side of the executor.
+//!
+//! A task asks for the region of its output chunk; each operation translates the
+//! region into the regions of its inputs, so only the data a task needs is read.
+//! Nodes with several consumers in a plan are memoized for the duration of a task,
+//! which is how several outputs computed together share their reads.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use ndarray::{Axis, IxDyn, SliceInfoElem};
+
+use super::accumulate::{BlockLayout, Partial, Walker, new_partial};
+use super::chunk::{ArrayData, Storable};
+use super::dtype::{Element, cast};
+use super::expr::Expr;
+use super::graph::{LazyArray, Op, ScanKind};
+use super::grid::{Region, region_shape};
+use super::interp::{InputView, TILE, TileEval, eval_block};
+use super::reduce::{AxisRole, ReduceSpec};
+use super::source::assemble;
+use crate::{Error, Result};
+
+/// The region of an input that an output region of a broadcasting node needs.
+pub(crate) fn broadcast_input_region(
+    input_shape: &[usize],
+    out_shape: &[usize],
+    region: &[Range<usize>],
+) -> Region {
+    let off = out_shape.len() - input_shape.len();
+    input_shape
+        .iter()
+        .enumerate()
+        .map(|(j, &n)| {
+            if n == 1 && out_shape[j + off] != 1 {
+                0..1
+            } else {
+                region[j + off].clone()
+            }
+        })
+        .collect()
+}
+
+/// Turns a panic payload into an error.
+pub(crate) fn panic_error(context: &str, payload: Box<dyn std::any::Any + Send>) -> Error {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".into());
+    Error::UserPanic {
+        context: context.into(),
+        message,
+    }
+}
+
+/// Evaluates regions of nodes within one task; holds the task's memo and programs.
+#[derive(Default)]
+pub struct Evaluator {
+    shared: Arc<HashSet<usize>>,
+    memo: HashMap<(usize, Region), Arc<ArrayData>>,
+    programs: HashMap<usize, TileEval>,
+}
+
+impl Evaluator {
+    /// An evaluator memoizing the nodes in `shared` (those with several consumers).
+    pub fn new(shared: Arc<HashSet<usize>>) -> Self {
+        Evaluator {
+            shared,
+            memo: HashMap::new(),
+            programs: HashMap::new(),
+        }
+    }
+
+    /// Forgets memoized data (call between tasks); compiled programs are kept.
+    pub fn clear_memo(&mut self) {
+        self.memo.clear();
+    }
+
+    /// The data of `region` of `node`.
+    pub fn eval(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+        let memoize = self.shared.contains(&node.id());
+        if memoize && let Some(hit) = self.memo.get(&(node.id(), region.to_vec())) {
+            return Ok(hit.clone());
+        }
+        let out = Arc::new(self.compute(node, region)?);
+        if memoize {
+            self.memo.insert((node.id(), region.to_vec()), out.clone());
+        }
+        Ok(out)
+    }
+
+    fn eval_owned(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<ArrayData> {
+        let a = self.eval(node, region)?;
+        Ok(Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone()))
+    }
+
+    fn compute(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<ArrayData> {
+        let shape = region_shape(region);
+        if shape.contains(&0) {
+            return Ok(ArrayData::zeros(node.dtype(), &shape));
+        }
+        let inputs = node.inputs();
+        match node.op() {
+            Op::Source(s) => s.read(region),
+            Op::Map(expr) => {
+                let blocks = self.input_blocks(inputs, node.shape(), region)?;
+                Ok(eval_block(expr, &blocks, &shape))
+            }
+            Op::Rechunk => self.eval_owned(&inputs[0], region),
+            Op::Transpose(perm) => {
+                let mut in_region = vec![0..0; perm.len()];
+                for (i, &p) in perm.iter().enumerate() {
+                    in_region[p] = region[i].clone();
+                }
+                Ok(self.eval_owned(&inputs[0], &in_region)?.permuted(perm))
+            }
+            Op::UnitAxes(map) => {
+                let mut in_region = vec![0..1; inputs[0].ndim()];
+                for (i, m) in map.iter().enumerate() {
+                    if let Some(a) = m {
+                        in_region[*a] = region[i].clone();
+                    }
+                }
+                self.eval_owned(&inputs[0], &in_region)?.reshaped(&shape)
+            }
+            Op::Broadcast => {
+                let in_region = broadcast_input_region(inputs[0].shape(), node.shape(), region);
+                let data = self.eval(&inputs[0], &in_region)?;
+                Ok(crate::match_data!(&*data, a: T => {
+                    T::wrap(a.broadcast(IxDyn(&shape)).expect("broadcast was validated").to_owned())
+                }))
+            }
+            Op::Slice(spec) => {
+                let in_region: Region = spec
+                    .iter()
+                    .zip(region)
+                    .map(|(s, r)| {
+                        let (a, b) = (s.pos(r.start), s.pos(r.end - 1));
+                        a.min(b)..a.max(b) + 1
+                    })
+                    .collect();
+                let data = self.eval(&inputs[0], &in_region)?;
+                if spec.iter().all(|s| s.step == 1) {
+                    return Ok(Arc::try_unwrap(data).unwrap_or_else(|a| (*a).clone()));
+                }
+                let info: Vec<SliceInfoElem> = spec
+                    .iter()
+                    .map(|s| SliceInfoElem::Slice {
+                        start: 0,
+                        end: None,
+                        step: s.step,
+                    })
+                    .collect();
+                Ok(crate::match_data!(&*data, a: T => T::wrap(a.slice(info.as_slice()).to_owned())))
+            }
+            Op::Take { axis, indices } => {
+                self.take(&inputs[0], *axis, &indices[region[*axis].clone()], region)
+            }
+            Op::Concat(axis) => {
+                let mut out = ArrayData::zeros(node.dtype(), &shape);
+                let mut offset = 0;
+                for input in inputs {
+                    let n = input.shape()[*axis];
+                    let lo = region[*axis].start.max(offset);
+                    let hi = region[*axis].end.min(offset + n);
+                    if lo < hi {
+                        let mut in_region = region.to_vec();
+                        in_region[*axis] = lo - offset..hi - offset;
+                        let mut out_region: Region = shape.iter().map(|&n| 0..n).collect();
+                        out_region[*axis] = lo - region[*axis].start..hi - region[*axis].start;
+                        out.assign_region(&out_region, &*self.eval(input, &in_region)?)?;
+                    }
+                    offset += n;
+                }
+                Ok(out)
+            }
+            Op::Reduce { spec, pre } => self.reduce_region(node, spec, pre, region),
+            Op::Scan { axis, kind, skipna } => self.scan(node, *axis, *kind, *skipna, region),
+            Op::MapBlocks { name, f } => {
+                let grid = node.chunks().clone();
+                assemble(&grid, node.dtype(), region, |idx| {
+                    let creg = grid.chunk_region(idx);
+                    let blocks = inputs
+                        .iter()
+                        .map(|i| self.eval_owned(i, &creg))
+                        .collect::<Result<Vec<_>>>()?;
+                    catch_unwind(AssertUnwindSafe(|| f(&blocks)))
+                        .map_err(|p| panic_error(&format!("map_blocks {name}"), p))?
+                })
+            }
+        }
+    }
+
+    /// Input blocks of a broadcasting node for an output region.
+    pub(crate) fn input_blocks(
+        &mut self,
+        inputs: &[LazyArray],
+        out_shape: &[usize],
+        region: &[Range<usize>],
+    ) -> Result<Vec<ArrayData>> {
+        inputs
+            .iter()
+            .map(|i| {
+                let r = broadcast_input_region(i.shape(), out_shape, region);
+                self.eval_owned(i, &r)
+            })
+            .collect()
+    }
+
+    fn take(
+        &mut self,
+        input: &LazyArray,
+        axis: usize,
+        idx: &[usize],
+        region: &[Range<usize>],
+    ) -> Result<ArrayData> {
+        let lo = *idx.iter().min().expect("non-empty region");
+        let hi = *idx.iter().max().expect("non-empty region") + 1;
+        let grid = input.chunks();
+        let mut out_shape = region_shape(region);
+        out_shape[axis] = idx.len();
+        let mut out = ArrayData::zeros(input.dtype(), &out_shape);
+        // Read each input chunk that holds selected positions once, over the span of
+        // the positions it holds.
+        for c in grid.chunks_overlapping(axis, &(lo..hi)) {
+            let (cs, ce) = (grid.axis_offsets(axis)[c], grid.axis_offsets(axis)[c + 1]);
+            let inside: Vec<(usize, usize)> = idx
+                .iter()
+                .enumerate()
+                .filter(|&(_, &p)| p >= cs && p < ce)
+                .map(|(j, &p)| (j, p))
+                .collect();
+            let Some(span_lo) = inside.iter().map(|&(_, p)| p).min() else {
+                continue;
+            };
+            let span_hi = inside.iter().map(|&(_, p)| p).max().expect("non-empty") + 1;
+            let mut in_region = region.to_vec();
+            in_region[axis] = span_lo..span_hi;
+            let piece = self.eval(input, &in_region)?;
+            crate::match_data!(&mut out, o: T => {
+                let p = piece.as_typed::<T>()?;
+                for &(j, pos) in &inside {
+                    o.index_axis_mut(Axis(axis), j).assign(&p.index_axis(Axis(axis), pos - span_lo));
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// The compiled tile program for a node's expression (cached per node).
+    pub(crate) fn program(&mut self, node_id: usize, expr: &Arc<Expr>) -> &mut TileEval {
+        self.programs
+            .entry(node_id)
+            .or_insert_with(|| TileEval::new(expr.clone()))
+    }
+
+    /// Feeds the block `block` of a reduction's input into `partial`, which covers the
+    /// input region `outer` along kept axes (the block itself, or several blocks). The
+    /// fused pre-program runs tile by tile straight into the accumulators.
+    pub fn feed_block(
+        &mut self,
+        node: &LazyArray,
+        spec: &ReduceSpec,
+        pre: &Arc<Expr>,
+        block: &[Range<usize>],
+        outer: &[Range<usize>],
+        partial: &mut dyn Partial,
+    ) -> Result<()> {
+        let in_shape = spec.in_grid.shape();
+        let blocks = self.input_blocks(node.inputs(), &in_shape, block)?;
+        let layout = BlockLayout::within(spec, block, outer);
+        let shape = layout.shape().to_vec();
+        let views: Vec<InputView<'_>> = blocks.iter().map(|b| InputView::new(b, &shape)).collect();
+        let n = layout.len();
+        let mut walker = Walker::new(&layout);
+        let program = self.program(node.id(), pre);
+        let mut start = 0;
+        while start < n {
+            let len = TILE.min(n - start);
+            let vals = program.eval(&views, start, len);
+            partial.feed(&mut walker, vals, len);
+            start += len;
+        }
+        Ok(())
+    }
+
+    /// A reduction evaluated inside a task, for when it was not staged separately.
+    fn reduce_region(
+        &mut self,
+        node: &LazyArray,
+        spec: &ReduceSpec,
+        pre: &Arc<Expr>,
+        region: &[Range<usize>],
+    ) -> Result<ArrayData> {
+        // The input region over whole reduced and grouped axes; the partial's shape
+        // (all groups); and the cut of the requested groups.
+        let in_shape = spec.in_grid.shape();
+        let (mut outer, mut cells_shape, mut cut) = (vec![], vec![], vec![]);
+        let mut out_axis = 0;
+        for (axis, role) in spec.roles.iter().enumerate() {
+            match role {
+                AxisRole::Keep => {
+                    outer.push(region[out_axis].clone());
+                    cells_shape.push(region[out_axis].len());
+                    cut.push(0..region[out_axis].len());
+                    out_axis += 1;
+                }
+                AxisRole::Reduce => {
+                    outer.push(0..in_shape[axis]);
+                    if spec.keepdims {
+                        cells_shape.push(1);
+                        cut.push(0..1);
+                        out_axis += 1;
+                    }
+                }
+                AxisRole::Group { n_groups, .. } => {
+                    outer.push(0..in_shape[axis]);
+                    cells_shape.push(*n_groups);
+                    cut.push(region[out_axis].clone());
+                    out_axis += 1;
+                }
+            }
+        }
+        let mut partial = new_partial(spec, cells_shape.iter().product());
+        let in_grid = spec.in_grid.restrict(&outer);
+        for b in 0..in_grid.n_chunks() {
+            let local = in_grid.chunk_region(&in_grid.unravel(b));
+            let block: Region = local
+                .iter()
+                .zip(&outer)
+                .map(|(l, r)| l.start + r.start..l.end + r.start)
+                .collect();
+            self.feed_block(node, spec, pre, &block, &outer, partial.as_mut())?;
+        }
+        Ok(partial.finish(spec, &cells_shape)?.into_region(&cut))
+    }
+
+    fn scan(
+        &mut self,
+        node: &LazyArray,
+        axis: usize,
+        kind: ScanKind,
+        skipna: bool,
+        region: &[Range<usize>],
+    ) -> Result<ArrayData> {
+        let x = &node.inputs()[0];
+        let grid = x.chunks();
+        let c0 = grid.chunk_of(axis, region[axis].start);
+        let start = grid.axis_offsets(axis)[c0];
+        let mut in_region = region.to_vec();
+        in_region[axis] = start..region[axis].end;
+        let data = self.eval(x, &in_region)?;
+        // Carry in: the combined totals of all chunks before c0 (staged as input 1), or
+        // everything before `start` when no totals were staged.
+        let carry = if start == 0 {
+            None
+        } else if let Some(totals) = node.inputs().get(1) {
+            let mut t_region = region.to_vec();
+            t_region[axis] = 0..c0;
+            Some(self.eval(totals, &t_region)?)
+        } else {
+            let mut before = region.to_vec();
+            before[axis] = 0..start;
+            Some(Arc::new(self.eval(x, &before)?.as_ref().clone()))
+        };
+        let out_dtype = node.dtype();
+        let scanned = crate::match_data!(&*data, a: T => {
+            let carry_f = carry.as_ref().map(|c| c.clone().as_ref().clone().cast(out_dtype));
+            scan_typed::<T>(a, axis, kind, skipna, carry_f.as_ref(), out_dtype)
+        });
+        let mut cut: Region = region_shape(region).iter().map(|&n| 0..n).collect();
+        cut[axis] = region[axis].start - start..region[axis].end - start;
+        Ok(scanned.into_region(&cut))
+    }
+}
+
+fn scan_typed<T: Element + super::chunk::Storable>(
+    a: &ndarray::ArrayD<T>,
+    axis: usize,
+    kind: ScanKind,
+    skipna: bool,
+    carry: Option<&ArrayData>,
+    out_dtype: super::dtype::DType,
+) -> ArrayData {
+    // Scan in f64 for floats and i64 otherwise, then convert to the output dtype.
+    crate::with_dtype!(out_dtype, O => {
+        let identity: O = match kind { ScanKind::Sum => O::from_i64(0), ScanKind::Prod => O::from_i64(1) };
+        let combine = |acc: O, v: O| -> O {
+            let (x, y) = (acc.to_f64(), v.to_f64());
+            if O::DTYPE.is_float() {
+                O::from_f64(match kind { ScanKind::Sum => x + y, ScanKind::Prod => x * y })
+            } else {
+                let (x, y) = (acc.to_i64(), v.to_i64());
+                O::from_i64(match kind { ScanKind::Sum => x.wrapping_add(y), ScanKind::Prod => x.wrapping_mul(y) })
+            }
+        };
+        let mut out = a.mapv(|v| {
+            let o: O = cast(v);
+            if skipna && o.is_nan() { identity } else { o }
+        });
+        // Prefix of the carry totals over the scanned axis.
+        let mut running = out.index_axis(Axis(axis), 0).mapv(|_| identity);
+        if let Some(c) = carry {
+            let c = c.as_typed::<O>().expect("carry was cast to the output dtype");
+            for lane in c.axis_iter(Axis(axis)) {
+                ndarray::Zip::from(&mut running).and(&lane).for_each(|r, &v| {
+                    let v = if skipna && v.is_nan() { identity } else { v };
+                    *r = combine(*r, v);
+                });
+            }
+        }
+        for mut lane in out.axis_iter_mut(Axis(axis)) {
+            ndarray::Zip::from(&mut lane).and(&mut running).for_each(|v, r| {
+                *r = combine(*r, *v);
+                *v = *r;
+            });
+        }
+        O::wrap(out)
+    })
+}

@@ -1,0 +1,397 @@
+//! One pass over the data: workers pull block tasks, evaluate them, feed reductions'
+//! partials or write output chunks.
+//!
+//! Outputs whose tasks iterate the same grid share a *segment*: each task evaluates
+//! one block for all of them with one memo, so their common reads happen once. Tasks
+//! are numbered, never materialized: a million-chunk pass allocates no per-chunk state.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use super::budget::Budget;
+use super::progress::ProgressSink;
+use super::sink::ChunkSink;
+use crate::engine::accumulate::{Partial, new_partial};
+use crate::engine::eval::{Evaluator, panic_error};
+use crate::engine::graph::{LazyArray, Op};
+use crate::engine::grid::ChunkGrid;
+use crate::engine::profile::TaskRecord;
+use crate::engine::reduce::{AxisRole, ReduceSpec};
+use crate::{Error, Result};
+
+/// Partials handed over by workers, keyed by (root, output chunk), with the number of
+/// blocks each has absorbed.
+type SharedPartials = HashMap<(usize, Vec<usize>), (Box<dyn Partial>, usize)>;
+
+/// Outputs that iterate one grid together, and the order blocks are visited in.
+struct Segment {
+    grid: ChunkGrid,
+    /// Axes from outermost to innermost: kept axes before reduced ones, so that the
+    /// blocks of one output chunk come together and its partials finish early.
+    order: Vec<usize>,
+    roots: Vec<usize>,
+    first_unit: usize,
+    n_units: usize,
+    bytes_per_element: usize,
+}
+
+/// Per-root information for reductions.
+struct ReduceRoot {
+    spec: Arc<ReduceSpec>,
+    pre: Arc<crate::engine::expr::Expr>,
+    blocks_per_chunk: usize,
+}
+
+/// Everything workers share during a pass.
+pub struct Pass<'a> {
+    roots: &'a [LazyArray],
+    sinks: &'a [Arc<dyn ChunkSink>],
+    reduce: Vec<Option<ReduceRoot>>,
+    segments: Vec<Segment>,
+    total_units: usize,
+    next: AtomicUsize,
+    cancelled: AtomicBool,
+    error: Mutex<Option<Error>>,
+    budget: &'a Budget,
+    partials: Mutex<SharedPartials>,
+    progress: &'a ProgressSink,
+    records: Option<Mutex<Vec<TaskRecord>>>,
+    shared: Arc<std::collections::HashSet<usize>>,
+    start: Instant,
+}
+
+fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>) {
+    match root.op() {
+        Op::Reduce { spec, .. } => {
+            let mut order: Vec<usize> = (0..spec.roles.len())
+                .filter(|&a| spec.roles[a] == AxisRole::Keep)
+                .collect();
+            order.extend((0..spec.roles.len()).filter(|&a| spec.roles[a] != AxisRole::Keep));
+            (spec.in_grid.clone(), order)
+        }
+        _ => (root.chunks().clone(), (0..root.ndim()).collect()),
+    }
+}
+
+/// Bytes a task touches per element of its block: every node below the root that is
+/// evaluated (conservative for broadcast inputs).
+fn bytes_per_element(root: &LazyArray) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![root.clone()];
+    let mut total = 0;
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) || seen.len() > 64 {
+            continue;
+        }
+        if !matches!(n.op(), Op::Reduce { .. }) || n.id() != root.id() {
+            total += n.dtype().size();
+        }
+        stack.extend(n.inputs().iter().cloned());
+    }
+    total.max(1)
+}
+
+impl<'a> Pass<'a> {
+    /// Plans a pass over `roots`, writing each to the sink of the same index.
+    pub fn new(
+        roots: &'a [LazyArray],
+        sinks: &'a [Arc<dyn ChunkSink>],
+        budget: &'a Budget,
+        progress: &'a ProgressSink,
+        profile: bool,
+        shared: Arc<std::collections::HashSet<usize>>,
+    ) -> Self {
+        let mut segments: Vec<Segment> = vec![];
+        let mut reduce = vec![];
+        for (i, r) in roots.iter().enumerate() {
+            reduce.push(match r.op() {
+                Op::Reduce { spec, pre } => Some(ReduceRoot {
+                    spec: spec.clone(),
+                    pre: pre.clone(),
+                    blocks_per_chunk: spec.blocks_per_out_chunk(),
+                }),
+                _ => None,
+            });
+            let (grid, order) = iteration_grid(r);
+            let bpe = bytes_per_element(r);
+            match segments.iter_mut().find(|s| s.grid == grid) {
+                Some(s) => {
+                    s.roots.push(i);
+                    s.bytes_per_element += bpe;
+                }
+                None => segments.push(Segment {
+                    n_units: grid.n_chunks(),
+                    grid,
+                    order,
+                    roots: vec![i],
+                    first_unit: 0,
+                    bytes_per_element: bpe,
+                }),
+            }
+        }
+        let mut total = 0;
+        for s in &mut segments {
+            s.first_unit = total;
+            total += s.n_units;
+        }
+        Pass {
+            roots,
+            sinks,
+            reduce,
+            segments,
+            total_units: total,
+            next: AtomicUsize::new(0),
+            cancelled: AtomicBool::new(false),
+            error: Mutex::new(None),
+            budget,
+            partials: Mutex::new(HashMap::new()),
+            progress,
+            records: profile.then(|| Mutex::new(vec![])),
+            shared,
+            start: Instant::now(),
+        }
+    }
+
+    /// Estimated bytes the whole pass reads and writes.
+    pub fn total_bytes(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| s.grid.shape().iter().product::<usize>() * s.bytes_per_element)
+            .sum()
+    }
+
+    /// Runs the pass on `workers` threads of the current rayon pool.
+    pub fn run(&self, pool: &rayon::ThreadPool, workers: usize) -> Result<Vec<TaskRecord>> {
+        self.progress.start(self.total_units, self.total_bytes());
+        pool.scope(|s| {
+            for w in 0..workers.max(1) {
+                s.spawn(move |_| self.worker(w));
+            }
+        });
+        if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            self.progress.abandon();
+            return Err(e);
+        }
+        self.finish_empty_reductions()?;
+        self.progress.finish();
+        Ok(self
+            .records
+            .as_ref()
+            .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(|e| e.into_inner())))
+            .unwrap_or_default())
+    }
+
+    fn fail(&self, e: Error) {
+        let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+        self.cancelled.store(true, Ordering::Relaxed);
+        self.budget.wake_all();
+    }
+
+    fn locate(&self, unit: usize) -> (&Segment, Vec<usize>) {
+        let seg = self
+            .segments
+            .iter()
+            .find(|s| unit < s.first_unit + s.n_units)
+            .expect("unit below the total belongs to a segment");
+        let mut rem = unit - seg.first_unit;
+        let gs = seg.grid.grid_shape();
+        let mut idx = vec![0; gs.len()];
+        for &axis in seg.order.iter().rev() {
+            idx[axis] = rem % gs[axis];
+            rem /= gs[axis];
+        }
+        (seg, idx)
+    }
+
+    fn worker(&self, wid: usize) {
+        let mut ev = Evaluator::new(self.shared.clone());
+        let mut local: Vec<LocalPartial> = vec![];
+        loop {
+            if self.cancelled.load(Ordering::Relaxed) {
+                break;
+            }
+            let unit = self.next.fetch_add(1, Ordering::Relaxed);
+            if unit >= self.total_units {
+                break;
+            }
+            let (seg, idx) = self.locate(unit);
+            let region = seg.grid.chunk_region(&idx);
+            let elements: usize = region.iter().map(|r| r.len()).product();
+            let bytes = elements * seg.bytes_per_element;
+            self.budget.acquire(bytes, &self.cancelled);
+            let t0 = self.start.elapsed();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                self.process(seg, &idx, &region, &mut ev, &mut local)
+            }));
+            ev.clear_memo();
+            self.budget.release(bytes);
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => self.fail(e),
+                Err(p) => self.fail(panic_error("a chunk task", p)),
+            }
+            if let Some(rec) = &self.records {
+                let t1 = self.start.elapsed();
+                rec.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(TaskRecord {
+                        worker: wid,
+                        start: t0.as_secs_f64(),
+                        end: t1.as_secs_f64(),
+                        bytes,
+                        label: format!("{idx:?}"),
+                    });
+            }
+            self.progress.advance(1, bytes);
+        }
+        if !self.cancelled.load(Ordering::Relaxed) {
+            for lp in local.drain(..) {
+                if let Err(e) = self.flush(lp) {
+                    self.fail(e);
+                }
+            }
+        }
+    }
+
+    fn process(
+        &self,
+        seg: &Segment,
+        idx: &[usize],
+        region: &[Range<usize>],
+        ev: &mut Evaluator,
+        local: &mut Vec<LocalPartial>,
+    ) -> Result<()> {
+        for &r in &seg.roots {
+            let root = &self.roots[r];
+            let Some(red) = &self.reduce[r] else {
+                let data = ev.eval(root, region)?;
+                self.sinks[r].write(region, &data)?;
+                continue;
+            };
+            let out_idx = red.spec.out_chunk_of_block(idx);
+            let pos = match local
+                .iter()
+                .position(|p| p.root == r && p.out_idx == out_idx)
+            {
+                Some(p) => p,
+                None => {
+                    // Keep a few partials per worker; hand older ones to the shared map.
+                    if local.iter().filter(|p| p.root == r).count() >= 4 {
+                        let oldest = local
+                            .iter()
+                            .position(|p| p.root == r)
+                            .expect("counted above");
+                        self.flush(local.remove(oldest))?;
+                    }
+                    let cells = root
+                        .chunks()
+                        .chunk_region(&out_idx)
+                        .iter()
+                        .map(|r| r.len())
+                        .product();
+                    let partial = new_partial(&red.spec, cells);
+                    let bytes = partial.nbytes();
+                    self.budget.hold(bytes);
+                    local.push(LocalPartial {
+                        root: r,
+                        out_idx,
+                        partial,
+                        blocks: 0,
+                        bytes,
+                    });
+                    local.len() - 1
+                }
+            };
+            let lp = &mut local[pos];
+            ev.feed_block(
+                root,
+                &red.spec,
+                &red.pre,
+                region,
+                region,
+                lp.partial.as_mut(),
+            )?;
+            lp.blocks += 1;
+            if lp.blocks == red.blocks_per_chunk {
+                let lp = local.remove(pos);
+                self.finish_chunk(lp.root, &lp.out_idx, lp.partial, lp.bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges a worker's partial into the shared one of its output chunk, finishing the
+    /// chunk when every block has been absorbed.
+    fn flush(&self, lp: LocalPartial) -> Result<()> {
+        let total = self.reduce[lp.root]
+            .as_ref()
+            .expect("partials exist only for reductions")
+            .blocks_per_chunk;
+        let key = (lp.root, lp.out_idx.clone());
+        let mut map = self.partials.lock().unwrap_or_else(|e| e.into_inner());
+        let (partial, blocks) = match map.remove(&key) {
+            Some((mut existing, b)) => {
+                existing.merge(lp.partial);
+                self.budget.unhold(lp.bytes);
+                (existing, b + lp.blocks)
+            }
+            None => (lp.partial, lp.blocks),
+        };
+        if blocks == total {
+            drop(map);
+            let bytes = partial.nbytes();
+            self.finish_chunk(lp.root, &lp.out_idx, partial, bytes)
+        } else {
+            map.insert(key, (partial, blocks));
+            Ok(())
+        }
+    }
+
+    fn finish_chunk(
+        &self,
+        root: usize,
+        out_idx: &[usize],
+        partial: Box<dyn Partial>,
+        bytes: usize,
+    ) -> Result<()> {
+        let node = &self.roots[root];
+        let spec = &self.reduce[root].as_ref().expect("a reduction root").spec;
+        let region = node.chunks().chunk_region(out_idx);
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        let data = partial.finish(spec, &shape);
+        self.budget.unhold(bytes);
+        self.sinks[root].write(&region, &data?)
+    }
+
+    /// Reductions over an empty axis have no blocks; their chunks are finished empty.
+    fn finish_empty_reductions(&self) -> Result<()> {
+        for (r, red) in self.reduce.iter().enumerate() {
+            let Some(red) = red else { continue };
+            if red.blocks_per_chunk > 0 {
+                continue;
+            }
+            let grid = self.roots[r].chunks();
+            for c in 0..grid.n_chunks() {
+                let idx = grid.unravel(c);
+                let cells = grid.chunk_region(&idx).iter().map(|r| r.len()).product();
+                self.finish_chunk(r, &idx, new_partial(&red.spec, cells), 0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct LocalPartial {
+    root: usize,
+    out_idx: Vec<usize>,
+    partial: Box<dyn Partial>,
+    blocks: usize,
+    bytes: usize,
+}

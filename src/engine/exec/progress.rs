@@ -1,0 +1,163 @@
+//! Progress of a computation: chunks and bytes done out of totals known before the
+//! run starts, delivered to a callback and, with the `progress` feature, an
+//! indicatif bar with an ETA.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// A snapshot of a running computation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Chunk tasks finished.
+    pub chunks_done: usize,
+    /// Chunk tasks in the pass.
+    pub chunks_total: usize,
+    /// Estimated bytes processed so far.
+    pub bytes_done: usize,
+    /// Estimated bytes the pass processes.
+    pub bytes_total: usize,
+    /// Time since the pass started.
+    pub elapsed: Duration,
+}
+
+impl Progress {
+    /// Estimated time left, from the rate so far.
+    pub fn eta(&self) -> Option<Duration> {
+        if self.chunks_done == 0 {
+            return None;
+        }
+        let rate = self.elapsed.as_secs_f64() / self.chunks_done as f64;
+        Some(Duration::from_secs_f64(
+            rate * (self.chunks_total - self.chunks_done) as f64,
+        ))
+    }
+}
+
+/// A user callback receiving progress snapshots.
+pub type ProgressCallback = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Collects progress from workers and forwards it, at most every 50 ms (and at the end).
+pub struct ProgressSink {
+    callback: Option<ProgressCallback>,
+    #[cfg(feature = "progress")]
+    bar: Option<indicatif::ProgressBar>,
+    done: AtomicUsize,
+    bytes: AtomicUsize,
+    totals: Mutex<(usize, usize, Option<Instant>)>,
+    last: Mutex<Instant>,
+}
+
+impl ProgressSink {
+    /// A sink with an optional callback and, if `bar` (and the feature), a terminal bar.
+    pub fn new(callback: Option<ProgressCallback>, bar: bool) -> Self {
+        #[cfg(not(feature = "progress"))]
+        let _ = bar;
+        ProgressSink {
+            callback,
+            #[cfg(feature = "progress")]
+            bar: bar.then(|| {
+                let pb = indicatif::ProgressBar::new(0);
+                let style = indicatif::ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} chunks {msg} (ETA {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                pb.set_style(style);
+                pb
+            }),
+            done: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+            totals: Mutex::new((0, 0, None)),
+            last: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// A sink that reports nothing.
+    pub fn silent() -> Self {
+        ProgressSink::new(None, false)
+    }
+
+    /// Called when a pass begins.
+    pub fn start(&self, chunks: usize, bytes: usize) {
+        self.done.store(0, Ordering::Relaxed);
+        self.bytes.store(0, Ordering::Relaxed);
+        *self.totals.lock().unwrap_or_else(|e| e.into_inner()) =
+            (chunks, bytes, Some(Instant::now()));
+        #[cfg(feature = "progress")]
+        if let Some(b) = &self.bar {
+            b.set_length(chunks as u64);
+            b.set_position(0);
+            b.reset_eta();
+        }
+        self.emit(true);
+    }
+
+    /// Called by a worker after each task.
+    pub fn advance(&self, chunks: usize, bytes: usize) {
+        self.done.fetch_add(chunks, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.emit(false);
+    }
+
+    /// Called when a pass ends successfully.
+    pub fn finish(&self) {
+        self.emit(true);
+        #[cfg(feature = "progress")]
+        if let Some(b) = &self.bar {
+            b.finish();
+        }
+    }
+
+    /// Called when a pass fails.
+    pub fn abandon(&self) {
+        #[cfg(feature = "progress")]
+        if let Some(b) = &self.bar {
+            b.abandon();
+        }
+    }
+
+    fn snapshot(&self) -> Progress {
+        let (chunks_total, bytes_total, started) =
+            *self.totals.lock().unwrap_or_else(|e| e.into_inner());
+        Progress {
+            chunks_done: self.done.load(Ordering::Relaxed),
+            chunks_total,
+            bytes_done: self.bytes.load(Ordering::Relaxed),
+            bytes_total,
+            elapsed: started.map(|s| s.elapsed()).unwrap_or_default(),
+        }
+    }
+
+    fn emit(&self, force: bool) {
+        #[cfg(feature = "progress")]
+        let has_bar = self.bar.is_some();
+        #[cfg(not(feature = "progress"))]
+        let has_bar = false;
+        if self.callback.is_none() && !has_bar {
+            return;
+        }
+        if !force {
+            let Ok(mut last) = self.last.try_lock() else {
+                return;
+            };
+            if last.elapsed() < Duration::from_millis(50) {
+                return;
+            }
+            *last = Instant::now();
+        }
+        let p = self.snapshot();
+        if let Some(cb) = &self.callback {
+            cb(&p);
+        }
+        #[cfg(feature = "progress")]
+        if let Some(b) = &self.bar {
+            b.set_position(p.chunks_done as u64);
+            b.set_message(format!(
+                "{:.1}/{:.1} MiB",
+                p.bytes_done as f64 / 1048576.0,
+                p.bytes_total as f64 / 1048576.0
+            ));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! [`ChunkSink`]: where computed output chunks go (memory here; Zarr stores in `io`).
+
+use std::ops::Range;
+use std::sync::Mutex;
+
+use crate::Result;
+use crate::engine::chunk::ArrayData;
+use crate::engine::dtype::DType;
+
+/// A destination for output chunks. `write` is called from many threads, each time
+/// with a distinct region.
+pub trait ChunkSink: Send + Sync {
+    /// Stores the data of one region of the output.
+    fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()>;
+}
+
+/// Collects output chunks into one in-memory array.
+pub struct MemorySink {
+    data: Mutex<ArrayData>,
+}
+
+impl MemorySink {
+    /// An output array of the given dtype and shape.
+    pub fn new(dtype: DType, shape: &[usize]) -> Self {
+        MemorySink {
+            data: Mutex::new(ArrayData::zeros(dtype, shape)),
+        }
+    }
+
+    /// The collected array.
+    pub fn into_data(self) -> ArrayData {
+        self.data.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ChunkSink for MemorySink {
+    fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
+        self.data
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .assign_region(region, data)
+    }
+}

@@ -1,0 +1,165 @@
+//! Staging: reductions nested inside other computations run first, and their (small)
+//! results replace them in the graph as in-memory arrays.
+//!
+//! Without this, `x - x.mean(axis=0)` chunked along axis 0 would recompute the mean
+//! for every output chunk. Cumulative scans get their per-chunk totals here too.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::Result;
+use crate::engine::graph::{LazyArray, Op, ScanKind, transform_up};
+use crate::engine::ops::reduce::ReduceOptions;
+use crate::engine::reduce::ReduceKind;
+
+/// Gives every scan without totals its per-chunk totals as a second input: a grouped
+/// reduction of the scanned array with one group per chunk along the scanned axis.
+pub fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
+    let mut memo_f = |n: &LazyArray| -> Result<Option<LazyArray>> {
+        let Op::Scan { axis, kind, skipna } = *n.op() else {
+            return Ok(None);
+        };
+        if n.inputs().len() > 1 {
+            return Ok(None);
+        }
+        let x = &n.inputs()[0];
+        let chunks = x.chunks().axis_chunks(axis);
+        if chunks.len() <= 1 {
+            return Ok(None);
+        }
+        let labels: Vec<i64> = chunks
+            .iter()
+            .enumerate()
+            .flat_map(|(c, &len)| std::iter::repeat_n(c as i64, len))
+            .collect();
+        let reduce = match kind {
+            ScanKind::Sum => ReduceKind::Sum,
+            ScanKind::Prod => ReduceKind::Prod,
+        };
+        let opts = ReduceOptions {
+            skipna,
+            ..Default::default()
+        };
+        let totals = x
+            .group_reduce(reduce, axis, labels, chunks.len(), opts)?
+            .cast(n.dtype())?;
+        Ok(Some(n.with_extra_input(totals)))
+    };
+    roots.iter().map(|r| transform_up(r, &mut memo_f)).collect()
+}
+
+/// The reductions reachable below the roots that are not roots themselves, outermost
+/// first on each path (deeper ones are staged when these are computed).
+pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
+    let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
+    let mut seen = HashSet::new();
+    let mut found = vec![];
+    let mut stack: Vec<LazyArray> = roots.iter().flat_map(|r| r.inputs().to_vec()).collect();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) {
+            continue;
+        }
+        if matches!(n.op(), Op::Reduce { .. }) && !root_ids.contains(&n.id()) {
+            found.push(n);
+            continue;
+        }
+        stack.extend(n.inputs().iter().cloned());
+    }
+    found
+}
+
+/// Replaces nodes by in-memory arrays with the same chunking.
+pub fn substitute(
+    roots: &[LazyArray],
+    done: &HashMap<usize, crate::engine::ArrayData>,
+) -> Result<Vec<LazyArray>> {
+    let mut f = |n: &LazyArray| -> Result<Option<LazyArray>> {
+        match done.get(&n.id()) {
+            Some(data) => Ok(Some(LazyArray::from_data(
+                data.clone(),
+                n.chunks().clone(),
+            )?)),
+            None => Ok(None),
+        }
+    };
+    // transform_up sees rebuilt nodes with new ids when their inputs changed, so match
+    // on the original ids first.
+    roots
+        .iter()
+        .map(|r| {
+            if let Some(data) = done.get(&r.id()) {
+                return LazyArray::from_data(data.clone(), r.chunks().clone());
+            }
+            transform_up_original(r, &mut f)
+        })
+        .collect()
+}
+
+fn transform_up_original(
+    root: &LazyArray,
+    f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
+) -> Result<LazyArray> {
+    fn rec(
+        n: &LazyArray,
+        f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
+        memo: &mut HashMap<usize, LazyArray>,
+    ) -> Result<LazyArray> {
+        if let Some(d) = memo.get(&n.id()) {
+            return Ok(d.clone());
+        }
+        let out = match f(n)? {
+            Some(replaced) => replaced,
+            None => {
+                let inputs = n
+                    .inputs()
+                    .iter()
+                    .map(|i| rec(i, f, memo))
+                    .collect::<Result<Vec<_>>>()?;
+                n.with_inputs(inputs)
+            }
+        };
+        memo.insert(n.id(), out.clone());
+        Ok(out)
+    }
+    rec(root, f, &mut HashMap::new())
+}
+
+impl LazyArray {
+    fn with_extra_input(&self, extra: LazyArray) -> LazyArray {
+        let mut inputs = self.inputs().to_vec();
+        inputs.push(extra);
+        LazyArray::from_parts(
+            self.op().clone(),
+            inputs,
+            self.shape().to_vec(),
+            self.dtype(),
+            self.chunks().clone(),
+        )
+    }
+}
+
+/// Shared-node detection: ids of nodes with more than one consumer among the roots.
+pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
+    let mut consumers: HashMap<usize, usize> = HashMap::new();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<LazyArray> = roots.to_vec();
+    for r in roots {
+        *consumers.entry(r.id()).or_default() += 1;
+    }
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) {
+            continue;
+        }
+        for i in n.inputs() {
+            *consumers.entry(i.id()).or_default() += 1;
+            stack.push(i.clone());
+        }
+    }
+    Arc::new(
+        consumers
+            .into_iter()
+            .filter(|&(_, c)| c > 1)
+            .map(|(id, _)| id)
+            .collect(),
+    )
+}

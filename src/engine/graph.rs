@@ -1,0 +1,353 @@
+//! The logical graph: a lazy array is an `Arc` node of array-level operations.
+//!
+//! The graph grows with the number of operations a user writes, never with the
+//! number of chunks: chunk tasks are derived from a node's [`ChunkGrid`] while the
+//! executor runs.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::dtype::DType;
+use super::expr::Expr;
+use super::grid::ChunkGrid;
+use super::reduce::ReduceSpec;
+use super::source::ChunkSource;
+use crate::Result;
+use crate::engine::ArrayData;
+
+/// The function of a [`Op::MapBlocks`] node: input blocks in, output block out.
+pub type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
+
+/// Selection of positions along one axis: element `i` of the result is input element
+/// `start + i * step` (`step` may be negative; `start` is then the last element).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AxisSlice {
+    /// The first input position taken.
+    pub start: usize,
+    /// Distance between taken positions.
+    pub step: isize,
+    /// Number of positions taken.
+    pub len: usize,
+}
+
+impl AxisSlice {
+    /// All of an axis of length `n`.
+    pub fn full(n: usize) -> Self {
+        AxisSlice {
+            start: 0,
+            step: 1,
+            len: n,
+        }
+    }
+
+    /// True if this takes all of an axis of length `n` in order.
+    pub fn is_full(&self, n: usize) -> bool {
+        self.start == 0 && self.step == 1 && self.len == n
+    }
+
+    /// Input position of output position `i`.
+    pub fn pos(&self, i: usize) -> usize {
+        (self.start as isize + i as isize * self.step) as usize
+    }
+
+    /// Applies another slice on top of this one.
+    pub fn then(&self, next: &AxisSlice) -> AxisSlice {
+        if next.len == 0 {
+            return AxisSlice {
+                start: 0,
+                step: 1,
+                len: 0,
+            };
+        }
+        AxisSlice {
+            start: self.pos(next.start),
+            step: self.step * next.step,
+            len: next.len,
+        }
+    }
+}
+
+/// How the scan of a cumulative operation combines values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScanKind {
+    /// Cumulative sum.
+    Sum,
+    /// Cumulative product.
+    Prod,
+}
+
+/// An array-level operation. Inputs live on the [`Node`].
+#[derive(Clone)]
+pub enum Op {
+    /// Data from a [`ChunkSource`].
+    Source(Arc<dyn ChunkSource>),
+    /// An elementwise program over the inputs, broadcast together (numpy rules).
+    Map(Arc<Expr>),
+    /// Strided selection along every axis.
+    Slice(Vec<AxisSlice>),
+    /// Integer indices along one axis.
+    Take {
+        /// The axis indexed.
+        axis: usize,
+        /// The positions taken, in order.
+        indices: Arc<Vec<usize>>,
+    },
+    /// Axis permutation: output axis `i` is input axis `perm[i]`.
+    Transpose(Vec<usize>),
+    /// Insertion and removal of length-1 axes: output axis `i` is input axis
+    /// `map[i]`, or a new axis of length 1 where `None`.
+    UnitAxes(Vec<Option<usize>>),
+    /// numpy `broadcast_to` (the input's axes align with the trailing output axes).
+    Broadcast,
+    /// Concatenation of the inputs along an axis.
+    Concat(usize),
+    /// Same data with the node's chunk grid.
+    Rechunk,
+    /// A (grouped) reduction with the elementwise program that feeds it.
+    Reduce {
+        /// What is reduced and how.
+        spec: Arc<ReduceSpec>,
+        /// The program applied to the inputs before reducing (identity until fused).
+        pre: Arc<Expr>,
+    },
+    /// A cumulative scan along an axis. After staging, input 1 holds the per-chunk totals.
+    Scan {
+        /// The axis scanned.
+        axis: usize,
+        /// Sum or product.
+        kind: ScanKind,
+        /// Treat NaN as the identity (as `nancumsum`).
+        skipna: bool,
+    },
+    /// A user function applied to aligned blocks of the inputs.
+    MapBlocks {
+        /// A name for errors and profiles.
+        name: String,
+        /// The function.
+        f: Arc<BlockFn>,
+    },
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Source(s) => write!(f, "Source({})", s.describe()),
+            Op::Map(e) => write!(f, "Map({} instrs)", e.instrs().len()),
+            Op::Slice(s) => write!(f, "Slice({s:?})"),
+            Op::Take { axis, indices } => write!(f, "Take(axis {axis}, {} indices)", indices.len()),
+            Op::Transpose(p) => write!(f, "Transpose({p:?})"),
+            Op::UnitAxes(m) => write!(f, "UnitAxes({m:?})"),
+            Op::Broadcast => write!(f, "Broadcast"),
+            Op::Concat(a) => write!(f, "Concat(axis {a})"),
+            Op::Rechunk => write!(f, "Rechunk"),
+            Op::Reduce { spec, pre } => {
+                write!(f, "Reduce({:?}, {:?}", spec.kind, spec.roles_summary())?;
+                if !pre.is_identity() {
+                    write!(f, ", fused {} instrs", pre.instrs().len())?;
+                }
+                write!(f, ")")
+            }
+            Op::Scan { axis, kind, skipna } => {
+                write!(f, "Scan({kind:?}, axis {axis}, skipna {skipna})")
+            }
+            Op::MapBlocks { name, .. } => write!(f, "MapBlocks({name})"),
+        }
+    }
+}
+
+/// One node of the logical graph.
+pub struct Node {
+    id: usize,
+    pub(crate) op: Op,
+    pub(crate) inputs: Vec<LazyArray>,
+    pub(crate) shape: Vec<usize>,
+    pub(crate) dtype: DType,
+    pub(crate) grid: ChunkGrid,
+}
+
+/// A lazy n-dimensional array: a handle to a node of the logical graph.
+///
+/// Cloning is cheap (an `Arc`). Nothing is read or computed until
+/// [`compute`](LazyArray::compute) or [`Compute::run`](crate::engine::Compute::run).
+#[derive(Clone)]
+pub struct LazyArray(pub(crate) Arc<Node>);
+
+static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+
+impl LazyArray {
+    /// Makes a node; the caller has validated shapes and dtypes.
+    pub(crate) fn from_parts(
+        op: Op,
+        inputs: Vec<LazyArray>,
+        shape: Vec<usize>,
+        dtype: DType,
+        grid: ChunkGrid,
+    ) -> LazyArray {
+        debug_assert_eq!(grid.shape(), shape, "grid and shape disagree for {op:?}");
+        LazyArray(Arc::new(Node {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            op,
+            inputs,
+            shape,
+            dtype,
+            grid,
+        }))
+    }
+
+    /// A unique id of this node.
+    pub fn id(&self) -> usize {
+        self.0.id
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.0.shape
+    }
+
+    /// Number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.0.shape.len()
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.0.shape.iter().product()
+    }
+
+    /// True if the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        self.0.dtype
+    }
+
+    /// The chunk grid.
+    pub fn chunks(&self) -> &ChunkGrid {
+        &self.0.grid
+    }
+
+    /// Bytes of the whole array if it were materialized.
+    pub fn nbytes(&self) -> usize {
+        self.len() * self.dtype().size()
+    }
+
+    /// The operation of this node.
+    pub fn op(&self) -> &Op {
+        &self.0.op
+    }
+
+    /// The input nodes.
+    pub fn inputs(&self) -> &[LazyArray] {
+        &self.0.inputs
+    }
+
+    /// The same operation on other inputs (for graph rewrites).
+    pub(crate) fn with_inputs(&self, inputs: Vec<LazyArray>) -> LazyArray {
+        if inputs
+            .iter()
+            .zip(self.inputs())
+            .all(|(a, b)| a.id() == b.id())
+        {
+            return self.clone();
+        }
+        LazyArray::from_parts(
+            self.0.op.clone(),
+            inputs,
+            self.0.shape.clone(),
+            self.0.dtype,
+            self.0.grid.clone(),
+        )
+    }
+
+    /// Number of nodes reachable from this one (each counted once).
+    pub fn graph_size(&self) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![self.clone()];
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.id()) {
+                stack.extend(n.inputs().iter().cloned());
+            }
+        }
+        seen.len()
+    }
+
+    /// A text rendering of the graph below this node, one node per line.
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        let mut seen = HashMap::new();
+        explain_into(self, 0, &mut seen, &mut out);
+        out
+    }
+}
+
+fn explain_into(n: &LazyArray, depth: usize, seen: &mut HashMap<usize, usize>, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    if let Some(&label) = seen.get(&n.id()) {
+        let _ = writeln!(out, "{pad}@{label}");
+        return;
+    }
+    let label = seen.len();
+    seen.insert(n.id(), label);
+    let _ = writeln!(
+        out,
+        "{pad}@{label} {:?} {} {:?} chunks {:?}",
+        n.op(),
+        n.dtype(),
+        n.shape(),
+        n.chunks()
+            .chunks()
+            .iter()
+            .map(|c| c.len())
+            .collect::<Vec<_>>()
+    );
+    for i in n.inputs() {
+        explain_into(i, depth + 1, seen, out);
+    }
+}
+
+impl fmt::Debug for LazyArray {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "LazyArray<{} {:?}, {} chunks, {:?}>",
+            self.dtype(),
+            self.shape(),
+            self.chunks().n_chunks(),
+            self.op()
+        )
+    }
+}
+
+/// Rewrites a graph bottom-up: `f` sees each node after its inputs were rewritten and
+/// returns a replacement (or `None` to keep it). Shared nodes are visited once.
+pub fn transform_up(
+    root: &LazyArray,
+    f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
+) -> Result<LazyArray> {
+    let mut memo = HashMap::new();
+    transform_rec(root, f, &mut memo)
+}
+
+fn transform_rec(
+    n: &LazyArray,
+    f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
+    memo: &mut HashMap<usize, LazyArray>,
+) -> Result<LazyArray> {
+    if let Some(done) = memo.get(&n.id()) {
+        return Ok(done.clone());
+    }
+    let inputs = n
+        .inputs()
+        .iter()
+        .map(|i| transform_rec(i, f, memo))
+        .collect::<Result<Vec<_>>>()?;
+    let rebuilt = n.with_inputs(inputs);
+    let out = f(&rebuilt)?.unwrap_or(rebuilt);
+    memo.insert(n.id(), out.clone());
+    Ok(out)
+}

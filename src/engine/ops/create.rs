@@ -1,0 +1,105 @@
+//! Making lazy arrays: from ndarrays, from any [`ChunkSource`], from generator
+//! closures, and `map_blocks` over existing arrays.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use ndarray::ArrayD;
+
+use crate::engine::chunk::{ArrayData, Storable};
+use crate::engine::dtype::DType;
+use crate::engine::graph::{LazyArray, Op};
+use crate::engine::grid::ChunkGrid;
+use crate::engine::source::{ChunkSource, FnSource, MemorySource};
+use crate::{Error, Result};
+
+impl LazyArray {
+    /// A lazy array reading from a source, chunked as the source is stored.
+    pub fn from_source(source: Arc<dyn ChunkSource>) -> LazyArray {
+        let grid = source.chunks().clone();
+        LazyArray::from_parts(
+            Op::Source(source.clone()),
+            vec![],
+            source.shape().to_vec(),
+            source.dtype(),
+            grid,
+        )
+    }
+
+    /// Wraps an in-memory array with regular chunks of at most `chunk` per axis.
+    pub fn from_ndarray<T: Storable>(a: ArrayD<T>, chunk: &[usize]) -> Result<LazyArray> {
+        let grid = ChunkGrid::regular(a.shape(), chunk)?;
+        LazyArray::from_data(ArrayData::new(a), grid)
+    }
+
+    /// Wraps in-memory data with the given chunk grid.
+    pub fn from_data(data: ArrayData, grid: ChunkGrid) -> Result<LazyArray> {
+        Ok(LazyArray::from_source(Arc::new(MemorySource::new(
+            data, grid,
+        )?)))
+    }
+
+    /// An array generated chunk by chunk: `f(chunk_index, chunk_region)` returns a chunk.
+    /// Nothing is generated until the array is computed, and only the chunks needed.
+    pub fn from_fn(
+        name: impl Into<String>,
+        dtype: DType,
+        grid: ChunkGrid,
+        f: impl Fn(&[usize], &[Range<usize>]) -> Result<ArrayData> + Send + Sync + 'static,
+    ) -> LazyArray {
+        LazyArray::from_source(Arc::new(FnSource::new(name, dtype, grid, f)))
+    }
+
+    /// Applies `f` to corresponding blocks of arrays that share one chunk grid; `f`
+    /// must return a block of the same shape, of dtype `dtype`. Panics and errors in
+    /// `f` become [`Error::UserPanic`]/[`Error::UserFunction`].
+    pub fn map_blocks(
+        inputs: &[&LazyArray],
+        name: impl Into<String>,
+        dtype: DType,
+        f: impl Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync + 'static,
+    ) -> Result<LazyArray> {
+        let first = inputs
+            .first()
+            .ok_or_else(|| Error::invalid("map_blocks needs at least one input"))?;
+        for a in &inputs[1..] {
+            if a.chunks() != first.chunks() {
+                return Err(Error::invalid(format!(
+                    "map_blocks inputs must share one chunk grid: {:?} vs {:?}",
+                    first.chunks().chunks(),
+                    a.chunks().chunks()
+                )));
+            }
+        }
+        let name = name.into();
+        let checked_name = name.clone();
+        let f = move |blocks: &[ArrayData]| -> Result<ArrayData> {
+            let out = f(blocks)?;
+            let want = blocks
+                .first()
+                .map(|b| b.shape().to_vec())
+                .unwrap_or_default();
+            if out.shape() != want.as_slice() || out.dtype() != dtype {
+                return Err(Error::UserFunction {
+                    context: format!("map_blocks {checked_name}"),
+                    message: format!(
+                        "returned a {} block of shape {:?}, expected {dtype} {want:?}",
+                        out.dtype(),
+                        out.shape()
+                    ),
+                });
+            }
+            Ok(out)
+        };
+        Ok(LazyArray::from_parts(
+            Op::MapBlocks {
+                name,
+                f: Arc::new(f),
+            },
+            inputs.iter().map(|a| (*a).clone()).collect(),
+            first.shape().to_vec(),
+            dtype,
+            first.chunks().clone(),
+        ))
+    }
+}

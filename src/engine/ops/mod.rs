@@ -1,0 +1,6 @@
+//! The operations that build lazy arrays, grouped by kind.
+
+pub mod create;
+pub mod elementwise;
+pub mod reduce;
+pub mod shape;

@@ -1,0 +1,197 @@
+//! Reductions, grouped reductions and cumulative scans.
+
+use std::sync::Arc;
+
+use crate::engine::dtype::{DType, Kind};
+use crate::engine::expr::Expr;
+use crate::engine::graph::{LazyArray, Op, ScanKind};
+use crate::engine::ops::shape::check_axis;
+use crate::engine::reduce::{AxisRole, ReduceKind, ReduceSpec};
+use crate::{Error, Result};
+
+/// Options shared by all reductions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReduceOptions {
+    /// Skip NaN values (numpy's `nan*` functions; xarray's default for floats).
+    pub skipna: bool,
+    /// Delta degrees of freedom for var/std.
+    pub ddof: usize,
+    /// Results from fewer valid values become NaN (sum/prod of floats).
+    pub min_count: usize,
+    /// Keep reduced axes with length 1.
+    pub keepdims: bool,
+}
+
+impl ReduceOptions {
+    /// NaN-skipping options.
+    pub fn skipna() -> Self {
+        ReduceOptions {
+            skipna: true,
+            ..Default::default()
+        }
+    }
+}
+
+impl LazyArray {
+    fn reduce_node(
+        &self,
+        kind: ReduceKind,
+        roles: Vec<AxisRole>,
+        opts: ReduceOptions,
+    ) -> Result<LazyArray> {
+        if self.dtype() == DType::Bool && matches!(kind, ReduceKind::Var | ReduceKind::Std) {
+            return Err(Error::UnsupportedDType {
+                op: format!("{kind:?}"),
+                dtype: DType::Bool,
+            });
+        }
+        let mut spec = ReduceSpec::new(kind, roles, self.chunks().clone(), self.dtype())?;
+        spec.skipna = opts.skipna && self.dtype().kind() == Kind::Float;
+        spec.ddof = opts.ddof;
+        spec.min_count = if self.dtype().is_float() {
+            opts.min_count
+        } else {
+            0
+        };
+        spec.keepdims = opts.keepdims;
+        let grid = spec.out_grid();
+        let dtype = spec.out_dtype();
+        Ok(LazyArray::from_parts(
+            Op::Reduce {
+                spec: Arc::new(spec),
+                pre: Arc::new(Expr::identity(self.dtype())),
+            },
+            vec![self.clone()],
+            grid.shape(),
+            dtype,
+            grid,
+        ))
+    }
+
+    /// Reduces over the given axes (an empty list reduces nothing and returns `self`).
+    pub fn reduce(
+        &self,
+        kind: ReduceKind,
+        axes: &[usize],
+        opts: ReduceOptions,
+    ) -> Result<LazyArray> {
+        let mut roles = vec![AxisRole::Keep; self.ndim()];
+        for &a in axes {
+            check_axis(a, self.ndim())?;
+            roles[a] = AxisRole::Reduce;
+        }
+        if axes.is_empty() && !kind.is_arg() {
+            return match kind {
+                ReduceKind::Count => self
+                    .isnan()?
+                    .unary(crate::engine::expr::UnaryOp::Not)?
+                    .cast(DType::I64),
+                _ => self.cast(kind.out_dtype(self.dtype())?),
+            };
+        }
+        self.reduce_node(kind, roles, opts)
+    }
+
+    /// Reduces over every axis to a 0-d array.
+    pub fn reduce_all(&self, kind: ReduceKind, opts: ReduceOptions) -> Result<LazyArray> {
+        let axes: Vec<usize> = (0..self.ndim()).collect();
+        if self.ndim() == 0 {
+            return self.reduce_node(kind, vec![], opts);
+        }
+        self.reduce(kind, &axes, opts)
+    }
+
+    /// Reduces each group of positions along `axis`; position `i` belongs to group
+    /// `labels[i]` (negative: to none). The axis becomes one of length `n_groups`.
+    pub fn group_reduce(
+        &self,
+        kind: ReduceKind,
+        axis: usize,
+        labels: Vec<i64>,
+        n_groups: usize,
+        opts: ReduceOptions,
+    ) -> Result<LazyArray> {
+        check_axis(axis, self.ndim())?;
+        if labels.len() != self.shape()[axis] {
+            return Err(Error::ShapeMismatch {
+                op: format!("group labels along axis {axis}"),
+                left: vec![labels.len()],
+                right: vec![self.shape()[axis]],
+            });
+        }
+        let mut roles = vec![AxisRole::Keep; self.ndim()];
+        roles[axis] = AxisRole::Group {
+            labels: Arc::new(labels),
+            n_groups,
+        };
+        self.reduce_node(kind, roles, opts)
+    }
+
+    /// Sum over axes, NaN propagating.
+    pub fn sum(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Sum, axes, ReduceOptions::default())
+    }
+
+    /// Sum over axes, NaN skipped.
+    pub fn nansum(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Sum, axes, ReduceOptions::skipna())
+    }
+
+    /// Mean over axes, NaN propagating.
+    pub fn mean(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Mean, axes, ReduceOptions::default())
+    }
+
+    /// Mean over axes, NaN skipped.
+    pub fn nanmean(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Mean, axes, ReduceOptions::skipna())
+    }
+
+    /// Minimum over axes.
+    pub fn min(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Min, axes, ReduceOptions::default())
+    }
+
+    /// Maximum over axes.
+    pub fn max(&self, axes: &[usize]) -> Result<LazyArray> {
+        self.reduce(ReduceKind::Max, axes, ReduceOptions::default())
+    }
+
+    /// Standard deviation over axes with `ddof`.
+    pub fn std(&self, axes: &[usize], ddof: usize) -> Result<LazyArray> {
+        self.reduce(
+            ReduceKind::Std,
+            axes,
+            ReduceOptions {
+                ddof,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Cumulative sum along an axis (`skipna` treats NaN as 0, as `nancumsum`).
+    pub fn cumsum(&self, axis: usize, skipna: bool) -> Result<LazyArray> {
+        self.scan(ScanKind::Sum, axis, skipna)
+    }
+
+    /// Cumulative product along an axis (`skipna` treats NaN as 1, as `nancumprod`).
+    pub fn cumprod(&self, axis: usize, skipna: bool) -> Result<LazyArray> {
+        self.scan(ScanKind::Prod, axis, skipna)
+    }
+
+    fn scan(&self, kind: ScanKind, axis: usize, skipna: bool) -> Result<LazyArray> {
+        check_axis(axis, self.ndim())?;
+        let dtype = ReduceKind::Sum.out_dtype(self.dtype())?;
+        Ok(LazyArray::from_parts(
+            Op::Scan {
+                axis,
+                kind,
+                skipna: skipna && self.dtype().is_float(),
+            },
+            vec![self.clone()],
+            self.shape().to_vec(),
+            dtype,
+            self.chunks().clone(),
+        ))
+    }
+}

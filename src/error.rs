@@ -1,0 +1,139 @@
+//! The one error type of the crate.
+//!
+//! Every variant says what went wrong in the user's terms (the axis, the shapes,
+//! the dtype, the text they wrote) so that the message alone is enough to fix the
+//! input. Nothing in tessera panics on bad input; it returns one of these.
+
+use crate::engine::DType;
+
+/// Result alias used throughout tessera.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in tessera.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two shapes that must agree (or broadcast) do not.
+    #[error("shape mismatch in {op}: {left:?} and {right:?} cannot be combined")]
+    ShapeMismatch {
+        /// The operation that was attempted.
+        op: String,
+        /// Shape of the first operand.
+        left: Vec<usize>,
+        /// Shape of the second operand.
+        right: Vec<usize>,
+    },
+
+    /// An axis number is out of range for the array's number of dimensions.
+    #[error("axis {axis} is out of range for an array with {ndim} dimension(s)")]
+    AxisOutOfRange {
+        /// The axis the user asked for.
+        axis: isize,
+        /// The number of dimensions the array has.
+        ndim: usize,
+    },
+
+    /// An operation does not support the array's dtype.
+    #[error("{op} does not support dtype {dtype}")]
+    UnsupportedDType {
+        /// The operation that was attempted.
+        op: String,
+        /// The dtype it was given.
+        dtype: DType,
+    },
+
+    /// A value had a different dtype than the one asked for.
+    #[error("dtype mismatch: expected {expected}, found {found}")]
+    DTypeMismatch {
+        /// The dtype that was required.
+        expected: DType,
+        /// The dtype that was found.
+        found: DType,
+    },
+
+    /// A chunk specification does not add up to the array's shape.
+    #[error("invalid chunks: {0}")]
+    InvalidChunks(String),
+
+    /// An index or slice is outside the array.
+    #[error("index out of bounds: {0}")]
+    IndexOutOfBounds(String),
+
+    /// An argument is invalid for a reason described in the message.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    /// A chunk source failed to produce a chunk.
+    #[error("reading chunk {chunk:?} of {source_name} failed: {message}")]
+    SourceRead {
+        /// Which source (a path, URL or description).
+        source_name: String,
+        /// The region that was requested.
+        chunk: Vec<std::ops::Range<usize>>,
+        /// What the source reported.
+        message: String,
+    },
+
+    /// A user-supplied function panicked while running inside the executor.
+    #[error("user function panicked in {context}: {message}")]
+    UserPanic {
+        /// Where it ran (for example `map_blocks`).
+        context: String,
+        /// The panic payload, when it was a string.
+        message: String,
+    },
+
+    /// A user-supplied function returned an error or a wrongly shaped chunk.
+    #[error("user function failed in {context}: {message}")]
+    UserFunction {
+        /// Where it ran (for example `map_blocks`).
+        context: String,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// A reduction had nothing to reduce where numpy raises (e.g. `nanargmin` of an all-NaN slice).
+    #[error("{0}")]
+    EmptyReduction(String),
+
+    /// CF time units that cannot be parsed, such as `"fortnights after 2000"`.
+    #[error("cannot parse time units {units:?}: {reason}")]
+    InvalidTimeUnits {
+        /// The units attribute as written.
+        units: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// A calendar name that is not one of the CF calendars.
+    #[error(
+        "unknown calendar {0:?} (known: standard, gregorian, proleptic_gregorian, noleap, 365_day, all_leap, 366_day, 360_day, julian)"
+    )]
+    UnknownCalendar(String),
+
+    /// A date or datetime string that cannot be parsed, or a date that does not exist in its calendar.
+    #[error("invalid date {input:?}: {reason}")]
+    InvalidDate {
+        /// The text or date as given.
+        input: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// Writing a figure or report failed.
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        /// The file involved.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+}

@@ -1,0 +1,1 @@
+//! CF time: units, calendars and datetimes (being written).
