@@ -333,6 +333,18 @@ pub fn transform_up(
     transform_rec(root, f, &mut memo)
 }
 
+/// [`transform_up`] over several roots at once, so nodes they share stay shared.
+pub fn transform_roots(
+    roots: &[LazyArray],
+    f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
+) -> Result<Vec<LazyArray>> {
+    let mut memo = HashMap::new();
+    roots
+        .iter()
+        .map(|r| transform_rec(r, f, &mut memo))
+        .collect()
+}
+
 fn transform_rec(
     n: &LazyArray,
     f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
