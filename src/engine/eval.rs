@@ -85,7 +85,7 @@ impl Evaluator {
         if memoize && let Some(hit) = self.memo.get(&(node.id(), region.to_vec())) {
             return Ok(hit.clone());
         }
-        let out = Arc::new(self.compute(node, region)?);
+        let out = self.compute(node, region)?;
         if memoize {
             self.memo.insert((node.id(), region.to_vec()), out.clone());
         }
@@ -97,7 +97,14 @@ impl Evaluator {
         Ok(Arc::try_unwrap(a).unwrap_or_else(|a| (*a).clone()))
     }
 
-    fn compute(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<ArrayData> {
+    fn compute(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+        if let Op::Source(s) = node.op() {
+            return s.read_shared(region);
+        }
+        self.compute_owned(node, region).map(Arc::new)
+    }
+
+    fn compute_owned(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<ArrayData> {
         let shape = region_shape(region);
         if shape.contains(&0) {
             return Ok(ArrayData::zeros(node.dtype(), &shape));
@@ -189,6 +196,7 @@ impl Evaluator {
                         .collect::<Result<Vec<_>>>()?;
                     catch_unwind(AssertUnwindSafe(|| f(&blocks)))
                         .map_err(|p| panic_error(&format!("map_blocks {name}"), p))?
+                        .map(Arc::new)
                 })
             }
         }
@@ -200,12 +208,12 @@ impl Evaluator {
         inputs: &[LazyArray],
         out_shape: &[usize],
         region: &[Range<usize>],
-    ) -> Result<Vec<ArrayData>> {
+    ) -> Result<Vec<Arc<ArrayData>>> {
         inputs
             .iter()
             .map(|i| {
                 let r = broadcast_input_region(i.shape(), out_shape, region);
-                self.eval_owned(i, &r)
+                self.eval(i, &r)
             })
             .collect()
     }

@@ -476,7 +476,11 @@ macro_rules! match_buf {
 }
 
 /// Evaluates an expression over a whole block into a new array of the block's shape.
-pub fn eval_block(expr: &std::sync::Arc<Expr>, inputs: &[ArrayData], shape: &[usize]) -> ArrayData {
+pub fn eval_block<D: std::ops::Deref<Target = ArrayData>>(
+    expr: &std::sync::Arc<Expr>,
+    inputs: &[D],
+    shape: &[usize],
+) -> ArrayData {
     let views: Vec<InputView<'_>> = inputs.iter().map(|d| InputView::new(d, shape)).collect();
     let n: usize = shape.iter().product();
     let mut ev = TileEval::new(expr.clone());
@@ -530,7 +534,7 @@ mod tests {
         let n = TILE * 2 + 7;
         let xa = ArrayData::new(Array::from_shape_fn(IxDyn(&[n]), |i| i[0] as f32 * 0.01));
         let ya = ArrayData::new(Array::from_elem(IxDyn(&[1]), 3.0f32));
-        let out = eval_block(&std::sync::Arc::new(e), &[xa, ya], &[n])
+        let out = eval_block(&std::sync::Arc::new(e), &[&xa, &ya], &[n])
             .into_typed::<f32>()
             .unwrap();
         for (i, v) in out.iter().enumerate() {

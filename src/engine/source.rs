@@ -23,35 +23,52 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     fn chunks(&self) -> &ChunkGrid;
     /// Produces the data of `region`, of shape `region_shape(region)`.
     fn read(&self, region: &[Range<usize>]) -> Result<ArrayData>;
+    /// Like [`read`](Self::read), but may hand out data the source already holds
+    /// without copying it. The executor calls this one.
+    fn read_shared(&self, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+        Ok(Arc::new(self.read(region)?))
+    }
     /// A short description for errors and profiles (a path, URL or "memory").
     fn describe(&self) -> String {
         "source".into()
     }
 }
 
-/// An array held in memory, cut into chunks only logically.
+/// An array held in memory as separate chunks, so that reading a whole chunk shares
+/// it instead of copying it.
 #[derive(Debug)]
 pub struct MemorySource {
-    data: Arc<ArrayData>,
+    chunks: Vec<Arc<ArrayData>>,
+    dtype: DType,
     shape: Vec<usize>,
     grid: ChunkGrid,
 }
 
 impl MemorySource {
-    /// Wraps an array with the given chunking.
+    /// Splits an array into the chunks of `grid`.
     pub fn new(data: ArrayData, grid: ChunkGrid) -> Result<Self> {
         grid.check_shape(data.shape())?;
         let shape = data.shape().to_vec();
+        let dtype = data.dtype();
+        let chunks = if grid.n_chunks() == 1 {
+            vec![Arc::new(data)]
+        } else {
+            (0..grid.n_chunks())
+                .map(|c| Arc::new(data.slice_region(&grid.chunk_region(&grid.unravel(c)))))
+                .collect()
+        };
         Ok(MemorySource {
-            data: Arc::new(data),
+            chunks,
+            dtype,
             shape,
             grid,
         })
     }
 
-    /// The whole array.
-    pub fn data(&self) -> &ArrayData {
-        &self.data
+    fn chunk(&self, index: &[usize]) -> Arc<ArrayData> {
+        let gs = self.grid.grid_shape();
+        let linear = index.iter().zip(&gs).fold(0, |acc, (&i, &n)| acc * n + i);
+        self.chunks[linear].clone()
     }
 }
 
@@ -60,17 +77,29 @@ impl ChunkSource for MemorySource {
         &self.shape
     }
     fn dtype(&self) -> DType {
-        self.data.dtype()
+        self.dtype
     }
     fn chunks(&self) -> &ChunkGrid {
         &self.grid
     }
     fn read(&self, region: &[Range<usize>]) -> Result<ArrayData> {
         check_region(self, region)?;
-        Ok(self.data.slice_region(region))
+        assemble(&self.grid, self.dtype, region, |idx| Ok(self.chunk(idx)))
+    }
+    fn read_shared(&self, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+        check_region(self, region)?;
+        let first: Vec<usize> = region
+            .iter()
+            .enumerate()
+            .map(|(axis, r)| self.grid.chunk_of(axis, r.start))
+            .collect();
+        if region.iter().all(|r| !r.is_empty()) && self.grid.chunk_region(&first) == region {
+            return Ok(self.chunk(&first));
+        }
+        Ok(Arc::new(self.read(region)?))
     }
     fn describe(&self) -> String {
-        format!("in-memory {} array {:?}", self.data.dtype(), self.shape)
+        format!("in-memory {} array {:?}", self.dtype, self.shape)
     }
 }
 
@@ -147,7 +176,9 @@ impl ChunkSource for FnSource {
     }
     fn read(&self, region: &[Range<usize>]) -> Result<ArrayData> {
         check_region(self, region)?;
-        assemble(&self.grid, self.dtype, region, |idx| self.chunk(idx))
+        assemble(&self.grid, self.dtype, region, |idx| {
+            self.chunk(idx).map(Arc::new)
+        })
     }
     fn describe(&self) -> String {
         self.name.clone()
@@ -178,7 +209,7 @@ pub fn assemble(
     grid: &ChunkGrid,
     dtype: DType,
     region: &[Range<usize>],
-    mut read_chunk: impl FnMut(&[usize]) -> Result<ArrayData>,
+    mut read_chunk: impl FnMut(&[usize]) -> Result<Arc<ArrayData>>,
 ) -> Result<ArrayData> {
     let ranges: Vec<Range<usize>> = region
         .iter()
@@ -206,7 +237,11 @@ pub fn assemble(
     let mut idx: Vec<usize> = ranges.iter().map(|r| r.start).collect();
     if count == 1 {
         let chunk = read_chunk(&idx)?;
-        return Ok(chunk.into_region(&local(&idx).0));
+        let inner = local(&idx).0;
+        return Ok(match Arc::try_unwrap(chunk) {
+            Ok(owned) => owned.into_region(&inner),
+            Err(shared) => shared.slice_region(&inner),
+        });
     }
     let mut out = ArrayData::zeros(dtype, &region_shape(region));
     loop {

@@ -62,7 +62,11 @@ mod tests {
             .unwrap()
             .reduce(ReduceKind::Sum, &[1], ReduceOptions::default())
             .unwrap();
-        let fused = apply(&FuseReduce, &apply(&FuseElementwise, std::slice::from_ref(&y)).unwrap()).unwrap();
+        let fused = apply(
+            &FuseReduce,
+            &apply(&FuseElementwise, std::slice::from_ref(&y)).unwrap(),
+        )
+        .unwrap();
         let Op::Reduce { pre, .. } = fused[0].op() else {
             panic!("expected a reduction: {}", fused[0].explain())
         };
