@@ -14,7 +14,7 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::chunk::{ArrayData, Storable};
 use super::dtype::{DType, Element, Kind, cast};
-use super::interp::{Buf, Tileable};
+use super::interp::{Src, Tileable};
 use super::reduce::{AxisRole, ReduceKind, ReduceSpec};
 use crate::{Error, Result};
 
@@ -238,7 +238,7 @@ trait Acc<T: Copy>: Send {
 /// across threads.
 pub trait Partial: Send {
     /// Feeds the next `len` elements of a block (C order) held in `vals`.
-    fn feed(&mut self, walker: &mut Walker<'_>, vals: &Buf, len: usize);
+    fn feed(&mut self, walker: &mut Walker<'_>, vals: Src<'_>, len: usize);
     /// Absorbs another partial of the same output chunk.
     fn merge(&mut self, other: Box<dyn Partial>);
     /// The output chunk.
@@ -251,8 +251,8 @@ pub trait Partial: Send {
 
 macro_rules! partial_common {
     () => {
-        fn feed(&mut self, walker: &mut Walker<'_>, vals: &Buf, len: usize) {
-            walker.feed(&T::buf(vals)[..len], self);
+        fn feed(&mut self, walker: &mut Walker<'_>, vals: Src<'_>, len: usize) {
+            walker.feed(vals.get::<T>(len), self);
         }
         fn merge(&mut self, other: Box<dyn Partial>) {
             let other = other

@@ -169,33 +169,87 @@ impl TileEval {
     /// Evaluates elements `start .. start + len` (`len <= TILE`) of the block whose
     /// inputs are `inputs` (each already broadcast to the block's shape) and returns the
     /// result register; only its first `len` elements are meaningful.
-    pub fn eval(&mut self, inputs: &[InputView<'_>], start: usize, len: usize) -> &Buf {
+    pub fn eval<'s>(
+        &'s mut self,
+        inputs: &'s [InputView<'_>],
+        start: usize,
+        len: usize,
+    ) -> Src<'s> {
         let expr = self.expr.clone();
         let instrs = expr.instrs();
+        // Contiguous inputs are read in place rather than copied into their register.
+        fn src<'x>(
+            instrs: &[Instr],
+            inputs: &'x [InputView<'_>],
+            done: &'x [Buf],
+            i: usize,
+            start: usize,
+        ) -> Src<'x> {
+            match instrs[i] {
+                Instr::Input(k) if inputs[k].direct => Src::Data(inputs[k].data, start),
+                _ => Src::Buf(&done[i]),
+            }
+        }
         for (i, instr) in instrs.iter().enumerate() {
             let (done, rest) = self.regs.split_at_mut(i);
+            let done: &[Buf] = done;
             let out = &mut rest[0];
+            let src = |i: usize| src(instrs, inputs, done, i, start);
             match *instr {
+                Instr::Input(k) if inputs[k].direct => {}
                 Instr::Input(k) => inputs[k].fill(start, len, out),
                 Instr::Const(_) => {}
-                Instr::Unary(op, a) => unary(op, &done[a], out, len),
+                Instr::Unary(op, a) => unary(op, src(a), out, len),
                 Instr::Binary(op, a, b) => {
                     let ca = const_of(instrs, a);
                     let cb = const_of(instrs, b);
-                    binary(op, (&done[a], ca), (&done[b], cb), out, len)
+                    binary(op, (src(a), ca), (src(b), cb), out, len)
                 }
                 Instr::Where(c, a, b) => select(
-                    &done[c],
-                    (&done[a], const_of(instrs, a)),
-                    (&done[b], const_of(instrs, b)),
+                    src(c),
+                    (src(a), const_of(instrs, a)),
+                    (src(b), const_of(instrs, b)),
                     out,
                     len,
                 ),
             }
         }
-        self.regs
-            .last()
-            .expect("an expression has at least one instruction")
+        let last = instrs.len() - 1;
+        match instrs[last] {
+            Instr::Input(k) if inputs[k].direct => Src::Data(inputs[k].data, start),
+            _ => Src::Buf(&self.regs[last]),
+        }
+    }
+}
+
+/// Where an instruction's operand is read from: its register, or an input block
+/// read in place.
+#[derive(Clone, Copy, Debug)]
+pub enum Src<'a> {
+    /// A tile register.
+    Buf(&'a Buf),
+    /// A contiguous input block, from element `start`.
+    Data(&'a ArrayData, usize),
+}
+
+impl<'a> Src<'a> {
+    /// The element type.
+    pub fn dtype(self) -> DType {
+        match self {
+            Src::Buf(b) => buf_dtype(b),
+            Src::Data(d, _) => d.dtype(),
+        }
+    }
+
+    /// The first `len` elements of the tile.
+    pub fn get<T: Tileable>(self, len: usize) -> &'a [T] {
+        match self {
+            Src::Buf(b) => &T::buf(b)[..len],
+            Src::Data(d, start) => {
+                let a = T::peek(d).expect("operand dtype was checked when the program was built");
+                &a.as_slice().expect("direct inputs are contiguous")[start..start + len]
+            }
+        }
     }
 }
 
@@ -219,12 +273,19 @@ fn scalar_as<T: Element>(s: Scalar) -> T {
 pub struct InputView<'a> {
     data: &'a ArrayData,
     shape: &'a [usize],
+    direct: bool,
 }
 
 impl<'a> InputView<'a> {
     /// Wraps a block; `shape` is the block shape it broadcasts to (numpy rules).
     pub fn new(data: &'a ArrayData, shape: &'a [usize]) -> Self {
-        InputView { data, shape }
+        let direct =
+            data.shape() == shape && crate::match_data!(data, a: T => a.as_slice().is_some());
+        InputView {
+            data,
+            shape,
+            direct,
+        }
     }
 
     fn fill(&self, start: usize, len: usize, out: &mut Buf) {
@@ -262,23 +323,23 @@ fn map2<A: Copy, O>(
     }
 }
 
-fn operand<T: Tileable>(r: (&Buf, Option<Scalar>), len: usize) -> (&[T], Option<T>) {
+fn operand<T: Tileable>(r: (Src<'_>, Option<Scalar>), len: usize) -> (&[T], Option<T>) {
     match r.1 {
         Some(s) => (&[], Some(scalar_as::<T>(s))),
-        None => (&T::buf(r.0)[..len], None),
+        None => (r.0.get::<T>(len), None),
     }
 }
 
-fn unary(op: UnaryOp, a: &Buf, out: &mut Buf, len: usize) {
+fn unary(op: UnaryOp, a: Src<'_>, out: &mut Buf, len: usize) {
     match op {
-        UnaryOp::Cast(d) => crate::match_buf!(a, src: S => crate::with_dtype!(d, D => {
-            map1(&src[..len], &mut D::buf_mut(out)[..len], cast::<S, D>)
+        UnaryOp::Cast(d) => crate::with_dtype!(a.dtype(), S => crate::with_dtype!(d, D => {
+            map1(a.get::<S>(len), &mut D::buf_mut(out)[..len], cast::<S, D>)
         })),
-        UnaryOp::Not => map1(&bool::buf(a)[..len], &mut bool::buf_mut(out)[..len], |x| !x),
+        UnaryOp::Not => map1(a.get::<bool>(len), &mut bool::buf_mut(out)[..len], |x| !x),
         UnaryOp::IsNan | UnaryOp::NotNan | UnaryOp::IsFinite | UnaryOp::IsInf => {
             let o = &mut bool::buf_mut(out)[..len];
-            crate::match_buf!(a, src: T => {
-                let s = &src[..len];
+            crate::with_dtype!(a.dtype(), T => {
+                let s = a.get::<T>(len);
                 if T::KIND != Kind::Float {
                     o.fill(matches!(op, UnaryOp::NotNan | UnaryOp::IsFinite));
                 } else {
@@ -291,12 +352,12 @@ fn unary(op: UnaryOp, a: &Buf, out: &mut Buf, len: usize) {
                 }
             })
         }
-        UnaryOp::Math(f) => crate::with_float_dtype!(buf_dtype(a), T => {
-            math(f, &T::buf(a)[..len], &mut T::buf_mut(out)[..len])
+        UnaryOp::Math(f) => crate::with_float_dtype!(a.dtype(), T => {
+            math(f, a.get::<T>(len), &mut T::buf_mut(out)[..len])
         }, other => unreachable!("math functions run on floats")),
         UnaryOp::Neg | UnaryOp::Abs | UnaryOp::Sign | UnaryOp::Square => {
-            crate::with_numeric_dtype!(buf_dtype(a), T => {
-                let (s, o) = (&T::buf(a)[..len], &mut T::buf_mut(out)[..len]);
+            crate::with_numeric_dtype!(a.dtype(), T => {
+                let (s, o) = (a.get::<T>(len), &mut T::buf_mut(out)[..len]);
                 match op {
                     UnaryOp::Neg => map1(s, o, Numeric::neg),
                     UnaryOp::Abs => map1(s, o, Numeric::abs),
@@ -323,16 +384,14 @@ fn math<T: Float>(f: FloatFn, a: &[T], o: &mut [T]) {
 
 fn binary(
     op: BinaryOp,
-    a: (&Buf, Option<Scalar>),
-    b: (&Buf, Option<Scalar>),
+    a: (Src<'_>, Option<Scalar>),
+    b: (Src<'_>, Option<Scalar>),
     out: &mut Buf,
     len: usize,
 ) {
-    let dt = match (a.1, b.1) {
-        (None, _) => buf_dtype(a.0),
-        (_, None) => buf_dtype(b.0),
-        _ => buf_dtype(out),
-    };
+    // The operands' dtype: both have it (casts were inserted when building), and a
+    // constant's register holds it too.
+    let dt = a.0.dtype();
     if op.is_comparison() {
         let o = &mut bool::buf_mut(out)[..len];
         #[allow(clippy::bool_comparison)]
@@ -386,13 +445,13 @@ fn binary(
 }
 
 fn select(
-    c: &Buf,
-    a: (&Buf, Option<Scalar>),
-    b: (&Buf, Option<Scalar>),
+    c: Src<'_>,
+    a: (Src<'_>, Option<Scalar>),
+    b: (Src<'_>, Option<Scalar>),
     out: &mut Buf,
     len: usize,
 ) {
-    let cond = &bool::buf(c)[..len];
+    let cond = c.get::<bool>(len);
     crate::with_dtype!(buf_dtype(out), T => {
         let (x, y) = (operand::<T>(a, len), operand::<T>(b, len));
         let o = &mut T::buf_mut(out)[..len];
@@ -490,7 +549,7 @@ pub fn eval_block<D: std::ops::Deref<Target = ArrayData>>(
         while start < n {
             let len = TILE.min(n - start);
             let r = ev.eval(&views, start, len);
-            out.extend_from_slice(&T::buf(r)[..len]);
+            out.extend_from_slice(r.get::<T>(len));
             start += len;
         }
         T::wrap(ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(shape), out).expect("length matches shape"))
