@@ -120,6 +120,62 @@ pub enum Error {
         reason: String,
     },
 
+    /// A dimension name that the object does not have.
+    #[error("unknown dimension {dim:?} (dims are {dims:?})")]
+    UnknownDimension {
+        /// The name the user wrote.
+        dim: String,
+        /// The dimensions that exist.
+        dims: Vec<String>,
+    },
+
+    /// A variable or coordinate name that does not exist.
+    #[error("no variable named {name:?} (variables are {available:?})")]
+    UnknownVariable {
+        /// The name the user wrote.
+        name: String,
+        /// The names that exist.
+        available: Vec<String>,
+    },
+
+    /// A label that is not in an index.
+    #[error("label {label} not found in index {dim:?}{hint}")]
+    LabelNotFound {
+        /// The label as written.
+        label: String,
+        /// The dimension searched.
+        dim: String,
+        /// Nearest existing labels, formatted as ` (nearest: ...)`, or empty.
+        hint: String,
+    },
+
+    /// An index that must be sorted is not.
+    #[error("index {dim:?} is not monotonic, so {op} is not possible; sort it first")]
+    NonMonotonicIndex {
+        /// The dimension.
+        dim: String,
+        /// What needed it sorted (a label slice, nearest lookup).
+        op: String,
+    },
+
+    /// Objects whose indexes disagree where they must be equal.
+    #[error("cannot align on {dim:?} with join={join}: {reason}")]
+    Alignment {
+        /// The dimension.
+        dim: String,
+        /// The join method.
+        join: String,
+        /// What differs.
+        reason: String,
+    },
+
+    /// Two variables of the same name conflict in a merge.
+    #[error("conflicting values for variable {name:?} in merge")]
+    MergeConflict {
+        /// The variable.
+        name: String,
+    },
+
     /// Writing a figure or report failed.
     #[error("I/O error on {path}: {source}")]
     Io {

@@ -42,6 +42,7 @@
 
 pub mod engine;
 mod error;
+pub mod labelled;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -1,0 +1,266 @@
+//! Alignment: making the indexes of two objects agree before they are combined.
+//!
+//! For each dimension both sides index, the join (inner by default, as xarray's
+//! arithmetic) decides the result's labels; each side is then reindexed to them,
+//! with NaN where a label is missing (outer, left, right joins).
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::coords::{Coord, Coords};
+use super::index::{Index, IndexValues};
+use super::variable::Variable;
+use crate::engine::{DType, LazyArray};
+use crate::{Error, Result};
+
+/// How indexes are combined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Join {
+    /// Labels in both (xarray's default for arithmetic).
+    Inner,
+    /// Labels in either, sorted.
+    Outer,
+    /// The left object's labels.
+    Left,
+    /// The right object's labels.
+    Right,
+    /// Indexes must already be equal.
+    Exact,
+}
+
+impl fmt::Display for Join {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Join::Inner => "inner",
+            Join::Outer => "outer",
+            Join::Left => "left",
+            Join::Right => "right",
+            Join::Exact => "exact",
+        })
+    }
+}
+
+/// Positions to take along a dimension for each result label (`None`: missing).
+pub type Reindex = Vec<Option<usize>>;
+
+/// The aligned index of one dimension and how each side maps onto it.
+pub struct DimAlignment {
+    /// The dimension.
+    pub dim: String,
+    /// The result index.
+    pub index: Arc<Index>,
+    /// Left side's positions, `None` when unchanged.
+    pub left: Option<Reindex>,
+    /// Right side's positions, `None` when unchanged.
+    pub right: Option<Reindex>,
+}
+
+#[derive(PartialEq, PartialOrd, Clone, Debug)]
+enum Key {
+    Num(f64),
+    Str(String),
+}
+
+fn keys(ix: &Index) -> Vec<Key> {
+    match ix.values() {
+        IndexValues::Num(v) => v.iter().map(|&x| Key::Num(x)).collect(),
+        IndexValues::Time { values, .. } => values.iter().map(|&x| Key::Num(x as f64)).collect(),
+        IndexValues::Str(v) => v.iter().map(|s| Key::Str(s.clone())).collect(),
+    }
+}
+
+fn positions(of: &[Key], target: &[Key]) -> Reindex {
+    target
+        .iter()
+        .map(|k| of.iter().position(|x| x == k))
+        .collect()
+}
+
+fn identity(r: &Reindex, n: usize) -> bool {
+    r.len() == n && r.iter().enumerate().all(|(i, p)| *p == Some(i))
+}
+
+/// Aligns two indexes of the same dimension.
+pub fn align_indexes(left: &Arc<Index>, right: &Arc<Index>, join: Join) -> Result<DimAlignment> {
+    let dim = left.dim().to_string();
+    if left.equals(right) {
+        return Ok(DimAlignment {
+            dim,
+            index: left.clone(),
+            left: None,
+            right: None,
+        });
+    }
+    let (lk, rk) = (keys(left), keys(right));
+    let target: Vec<usize>;
+    let (base, index) = match join {
+        Join::Exact => {
+            return Err(Error::Alignment {
+                dim,
+                join: join.to_string(),
+                reason: format!("indexes differ ({} and {} labels)", left.len(), right.len()),
+            });
+        }
+        Join::Left => (lk.clone(), left.clone()),
+        Join::Right => (rk.clone(), right.clone()),
+        Join::Inner => {
+            target = (0..lk.len()).filter(|&i| rk.contains(&lk[i])).collect();
+            (
+                target.iter().map(|&i| lk[i].clone()).collect(),
+                Arc::new(left.take(&target)),
+            )
+        }
+        Join::Outer => {
+            // The union, sorted ascending as pandas does.
+            let mut all: Vec<(Key, bool, usize)> = lk
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, k)| (k, true, i))
+                .collect();
+            for (i, k) in rk.iter().enumerate() {
+                if !lk.contains(k) {
+                    all.push((k.clone(), false, i));
+                }
+            }
+            all.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            let merged = merge_index(
+                left,
+                right,
+                &all.iter().map(|a| (a.1, a.2)).collect::<Vec<_>>(),
+            );
+            (all.into_iter().map(|a| a.0).collect(), Arc::new(merged))
+        }
+    };
+    let l = positions(&lk, &base);
+    let r = positions(&rk, &base);
+    Ok(DimAlignment {
+        dim,
+        left: (!identity(&l, lk.len())).then_some(l),
+        right: (!identity(&r, rk.len())).then_some(r),
+        index,
+    })
+}
+
+fn merge_index(left: &Index, right: &Index, picks: &[(bool, usize)]) -> Index {
+    let values = match (left.values(), right.values()) {
+        (IndexValues::Num(a), IndexValues::Num(b)) => IndexValues::Num(
+            picks
+                .iter()
+                .map(|&(l, i)| if l { a[i] } else { b[i] })
+                .collect(),
+        ),
+        (
+            IndexValues::Time {
+                values: a,
+                calendar,
+            },
+            IndexValues::Time { values: b, .. },
+        ) => IndexValues::Time {
+            values: picks
+                .iter()
+                .map(|&(l, i)| if l { a[i] } else { b[i] })
+                .collect(),
+            calendar: *calendar,
+        },
+        (IndexValues::Str(a), IndexValues::Str(b)) => IndexValues::Str(
+            picks
+                .iter()
+                .map(|&(l, i)| if l { a[i].clone() } else { b[i].clone() })
+                .collect(),
+        ),
+        _ => left.values().clone(),
+    };
+    Index::new(left.dim(), values)
+}
+
+/// Reindexes a variable along `dim`; missing labels become NaN (integers turn float).
+pub fn reindex_variable(var: &Variable, dim: &str, r: &Reindex) -> Result<Variable> {
+    let Some(axis) = var.dims().iter().position(|d| d == dim) else {
+        return Ok(var.clone());
+    };
+    let clamped: Vec<usize> = r.iter().map(|p| p.unwrap_or(0)).collect();
+    let taken = if var.shape()[axis] == 0 {
+        // Nothing to take from: every label is missing.
+        let mut shape = var.shape().to_vec();
+        shape[axis] = r.len();
+        let zeros = crate::engine::ArrayData::zeros(var.dtype(), &shape);
+        LazyArray::from_data(zeros, crate::engine::ChunkGrid::single(&shape))?
+    } else {
+        var.data().take(axis, &clamped)?
+    };
+    if r.iter().all(|p| p.is_some()) {
+        return var.with_data(taken);
+    }
+    let n = r.len();
+    let mask = ndarray::Array::from_shape_fn(ndarray::IxDyn(&[n]), |i| r[i[0]].is_some());
+    let mut mask = LazyArray::from_ndarray(mask, &[n.max(1)])?;
+    for _ in axis + 1..var.ndim() {
+        mask = mask.expand_dims(mask.ndim())?;
+    }
+    let float = if var.dtype().is_float() {
+        var.dtype()
+    } else {
+        DType::F64
+    };
+    var.with_data(mask.select_scalar(&taken.cast(float)?, f64::NAN)?)
+}
+
+/// Reindexes every coordinate with `dim`, installing the aligned index.
+pub fn reindex_coords(coords: &Coords, a: &DimAlignment, r: Option<&Reindex>) -> Result<Coords> {
+    coords.map_dim(&a.dim, |name, c| {
+        if name == a.dim {
+            let var = match r {
+                Some(r) => reindex_variable(&c.var, &a.dim, r)?,
+                None => c.var.clone(),
+            };
+            return Ok(Some(Coord {
+                var: index_variable(&a.index, &var)?,
+                index: Some(a.index.clone()),
+            }));
+        }
+        Ok(Some(Coord {
+            var: match r {
+                Some(r) => reindex_variable(&c.var, &a.dim, r)?,
+                None => c.var.clone(),
+            },
+            index: c.index.clone(),
+        }))
+    })
+}
+
+/// The coordinate variable holding an index's labels (for numeric indexes its
+/// values; otherwise the existing variable, whose values are positions or instants).
+fn index_variable(index: &Index, like: &Variable) -> Result<Variable> {
+    match index.values() {
+        IndexValues::Num(v) => {
+            let n = v.len();
+            let data = ndarray::Array::from_shape_vec(ndarray::IxDyn(&[n]), v.clone())
+                .map_err(|e| Error::invalid(e.to_string()))?;
+            let data = LazyArray::from_ndarray(data, &[n.max(1)])?.cast(like.dtype())?;
+            like.with_data(data)
+        }
+        IndexValues::Time { values, .. } => {
+            let n = values.len();
+            let data = ndarray::Array::from_shape_vec(ndarray::IxDyn(&[n]), values.clone())
+                .map_err(|e| Error::invalid(e.to_string()))?;
+            like.with_data(LazyArray::from_ndarray(data, &[n.max(1)])?)
+        }
+        IndexValues::Str(v) => {
+            let n = v.len();
+            let pos = ndarray::Array::from_shape_fn(ndarray::IxDyn(&[n]), |i| i[0] as i64);
+            like.with_data(LazyArray::from_ndarray(pos, &[n.max(1)])?)
+        }
+    }
+}
+
+/// Aligns the dims both coordinate sets index; returns one alignment per such dim.
+pub fn align_coords(left: &Coords, right: &Coords, join: Join) -> Result<Vec<DimAlignment>> {
+    let mut out = vec![];
+    for (name, c) in left.iter() {
+        if let (Some(li), Some(ri)) = (&c.index, right.index(name)) {
+            out.push(align_indexes(li, ri, join)?);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,181 @@
+//! Arithmetic, comparisons and math on data arrays: operands are aligned by index
+//! (inner join), then broadcast by dimension name. Results keep coordinates and drop
+//! attributes, as xarray does by default.
+
+use std::ops;
+
+use super::align::{Join, align_coords, reindex_coords, reindex_variable};
+use super::coords::Coords;
+use super::dataarray::DataArray;
+use super::variable::Variable;
+use crate::Result;
+use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
+
+/// Aligns two data arrays on the dims they both index.
+pub fn align_pair(a: &DataArray, b: &DataArray, join: Join) -> Result<(DataArray, DataArray)> {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    for al in align_coords(a.coords(), b.coords(), join)? {
+        let (va, ca) = match &al.left {
+            Some(r) => (
+                reindex_variable(a.variable(), &al.dim, r)?,
+                reindex_coords(a.coords(), &al, Some(r))?,
+            ),
+            None => (a.variable().clone(), reindex_coords(a.coords(), &al, None)?),
+        };
+        let (vb, cb) = match &al.right {
+            Some(r) => (
+                reindex_variable(b.variable(), &al.dim, r)?,
+                reindex_coords(b.coords(), &al, Some(r))?,
+            ),
+            None => (b.variable().clone(), reindex_coords(b.coords(), &al, None)?),
+        };
+        a = DataArray::from_parts(a.name().map(str::to_string), va, ca);
+        b = DataArray::from_parts(b.name().map(str::to_string), vb, cb);
+    }
+    Ok((a, b))
+}
+
+fn merged_coords(a: &Coords, b: &Coords) -> Coords {
+    let mut out = a.clone();
+    for (n, c) in b.iter() {
+        if out.get(n).is_none() {
+            out.insert_with_index(n.clone(), c.var.clone(), c.index.clone());
+        }
+    }
+    out
+}
+
+impl DataArray {
+    /// A binary operation with another data array (aligned, broadcast by name).
+    pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        let (a, b) = align_pair(self, other, Join::Inner)?;
+        let mut dims: Vec<String> = a.dims().to_vec();
+        dims.extend(b.dims().iter().filter(|d| !a.dims().contains(d)).cloned());
+        let (x, y) = (
+            a.variable().expand_to(&dims)?,
+            b.variable().expand_to(&dims)?,
+        );
+        let data = x.binary(op, &y)?;
+        let name = if a.name() == b.name() {
+            a.name().map(str::to_string)
+        } else {
+            None
+        };
+        Ok(DataArray::from_parts(
+            name,
+            Variable::new(dims, data)?,
+            merged_coords(a.coords(), b.coords()),
+        ))
+    }
+
+    /// A binary operation with a scalar (`scalar_left` for `s op self`).
+    pub fn binary_scalar(
+        &self,
+        op: BinaryOp,
+        s: impl Into<Scalar>,
+        scalar_left: bool,
+    ) -> Result<DataArray> {
+        let data = self.data().binary_scalar(op, s, scalar_left)?;
+        Ok(DataArray::from_parts(
+            self.name().map(str::to_string),
+            Variable::new(self.dims().to_vec(), data)?,
+            self.coords().clone(),
+        ))
+    }
+
+    /// An elementwise unary operation (attributes dropped).
+    pub fn unary(&self, op: UnaryOp) -> Result<DataArray> {
+        let data = self.data().unary(op)?;
+        Ok(DataArray::from_parts(
+            self.name().map(str::to_string),
+            Variable::new(self.dims().to_vec(), data)?,
+            self.coords().clone(),
+        ))
+    }
+
+    /// A float math function.
+    pub fn math(&self, f: FloatFn) -> Result<DataArray> {
+        self.unary(UnaryOp::Math(f))
+    }
+
+    /// `abs`.
+    pub fn abs(&self) -> Result<DataArray> {
+        self.unary(UnaryOp::Abs)
+    }
+
+    /// `sqrt`.
+    pub fn sqrt(&self) -> Result<DataArray> {
+        self.math(FloatFn::Sqrt)
+    }
+
+    /// True where missing (NaN).
+    pub fn isnull(&self) -> Result<DataArray> {
+        self.unary(UnaryOp::IsNan)
+    }
+
+    /// True where not missing.
+    pub fn notnull(&self) -> Result<DataArray> {
+        self.unary(UnaryOp::NotNan)
+    }
+
+    /// Replaces NaN with a value.
+    pub fn fillna(&self, value: impl Into<Scalar>) -> Result<DataArray> {
+        Ok(self.with_variable(self.variable().with_data(self.data().fillna(value)?)?))
+    }
+
+    /// Keeps values where `cond` is true, NaN (or `other`) elsewhere; `cond` is
+    /// aligned and broadcast like any operand.
+    pub fn where_(&self, cond: &DataArray, other: Option<f64>) -> Result<DataArray> {
+        let (a, c) = align_pair(self, cond, Join::Inner)?;
+        let mut dims: Vec<String> = a.dims().to_vec();
+        dims.extend(c.dims().iter().filter(|d| !a.dims().contains(d)).cloned());
+        let x = a.variable().expand_to(&dims)?;
+        let m = c.variable().expand_to(&dims)?.cast(DType::Bool)?;
+        let fill = other.unwrap_or(f64::NAN);
+        let x = if other.is_none() && !x.dtype().is_float() {
+            x.cast(DType::F64)?
+        } else {
+            x
+        };
+        let data = m.select_scalar(&x, fill)?;
+        let data =
+            data.broadcast_to(&dims.iter().map(|d| shape_of(&a, &c, d)).collect::<Vec<_>>())?;
+        Ok(DataArray::from_parts(
+            a.name().map(str::to_string),
+            Variable::new(dims, data)?.with_attrs(a.attrs().clone()),
+            merged_coords(a.coords(), c.coords()),
+        ))
+    }
+}
+
+fn shape_of(a: &DataArray, b: &DataArray, d: &str) -> usize {
+    a.variable()
+        .size_of(d)
+        .or_else(|| b.variable().size_of(d))
+        .unwrap_or(1)
+}
+
+macro_rules! impl_ops {
+    ($($tr:ident $method:ident $op:ident),*) => {$(
+        impl ops::$tr<&DataArray> for &DataArray {
+            type Output = Result<DataArray>;
+            fn $method(self, rhs: &DataArray) -> Result<DataArray> {
+                self.binary(BinaryOp::$op, rhs)
+            }
+        }
+        impl ops::$tr<f64> for &DataArray {
+            type Output = Result<DataArray>;
+            fn $method(self, rhs: f64) -> Result<DataArray> {
+                self.binary_scalar(BinaryOp::$op, rhs, false)
+            }
+        }
+        impl ops::$tr<&DataArray> for f64 {
+            type Output = Result<DataArray>;
+            fn $method(self, rhs: &DataArray) -> Result<DataArray> {
+                rhs.binary_scalar(BinaryOp::$op, self, true)
+            }
+        }
+    )*};
+}
+impl_ops!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div);

@@ -1,0 +1,238 @@
+//! [`Dataset`]: named data variables sharing dimensions and coordinates.
+
+use super::coords::Coords;
+use super::dataarray::DataArray;
+use super::index::Label;
+use super::select::{LabelSel, Positions, label_positions, select_coords, select_variable};
+use super::variable::{Attrs, Variable};
+use crate::engine::{ArrayData, Compute, LazyArray};
+use crate::{Error, Result};
+
+/// A collection of labelled variables on shared dimensions: xarray's `Dataset`.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    data_vars: Vec<(String, Variable)>,
+    coords: Coords,
+    attrs: Attrs,
+}
+
+impl Dataset {
+    /// An empty dataset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a data variable; its dimension lengths must agree with the
+    /// dataset's.
+    pub fn insert(&mut self, name: impl Into<String>, var: Variable) -> Result<()> {
+        let name = name.into();
+        for (d, &n) in var.dims().iter().zip(var.shape()) {
+            if let Some(m) = self.dim_len(d)
+                && m != n
+            {
+                return Err(Error::ShapeMismatch {
+                    op: format!("variable {name:?} along dimension {d:?}"),
+                    left: vec![n],
+                    right: vec![m],
+                });
+            }
+        }
+        match self.data_vars.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = var,
+            None => self.data_vars.push((name, var)),
+        }
+        Ok(())
+    }
+
+    /// Adds a data array's variable and its coordinates.
+    pub fn insert_array(&mut self, da: &DataArray) -> Result<()> {
+        let name = da.name().unwrap_or("__data__").to_string();
+        self.insert(name, da.variable().clone())?;
+        for (n, c) in da.coords().iter() {
+            if self.coords.get(n).is_none() {
+                self.coords
+                    .insert_with_index(n.clone(), c.var.clone(), c.index.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a coordinate.
+    pub fn insert_coord(&mut self, name: impl Into<String>, var: Variable) -> Result<()> {
+        self.coords.insert(name, var)
+    }
+
+    /// Coordinates.
+    pub fn coords(&self) -> &Coords {
+        &self.coords
+    }
+
+    /// Mutable coordinates.
+    pub fn coords_mut(&mut self) -> &mut Coords {
+        &mut self.coords
+    }
+
+    /// Dataset attributes.
+    pub fn attrs(&self) -> &Attrs {
+        &self.attrs
+    }
+
+    /// Mutable dataset attributes.
+    pub fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+
+    /// Data variable names in order.
+    pub fn data_var_names(&self) -> Vec<String> {
+        self.data_vars.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// Iterates over (name, variable) of the data variables.
+    pub fn data_vars(&self) -> impl Iterator<Item = (&String, &Variable)> {
+        self.data_vars.iter().map(|(n, v)| (n, v))
+    }
+
+    /// Dimension names and lengths, in order of first appearance.
+    pub fn dims(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = vec![];
+        let vars = self
+            .data_vars
+            .iter()
+            .map(|(_, v)| v)
+            .chain(self.coords.iter().map(|(_, c)| &c.var));
+        for v in vars {
+            for (d, &n) in v.dims().iter().zip(v.shape()) {
+                if !out.iter().any(|(e, _)| e == d) {
+                    out.push((d.clone(), n));
+                }
+            }
+        }
+        out
+    }
+
+    /// Length of a dimension, if present.
+    pub fn dim_len(&self, dim: &str) -> Option<usize> {
+        self.dims()
+            .into_iter()
+            .find(|(d, _)| d == dim)
+            .map(|(_, n)| n)
+    }
+
+    fn require_dim(&self, dim: &str) -> Result<usize> {
+        self.dim_len(dim).ok_or_else(|| Error::UnknownDimension {
+            dim: dim.to_string(),
+            dims: self.dims().into_iter().map(|(d, _)| d).collect(),
+        })
+    }
+
+    /// A data variable (or coordinate) as a data array with the coordinates on its dims.
+    pub fn get(&self, name: &str) -> Result<DataArray> {
+        let var = match self.data_vars.iter().find(|(n, _)| n == name) {
+            Some((_, v)) => v.clone(),
+            None => match self.coords.get(name) {
+                Some(c) => c.var.clone(),
+                None => {
+                    let mut available = self.data_var_names();
+                    available.extend(self.coords.names());
+                    return Err(Error::UnknownVariable {
+                        name: name.to_string(),
+                        available,
+                    });
+                }
+            },
+        };
+        let mut coords = self.coords.clone();
+        coords.retain(|_, c| c.var.dims().iter().all(|d| var.has_dim(d)));
+        Ok(DataArray::from_parts(Some(name.to_string()), var, coords))
+    }
+
+    /// True if a data variable of this name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.data_vars.iter().any(|(n, _)| n == name)
+    }
+
+    /// Positional selection on every variable with the dimension.
+    pub fn isel_positions(&self, dim: &str, pos: &Positions) -> Result<Dataset> {
+        self.require_dim(dim)?;
+        Ok(Dataset {
+            data_vars: self
+                .data_vars
+                .iter()
+                .map(|(n, v)| Ok((n.clone(), select_variable(v, dim, pos)?)))
+                .collect::<Result<_>>()?,
+            coords: select_coords(&self.coords, dim, pos)?,
+            attrs: self.attrs.clone(),
+        })
+    }
+
+    /// One position along a dimension (dropped from the result).
+    pub fn isel(&self, dim: &str, i: isize) -> Result<Dataset> {
+        let n = self.require_dim(dim)?;
+        self.isel_positions(dim, &Positions::index(n, i)?)
+    }
+
+    /// A Python-style slice of positions.
+    pub fn isel_slice(
+        &self,
+        dim: &str,
+        start: Option<isize>,
+        stop: Option<isize>,
+        step: isize,
+    ) -> Result<Dataset> {
+        let n = self.require_dim(dim)?;
+        self.isel_positions(dim, &Positions::python(n, start, stop, step)?)
+    }
+
+    /// Label selection of any kind.
+    pub fn sel_with(&self, dim: &str, sel: &LabelSel) -> Result<Dataset> {
+        self.require_dim(dim)?;
+        let pos = label_positions(&self.coords, dim, sel)?;
+        self.isel_positions(dim, &pos)
+    }
+
+    /// An exact label (a partial date selects the period).
+    pub fn sel(&self, dim: &str, label: impl Into<Label>) -> Result<Dataset> {
+        self.sel_with(dim, &LabelSel::Exact(label.into()))
+    }
+
+    /// Labels between two bounds, both included.
+    pub fn sel_slice(
+        &self,
+        dim: &str,
+        start: impl Into<Label>,
+        stop: impl Into<Label>,
+    ) -> Result<Dataset> {
+        self.sel_with(dim, &LabelSel::Slice(Some(start.into()), Some(stop.into())))
+    }
+
+    /// The nearest label.
+    pub fn sel_nearest(
+        &self,
+        dim: &str,
+        label: impl Into<Label>,
+        tolerance: Option<f64>,
+    ) -> Result<Dataset> {
+        self.sel_with(dim, &LabelSel::Nearest(label.into(), tolerance))
+    }
+
+    /// Applies `f` to every data variable (as a data array) and collects the results.
+    pub fn map(&self, mut f: impl FnMut(&DataArray) -> Result<DataArray>) -> Result<Dataset> {
+        let mut out = Dataset {
+            data_vars: vec![],
+            coords: Coords::new(),
+            attrs: self.attrs.clone(),
+        };
+        for name in self.data_var_names() {
+            let r = f(&self.get(&name)?)?.rename(&name);
+            out.insert_array(&r)?;
+        }
+        Ok(out)
+    }
+
+    /// Computes every data variable in one pass (shared reads).
+    pub fn compute_vars(&self, compute: &Compute) -> Result<Vec<(String, ArrayData)>> {
+        let data: Vec<&LazyArray> = self.data_vars.iter().map(|(_, v)| v.data()).collect();
+        let out = compute.run(&data)?;
+        Ok(self.data_var_names().into_iter().zip(out).collect())
+    }
+}

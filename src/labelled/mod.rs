@@ -1,0 +1,26 @@
+//! The labelled layer (the xarray part): [`Variable`], [`DataArray`], [`Dataset`],
+//! coordinates with eager indexes, label selection, alignment, arithmetic by
+//! dimension name, reductions and weighted reductions. It only builds engine graphs;
+//! it never touches chunk bytes.
+
+pub mod align;
+pub mod arith;
+pub mod coords;
+pub mod dataarray;
+pub mod dataset;
+pub mod index;
+pub mod reduce;
+mod repr;
+pub mod select;
+pub mod variable;
+pub mod weighted;
+
+pub use align::Join;
+pub use coords::{Coord, Coords};
+pub use dataarray::DataArray;
+pub use dataset::Dataset;
+pub use index::{Index, IndexValues, Label};
+pub use reduce::{Dims, ReduceArgs};
+pub use select::{LabelSel, Positions};
+pub use variable::{Attrs, Variable};
+pub use weighted::Weighted;

@@ -1,0 +1,188 @@
+//! Reductions over named dimensions, with xarray's defaults: NaN skipped for floats,
+//! coordinates that lose a reduced dimension dropped.
+
+use super::dataarray::DataArray;
+use super::variable::Variable;
+use crate::engine::{ReduceKind, ReduceOptions};
+use crate::{Error, Result};
+
+/// The dimensions a reduction runs over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dims {
+    /// Every dimension.
+    All,
+    /// These dimensions.
+    Names(Vec<String>),
+}
+
+impl From<&str> for Dims {
+    fn from(d: &str) -> Self {
+        Dims::Names(vec![d.to_string()])
+    }
+}
+impl From<String> for Dims {
+    fn from(d: String) -> Self {
+        Dims::Names(vec![d])
+    }
+}
+impl<const N: usize> From<[&str; N]> for Dims {
+    fn from(d: [&str; N]) -> Self {
+        Dims::Names(d.iter().map(|s| s.to_string()).collect())
+    }
+}
+impl From<&[&str]> for Dims {
+    fn from(d: &[&str]) -> Self {
+        Dims::Names(d.iter().map(|s| s.to_string()).collect())
+    }
+}
+impl From<Vec<String>> for Dims {
+    fn from(d: Vec<String>) -> Self {
+        Dims::Names(d)
+    }
+}
+
+impl Dims {
+    /// The names, resolved against the dims of `var` (checked).
+    pub fn resolve(&self, var: &Variable) -> Result<Vec<String>> {
+        match self {
+            Dims::All => Ok(var.dims().to_vec()),
+            Dims::Names(n) => {
+                for d in n {
+                    var.axis(d)?;
+                }
+                Ok(n.clone())
+            }
+        }
+    }
+}
+
+/// Options of a labelled reduction; `skipna: None` means xarray's default (skip for
+/// floats).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReduceArgs {
+    /// Skip NaN (default: true for floats).
+    pub skipna: Option<bool>,
+    /// Delta degrees of freedom (std/var).
+    pub ddof: usize,
+    /// Minimum number of valid values (sum/prod), else NaN.
+    pub min_count: Option<usize>,
+}
+
+impl DataArray {
+    /// Any reduction over named dims.
+    pub fn reduce(
+        &self,
+        kind: ReduceKind,
+        dims: impl Into<Dims>,
+        args: ReduceArgs,
+    ) -> Result<DataArray> {
+        let dims = dims.into().resolve(self.variable())?;
+        let axes = self.variable().axes(&dims)?;
+        if kind.is_arg() && axes.len() != 1 {
+            return Err(Error::invalid(format!(
+                "{kind:?} needs exactly one dimension, got {dims:?}"
+            )));
+        }
+        let opts = ReduceOptions {
+            skipna: args.skipna.unwrap_or(true),
+            ddof: args.ddof,
+            min_count: args.min_count.unwrap_or(0),
+            keepdims: false,
+        };
+        let data = if axes.len() == self.dims().len() && !axes.is_empty() {
+            self.data().reduce_all(kind, opts)?
+        } else if axes.is_empty() {
+            self.data().reduce(kind, &[], opts)?
+        } else {
+            self.data().reduce(kind, &axes, opts)?
+        };
+        let kept: Vec<String> = self
+            .dims()
+            .iter()
+            .filter(|d| !dims.contains(d))
+            .cloned()
+            .collect();
+        let var = Variable::new(kept, data)?;
+        let mut coords = self.coords().clone();
+        coords.retain(|_, c| !c.var.dims().iter().any(|d| dims.contains(d)));
+        Ok(DataArray::from_parts(
+            self.name().map(str::to_string),
+            var,
+            coords,
+        ))
+    }
+
+    /// Sum (NaN skipped for floats).
+    pub fn sum(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Sum, dims, ReduceArgs::default())
+    }
+
+    /// Mean (NaN skipped for floats).
+    pub fn mean(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Mean, dims, ReduceArgs::default())
+    }
+
+    /// Minimum.
+    pub fn min(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Min, dims, ReduceArgs::default())
+    }
+
+    /// Maximum.
+    pub fn max(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Max, dims, ReduceArgs::default())
+    }
+
+    /// Standard deviation with `ddof`.
+    pub fn std(&self, dims: impl Into<Dims>, ddof: usize) -> Result<DataArray> {
+        self.reduce(
+            ReduceKind::Std,
+            dims,
+            ReduceArgs {
+                ddof,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Variance with `ddof`.
+    pub fn var(&self, dims: impl Into<Dims>, ddof: usize) -> Result<DataArray> {
+        self.reduce(
+            ReduceKind::Var,
+            dims,
+            ReduceArgs {
+                ddof,
+                ..Default::default()
+            },
+        )
+    }
+
+    /// Number of non-missing values.
+    pub fn count(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Count, dims, ReduceArgs::default())
+    }
+
+    /// Product.
+    pub fn prod(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Prod, dims, ReduceArgs::default())
+    }
+
+    /// True where any value is non-zero.
+    pub fn any(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::Any, dims, ReduceArgs::default())
+    }
+
+    /// True where all values are non-zero.
+    pub fn all(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        self.reduce(ReduceKind::All, dims, ReduceArgs::default())
+    }
+
+    /// Position of the minimum along one dimension.
+    pub fn argmin(&self, dim: &str) -> Result<DataArray> {
+        self.reduce(ReduceKind::ArgMin, dim, ReduceArgs::default())
+    }
+
+    /// Position of the maximum along one dimension.
+    pub fn argmax(&self, dim: &str) -> Result<DataArray> {
+        self.reduce(ReduceKind::ArgMax, dim, ReduceArgs::default())
+    }
+}

@@ -1,0 +1,166 @@
+//! Positional selection along one named dimension, shared by `DataArray` and
+//! `Dataset`: `isel` applies [`Positions`] to every variable and coordinate with the
+//! dimension; `sel` turns labels into positions through the index first.
+
+use std::sync::Arc;
+
+use super::coords::{Coord, Coords};
+use super::index::Label;
+use super::variable::Variable;
+use crate::engine::AxisSlice;
+use crate::{Error, Result};
+
+/// Which positions of a dimension to keep.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Positions {
+    /// One position; the dimension is dropped (its coordinates become scalars).
+    At(usize),
+    /// A strided range.
+    Slice(AxisSlice),
+    /// Arbitrary positions, in order (repeats allowed).
+    List(Vec<usize>),
+}
+
+impl Positions {
+    /// Python-style `start:stop:step` on a dimension of length `n`.
+    pub fn python(
+        n: usize,
+        start: Option<isize>,
+        stop: Option<isize>,
+        step: isize,
+    ) -> Result<Self> {
+        Ok(Positions::Slice(AxisSlice::python(n, start, stop, step)?))
+    }
+
+    /// Python-style single index (negative counts from the end).
+    pub fn index(n: usize, i: isize) -> Result<Self> {
+        let p = if i < 0 { i + n as isize } else { i };
+        if p < 0 || p as usize >= n {
+            return Err(Error::IndexOutOfBounds(format!(
+                "index {i} for a dimension of length {n}"
+            )));
+        }
+        Ok(Positions::At(p as usize))
+    }
+
+    fn as_list(&self) -> Vec<usize> {
+        match self {
+            Positions::At(p) => vec![*p],
+            Positions::Slice(s) => (0..s.len).map(|i| s.pos(i)).collect(),
+            Positions::List(l) => l.clone(),
+        }
+    }
+}
+
+/// Applies positions along `dim` to a variable (unchanged if it lacks the dim).
+pub fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Result<Variable> {
+    let Some(axis) = var.dims().iter().position(|d| d == dim) else {
+        return Ok(var.clone());
+    };
+    let n = var.shape()[axis];
+    let data = var.data();
+    let out = match pos {
+        Positions::At(p) => {
+            if *p >= n {
+                return Err(Error::IndexOutOfBounds(format!(
+                    "index {p} on {dim:?} of length {n}"
+                )));
+            }
+            let mut spec: Vec<AxisSlice> =
+                var.shape().iter().map(|&m| AxisSlice::full(m)).collect();
+            spec[axis] = AxisSlice {
+                start: *p,
+                step: 1,
+                len: 1,
+            };
+            let dims: Vec<String> = var.dims().iter().filter(|d| *d != dim).cloned().collect();
+            let squeezed = data.slice(&spec)?.squeeze(&[axis])?;
+            return Ok(Variable::new(dims, squeezed)?
+                .with_attrs(var.attrs().clone())
+                .with_encoding(var.encoding().clone()));
+        }
+        Positions::Slice(s) => {
+            let mut spec: Vec<AxisSlice> =
+                var.shape().iter().map(|&m| AxisSlice::full(m)).collect();
+            spec[axis] = *s;
+            data.slice(&spec)?
+        }
+        Positions::List(l) => data.take(axis, l)?,
+    };
+    var.with_data(out)
+}
+
+/// Applies positions along `dim` to coordinates, keeping indexes in step.
+pub fn select_coords(coords: &Coords, dim: &str, pos: &Positions) -> Result<Coords> {
+    coords.map_dim(dim, |_, c| {
+        let var = select_variable(&c.var, dim, pos)?;
+        let index = match (&c.index, pos) {
+            (Some(_), Positions::At(_)) | (None, _) => None,
+            (Some(ix), _) => Some(Arc::new(ix.take(&pos.as_list()))),
+        };
+        Ok(Some(Coord { var, index }))
+    })
+}
+
+/// How a label selection is made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabelSel {
+    /// An exact label (a partial date selects the whole period and keeps the dim).
+    Exact(Label),
+    /// The nearest label, optionally within a tolerance (in index units; for
+    /// datetime indexes, microseconds).
+    Nearest(Label, Option<f64>),
+    /// Labels between two bounds, both included.
+    Slice(Option<Label>, Option<Label>),
+    /// Several exact labels.
+    List(Vec<Label>),
+}
+
+/// Positions for a label selection on `dim`.
+pub fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Positions> {
+    let index = coords.index(dim).ok_or_else(|| {
+        Error::invalid(format!(
+            "dimension {dim:?} has no index (no coordinate named {dim:?}); use isel or assign_coords"
+        ))
+    })?;
+    Ok(match sel {
+        LabelSel::Exact(l) => {
+            let found = index.get(l)?;
+            let partial_date = matches!(
+                (index.values(), l),
+                (super::index::IndexValues::Time { .. }, Label::Str(_))
+            );
+            if partial_date && !is_full_datetime(l) {
+                Positions::List(found)
+            } else if found.len() == 1 {
+                Positions::At(found[0])
+            } else {
+                Positions::List(found)
+            }
+        }
+        LabelSel::Nearest(l, tol) => Positions::At(index.nearest(l, *tol)?),
+        LabelSel::Slice(a, b) => {
+            let r = index.slice(a.as_ref(), b.as_ref())?;
+            Positions::Slice(AxisSlice {
+                start: r.start,
+                step: 1,
+                len: r.len(),
+            })
+        }
+        LabelSel::List(ls) => {
+            let mut out = vec![];
+            for l in ls {
+                out.push(index.get_one(l)?);
+            }
+            Positions::List(out)
+        }
+    })
+}
+
+/// True for a date string precise to the second (selects one instant, not a period).
+fn is_full_datetime(l: &Label) -> bool {
+    match l {
+        Label::Str(s) => s.matches(':').count() >= 2,
+        _ => true,
+    }
+}

@@ -1,0 +1,201 @@
+//! [`Variable`]: named dimensions over lazy engine data, with attributes and encoding.
+//!
+//! This is the only place where a dimension name becomes an axis number; everything
+//! above works with names.
+
+use std::fmt;
+
+use crate::engine::{DType, LazyArray};
+use crate::{Error, Result};
+
+/// Attributes (and encodings): a JSON object, as they round-trip to Zarr and netCDF.
+pub type Attrs = serde_json::Map<String, serde_json::Value>;
+
+/// Dimension names plus lazy data, attributes and encoding. Cheap to clone.
+#[derive(Clone)]
+pub struct Variable {
+    dims: Vec<String>,
+    data: LazyArray,
+    attrs: Attrs,
+    encoding: Attrs,
+}
+
+impl fmt::Debug for Variable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Variable({:?}, {}, {:?})",
+            self.dims,
+            self.dtype(),
+            self.shape()
+        )
+    }
+}
+
+impl Variable {
+    /// A variable over `data` with one name per axis.
+    pub fn new<S: Into<String>>(
+        dims: impl IntoIterator<Item = S>,
+        data: LazyArray,
+    ) -> Result<Self> {
+        let dims: Vec<String> = dims.into_iter().map(Into::into).collect();
+        if dims.len() != data.ndim() {
+            return Err(Error::invalid(format!(
+                "{} dimension names {dims:?} for data with {} axes (shape {:?})",
+                dims.len(),
+                data.ndim(),
+                data.shape()
+            )));
+        }
+        for (i, d) in dims.iter().enumerate() {
+            if dims[..i].contains(d) {
+                return Err(Error::invalid(format!(
+                    "dimension {d:?} repeated in {dims:?}"
+                )));
+            }
+        }
+        Ok(Variable {
+            dims,
+            data,
+            attrs: Attrs::new(),
+            encoding: Attrs::new(),
+        })
+    }
+
+    /// The same variable with attributes.
+    pub fn with_attrs(mut self, attrs: Attrs) -> Self {
+        self.attrs = attrs;
+        self
+    }
+
+    /// The same variable with an encoding.
+    pub fn with_encoding(mut self, encoding: Attrs) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// The same dims and attributes over other data (of the same number of axes).
+    pub fn with_data(&self, data: LazyArray) -> Result<Self> {
+        Ok(Variable::new(self.dims.clone(), data)?
+            .with_attrs(self.attrs.clone())
+            .with_encoding(self.encoding.clone()))
+    }
+
+    /// Dimension names.
+    pub fn dims(&self) -> &[String] {
+        &self.dims
+    }
+
+    /// The lazy data.
+    pub fn data(&self) -> &LazyArray {
+        &self.data
+    }
+
+    /// Attributes.
+    pub fn attrs(&self) -> &Attrs {
+        &self.attrs
+    }
+
+    /// Mutable attributes.
+    pub fn attrs_mut(&mut self) -> &mut Attrs {
+        &mut self.attrs
+    }
+
+    /// Encoding (how the variable is stored: dtype, scale, fill value, chunks, units).
+    pub fn encoding(&self) -> &Attrs {
+        &self.encoding
+    }
+
+    /// Shape.
+    pub fn shape(&self) -> &[usize] {
+        self.data.shape()
+    }
+
+    /// Element type.
+    pub fn dtype(&self) -> DType {
+        self.data.dtype()
+    }
+
+    /// Number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.dims.len()
+    }
+
+    /// Length of a dimension, if present.
+    pub fn size_of(&self, dim: &str) -> Option<usize> {
+        self.dims
+            .iter()
+            .position(|d| d == dim)
+            .map(|a| self.shape()[a])
+    }
+
+    /// The axis number of a dimension.
+    pub fn axis(&self, dim: &str) -> Result<usize> {
+        self.dims
+            .iter()
+            .position(|d| d == dim)
+            .ok_or_else(|| Error::UnknownDimension {
+                dim: dim.to_string(),
+                dims: self.dims.clone(),
+            })
+    }
+
+    /// Axis numbers of several dimensions.
+    pub fn axes(&self, dims: &[String]) -> Result<Vec<usize>> {
+        dims.iter().map(|d| self.axis(d)).collect()
+    }
+
+    /// True if the variable has this dimension.
+    pub fn has_dim(&self, dim: &str) -> bool {
+        self.dims.iter().any(|d| d == dim)
+    }
+
+    /// Reorders dimensions; `order` must name each dimension once.
+    pub fn transpose(&self, order: &[String]) -> Result<Self> {
+        if order.len() != self.ndim() {
+            return Err(Error::invalid(format!(
+                "transpose order {order:?} must list each of {:?} once",
+                self.dims
+            )));
+        }
+        let perm = self.axes(order)?;
+        Ok(Variable {
+            dims: order.to_vec(),
+            data: self.data.transpose(&perm)?,
+            attrs: self.attrs.clone(),
+            encoding: self.encoding.clone(),
+        })
+    }
+
+    /// Lays the variable out over `target` dims (a superset, in the result's order):
+    /// missing dims become length-1 axes, ready for numpy broadcasting.
+    pub fn expand_to(&self, target: &[String]) -> Result<LazyArray> {
+        for d in &self.dims {
+            if !target.contains(d) {
+                return Err(Error::UnknownDimension {
+                    dim: d.clone(),
+                    dims: target.to_vec(),
+                });
+            }
+        }
+        let present: Vec<String> = target.iter().filter(|d| self.has_dim(d)).cloned().collect();
+        let mut data = self.transpose(&present)?.data;
+        for (i, d) in target.iter().enumerate() {
+            if !self.has_dim(d) {
+                data = data.expand_dims(i)?;
+            }
+        }
+        Ok(data)
+    }
+
+    /// Renames dimensions present in `names` (others are kept).
+    pub fn rename_dims(&self, names: &[(String, String)]) -> Self {
+        let mut v = self.clone();
+        for d in &mut v.dims {
+            if let Some((_, to)) = names.iter().find(|(from, _)| from == d) {
+                *d = to.clone();
+            }
+        }
+        v
+    }
+}

@@ -1,0 +1,119 @@
+//! Weighted reductions with xarray's semantics: weights of missing values are left
+//! out of the denominator, so an area-weighted mean over a land-masked ocean field is
+//! the mean over the ocean.
+
+use super::dataarray::DataArray;
+use super::reduce::Dims;
+use crate::engine::{BinaryOp, ReduceKind};
+use crate::{Error, Result};
+
+/// A data array paired with weights: `da.weighted(&w)?.mean(["lat", "lon"])`.
+#[derive(Clone, Debug)]
+pub struct Weighted {
+    data: DataArray,
+    weights: DataArray,
+}
+
+impl DataArray {
+    /// Weighted reductions. Weights may not contain NaN (checked now: weights are
+    /// usually small, such as cos(latitude)); fill them with 0 first.
+    pub fn weighted(&self, weights: &DataArray) -> Result<Weighted> {
+        let any_nan = weights.isnull()?.any(Dims::All)?.values::<bool>()?;
+        if any_nan.iter().any(|&b| b) {
+            return Err(Error::invalid(format!(
+                "weights {:?} contain missing values; replace them with weights.fillna(0.0)",
+                weights.name().unwrap_or("weights")
+            )));
+        }
+        Ok(Weighted {
+            data: self.clone(),
+            weights: weights.clone(),
+        })
+    }
+}
+
+impl Weighted {
+    fn dims(&self, dims: impl Into<Dims>) -> Result<Dims> {
+        let dims = dims.into();
+        if let Dims::Names(ns) = &dims {
+            for d in ns {
+                if !self.data.dims().contains(d) && !self.weights.dims().contains(d) {
+                    return Err(Error::UnknownDimension {
+                        dim: d.clone(),
+                        dims: self.data.dims().to_vec(),
+                    });
+                }
+            }
+        }
+        Ok(dims)
+    }
+
+    /// Sum of the weights of the non-missing values.
+    pub fn sum_of_weights(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        let dims = self.dims(dims)?;
+        let valid = self.data.notnull()?.astype(self.weights.dtype())?;
+        let w = valid.binary(BinaryOp::Mul, &self.weights)?;
+        w.sum(dims)
+    }
+
+    /// Weighted sum (missing values contribute nothing).
+    pub fn sum(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        let dims = self.dims(dims)?;
+        let prod = self
+            .data
+            .fillna(0.0)?
+            .binary(BinaryOp::Mul, &self.weights)?;
+        Ok(prod.sum(dims)?.rename_opt(self.data.name()))
+    }
+
+    /// Weighted mean: weighted sum over the sum of weights of non-missing values.
+    pub fn mean(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        let dims = self.dims(dims)?;
+        let num = self.sum(dims.clone())?;
+        let den = self.sum_of_weights(dims)?;
+        let zero = den.binary_scalar(BinaryOp::Eq, 0.0, false)?;
+        let mean = num.binary(BinaryOp::Div, &den)?;
+        // No valid value: NaN, as xarray.
+        Ok(mean
+            .where_(&zero.unary(crate::engine::UnaryOp::Not)?, None)?
+            .rename_opt(self.data.name()))
+    }
+
+    /// Weighted variance (population, as xarray's `weighted().var()`).
+    pub fn var(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        let dims = self.dims(dims)?;
+        let mean = self.mean(dims.clone())?;
+        let dev = self.data.binary(BinaryOp::Sub, &mean)?;
+        let sq = dev.binary(BinaryOp::Mul, &dev)?;
+        Weighted {
+            data: sq,
+            weights: self.weights.clone(),
+        }
+        .mean(dims)
+    }
+
+    /// Weighted standard deviation.
+    pub fn std(&self, dims: impl Into<Dims>) -> Result<DataArray> {
+        Ok(self.var(dims)?.sqrt()?.rename_opt(self.data.name()))
+    }
+
+    /// Any of the plain reductions, for symmetry with xarray's API.
+    pub fn reduce(&self, kind: ReduceKind, dims: impl Into<Dims>) -> Result<DataArray> {
+        match kind {
+            ReduceKind::Sum => self.sum(dims),
+            ReduceKind::Mean => self.mean(dims),
+            ReduceKind::Var => self.var(dims),
+            ReduceKind::Std => self.std(dims),
+            other => Err(Error::invalid(format!("weighted {other:?} is not defined"))),
+        }
+    }
+}
+
+impl DataArray {
+    pub(crate) fn rename_opt(self, name: Option<&str>) -> Self {
+        match name {
+            Some(n) => self.rename(n),
+            None => self,
+        }
+    }
+}
