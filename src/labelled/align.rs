@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::coords::{Coord, Coords};
+use super::dataset::Dataset;
 use super::index::{Index, IndexValues};
 use super::variable::Variable;
 use crate::engine::{DType, LazyArray};
@@ -260,6 +261,28 @@ pub fn align_coords(left: &Coords, right: &Coords, join: Join) -> Result<Vec<Dim
     for (name, c) in left.iter() {
         if let (Some(li), Some(ri)) = (&c.index, right.index(name)) {
             out.push(align_indexes(li, ri, join)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Aligns two datasets on the dims both index, as `xarray.align(a, b, join=...)`.
+pub fn align_datasets(a: &Dataset, b: &Dataset, join: Join) -> Result<(Dataset, Dataset)> {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    for al in align_coords(a.coords(), b.coords(), join)? {
+        a = reindex_dataset(&a, &al, al.left.as_ref())?;
+        b = reindex_dataset(&b, &al, al.right.as_ref())?;
+    }
+    Ok((a, b))
+}
+
+fn reindex_dataset(ds: &Dataset, al: &DimAlignment, r: Option<&Reindex>) -> Result<Dataset> {
+    let mut out = ds.with_coords(reindex_coords(ds.coords(), al, r)?);
+    if let Some(r) = r {
+        out.clear_data_vars();
+        for (n, v) in ds.data_vars() {
+            out.insert(n.clone(), reindex_variable(v, &al.dim, r)?)?;
         }
     }
     Ok(out)

@@ -1,13 +1,14 @@
 //! Arithmetic, comparisons and math on data arrays: operands are aligned by index
-//! (inner join), then broadcast by dimension name. Results keep coordinates and drop
-//! attributes, as xarray does by default.
+//! (inner join), then broadcast by dimension name. Results keep coordinates and
+//! attributes (those the operands disagree on are dropped), as xarray does by default.
 
 use std::ops;
 
-use super::align::{Join, align_coords, reindex_coords, reindex_variable};
-use super::coords::Coords;
+use super::align::{Join, align_coords, align_datasets, reindex_coords, reindex_variable};
+use super::coords::{Coords, same_values};
 use super::dataarray::DataArray;
-use super::variable::Variable;
+use super::dataset::Dataset;
+use super::variable::{Attrs, Variable};
 use crate::Result;
 use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
 
@@ -36,14 +37,38 @@ pub fn align_pair(a: &DataArray, b: &DataArray, join: Join) -> Result<(DataArray
     Ok((a, b))
 }
 
-fn merged_coords(a: &Coords, b: &Coords) -> Coords {
+/// Attributes of both operands, without the keys they disagree on (xarray's
+/// `drop_conflicts`).
+pub fn merged_attrs(a: &Attrs, b: &Attrs) -> Attrs {
     let mut out = a.clone();
-    for (n, c) in b.iter() {
-        if out.get(n).is_none() {
-            out.insert_with_index(n.clone(), c.var.clone(), c.index.clone());
+    for (k, v) in b {
+        match a.get(k) {
+            Some(mine) if mine != v => {
+                out.remove(k);
+            }
+            Some(_) => {}
+            None => {
+                out.insert(k.clone(), v.clone());
+            }
         }
     }
     out
+}
+
+/// Coordinates of both operands; non-index coordinates the operands disagree on are
+/// dropped, as xarray does.
+fn merged_coords(a: &Coords, b: &Coords) -> Result<Coords> {
+    let mut out = a.clone();
+    for (n, c) in b.iter() {
+        match out.get(n) {
+            None => out.insert_with_index(n.clone(), c.var.clone(), c.index.clone()),
+            Some(mine) if mine.index.is_none() && !same_values(&mine.var, &c.var)? => {
+                out.remove(n);
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(out)
 }
 
 impl DataArray {
@@ -64,8 +89,8 @@ impl DataArray {
         };
         Ok(DataArray::from_parts(
             name,
-            Variable::new(dims, data)?,
-            merged_coords(a.coords(), b.coords()),
+            Variable::new(dims, data)?.with_attrs(merged_attrs(a.attrs(), b.attrs())),
+            merged_coords(a.coords(), b.coords())?,
         ))
     }
 
@@ -77,20 +102,16 @@ impl DataArray {
         scalar_left: bool,
     ) -> Result<DataArray> {
         let data = self.data().binary_scalar(op, s, scalar_left)?;
-        Ok(DataArray::from_parts(
-            self.name().map(str::to_string),
-            Variable::new(self.dims().to_vec(), data)?,
-            self.coords().clone(),
+        Ok(self.with_variable(
+            Variable::new(self.dims().to_vec(), data)?.with_attrs(self.attrs().clone()),
         ))
     }
 
-    /// An elementwise unary operation (attributes dropped).
+    /// An elementwise unary operation.
     pub fn unary(&self, op: UnaryOp) -> Result<DataArray> {
         let data = self.data().unary(op)?;
-        Ok(DataArray::from_parts(
-            self.name().map(str::to_string),
-            Variable::new(self.dims().to_vec(), data)?,
-            self.coords().clone(),
+        Ok(self.with_variable(
+            Variable::new(self.dims().to_vec(), data)?.with_attrs(self.attrs().clone()),
         ))
     }
 
@@ -121,19 +142,29 @@ impl DataArray {
 
     /// Replaces NaN with a value.
     pub fn fillna(&self, value: impl Into<Scalar>) -> Result<DataArray> {
-        Ok(self.with_variable(self.variable().with_data(self.data().fillna(value)?)?))
+        let value = value.into();
+        // Integers hold no NaN, but a float fill makes the result float, as in numpy.
+        let data = match value {
+            Scalar::Float(_) if !self.dtype().is_float() => self.data().cast(DType::F64)?,
+            _ => self.data().fillna(value)?,
+        };
+        Ok(self.with_variable(self.variable().with_data(data)?))
     }
 
     /// Keeps values where `cond` is true, NaN (or `other`) elsewhere; `cond` is
     /// aligned and broadcast like any operand.
-    pub fn where_(&self, cond: &DataArray, other: Option<f64>) -> Result<DataArray> {
+    pub fn where_(&self, cond: &DataArray, other: Option<Scalar>) -> Result<DataArray> {
         let (a, c) = align_pair(self, cond, Join::Inner)?;
         let mut dims: Vec<String> = a.dims().to_vec();
         dims.extend(c.dims().iter().filter(|d| !a.dims().contains(d)).cloned());
         let x = a.variable().expand_to(&dims)?;
         let m = c.variable().expand_to(&dims)?.cast(DType::Bool)?;
-        let fill = other.unwrap_or(f64::NAN);
-        let x = if other.is_none() && !x.dtype().is_float() {
+        let fill = other.unwrap_or(Scalar::Float(f64::NAN));
+        let x = if !matches!(
+            other,
+            Some(Scalar::Int(_) | Scalar::UInt(_) | Scalar::Bool(_))
+        ) && !x.dtype().is_float()
+        {
             x.cast(DType::F64)?
         } else {
             x
@@ -144,7 +175,7 @@ impl DataArray {
         Ok(DataArray::from_parts(
             a.name().map(str::to_string),
             Variable::new(dims, data)?.with_attrs(a.attrs().clone()),
-            merged_coords(a.coords(), c.coords()),
+            merged_coords(a.coords(), c.coords())?,
         ))
     }
 }
@@ -179,3 +210,52 @@ macro_rules! impl_ops {
     )*};
 }
 impl_ops!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div);
+
+impl Dataset {
+    /// A binary operation between the data variables both datasets hold, after
+    /// aligning their indexes (inner join), as `ds1 + ds2` does.
+    pub fn binary(&self, op: BinaryOp, other: &Dataset) -> Result<Dataset> {
+        let (a, b) = align_datasets(self, other, Join::Inner)?;
+        let mut out = a.with_coords(merged_coords(a.coords(), b.coords())?);
+        out.clear_data_vars();
+        *out.attrs_mut() = merged_attrs(a.attrs(), b.attrs());
+        for name in a.data_var_names() {
+            if b.contains(&name) {
+                out.insert_array(&a.get(&name)?.binary(op, &b.get(&name)?)?.rename(&name))?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Dataset {
+    /// A binary operation between every data variable and a data array (`ds - da`,
+    /// or `da - ds` with `reflected`); the array's attributes join the dataset's.
+    pub fn binary_array(
+        &self,
+        op: BinaryOp,
+        other: &DataArray,
+        reflected: bool,
+    ) -> Result<Dataset> {
+        let mut out = self.map(|v| {
+            if reflected {
+                other.binary(op, v)
+            } else {
+                v.binary(op, other)
+            }
+        })?;
+        *out.attrs_mut() = merged_attrs(self.attrs(), other.attrs());
+        Ok(out)
+    }
+
+    /// A binary operation between every data variable and a scalar.
+    pub fn binary_scalar(
+        &self,
+        op: BinaryOp,
+        s: impl Into<Scalar>,
+        scalar_left: bool,
+    ) -> Result<Dataset> {
+        let s = s.into();
+        self.map(|v| v.binary_scalar(op, s, scalar_left))
+    }
+}

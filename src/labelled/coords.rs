@@ -148,6 +148,22 @@ impl Coords {
         Ok(out)
     }
 
+    /// Coordinates with two or more dims reordered to follow `order` (xarray's
+    /// `transpose_coords=True`).
+    pub fn transposed(&self, order: &[String]) -> Result<Coords> {
+        let mut out = Coords::new();
+        for (n, c) in self.iter() {
+            let var = if c.var.ndim() >= 2 {
+                let own: Vec<String> = order.iter().filter(|d| c.var.has_dim(d)).cloned().collect();
+                c.var.transpose(&own)?
+            } else {
+                c.var.clone()
+            };
+            out.insert_with_index(n.clone(), var, c.index.clone());
+        }
+        Ok(out)
+    }
+
     /// The values of a coordinate as `f64` (computed).
     pub fn values_f64(&self, name: &str) -> Result<Vec<f64>> {
         let c = self.get(name).ok_or_else(|| Error::UnknownVariable {
@@ -165,4 +181,21 @@ pub fn coord_from_values(dim: &str, data: ArrayData) -> Result<Variable> {
         [dim.to_string()],
         LazyArray::from_data(data, crate::engine::ChunkGrid::regular(&[n], &[n.max(1)])?)?,
     )
+}
+
+/// True if two variables hold the same dims and values (NaN equal to NaN); computes
+/// them unless they are the same lazy array. Used to find conflicting coordinates,
+/// which are small.
+pub(crate) fn same_values(a: &Variable, b: &Variable) -> Result<bool> {
+    if a.data().id() == b.data().id() {
+        return Ok(true);
+    }
+    if a.dims() != b.dims() || a.shape() != b.shape() {
+        return Ok(false);
+    }
+    let out = crate::engine::Compute::new().run(&[a.data(), b.data()])?;
+    let (x, y) = (out[0].to_f64_vec(), out[1].to_f64_vec());
+    Ok(x.iter()
+        .zip(&y)
+        .all(|(p, q)| p == q || (p.is_nan() && q.is_nan())))
 }

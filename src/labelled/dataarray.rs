@@ -278,7 +278,11 @@ impl DataArray {
     /// Reorders dimensions.
     pub fn transpose<S: AsRef<str>>(&self, order: &[S]) -> Result<Self> {
         let order: Vec<String> = order.iter().map(|s| s.as_ref().to_string()).collect();
-        Ok(self.with_variable(self.var.transpose(&order)?))
+        Ok(DataArray::from_parts(
+            self.name.clone(),
+            self.var.transpose(&order)?,
+            self.coords.transposed(&order)?,
+        ))
     }
 
     /// Rechunks by dimension name (`[("time", 100)]`); other dims keep their chunks.

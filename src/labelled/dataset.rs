@@ -3,9 +3,10 @@
 use super::coords::Coords;
 use super::dataarray::DataArray;
 use super::index::Label;
+use super::reduce::{Dims, ReduceArgs};
 use super::select::{LabelSel, Positions, label_positions, select_coords, select_variable};
 use super::variable::{Attrs, Variable};
-use crate::engine::{ArrayData, Compute, LazyArray};
+use crate::engine::{ArrayData, Compute, LazyArray, ReduceKind};
 use crate::{Error, Result};
 
 /// A collection of labelled variables on shared dimensions: xarray's `Dataset`.
@@ -55,6 +56,44 @@ impl Dataset {
             }
         }
         Ok(())
+    }
+
+    /// A dataset holding one data array and its coordinates (`DataArray.to_dataset()`).
+    pub fn from_array(da: &DataArray) -> Result<Dataset> {
+        let mut ds = Dataset::new();
+        ds.insert_array(da)?;
+        Ok(ds)
+    }
+
+    /// The same data variables and attributes over other coordinates.
+    pub(crate) fn with_coords(&self, coords: Coords) -> Dataset {
+        Dataset {
+            data_vars: self.data_vars.clone(),
+            coords,
+            attrs: self.attrs.clone(),
+        }
+    }
+
+    pub(crate) fn clear_data_vars(&mut self) {
+        self.data_vars.clear();
+    }
+
+    /// Removes data variables or coordinates by name.
+    pub fn drop_vars(&self, names: &[&str]) -> Result<Dataset> {
+        let mut out = self.clone();
+        for n in names {
+            let before = out.data_vars.len();
+            out.data_vars.retain(|(v, _)| v != n);
+            if out.data_vars.len() == before && out.coords.remove(n).is_none() {
+                let mut available = self.data_var_names();
+                available.extend(self.coords.names());
+                return Err(Error::UnknownVariable {
+                    name: n.to_string(),
+                    available,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Adds a coordinate.
@@ -225,6 +264,64 @@ impl Dataset {
         for name in self.data_var_names() {
             let r = f(&self.get(&name)?)?.rename(&name);
             out.insert_array(&r)?;
+        }
+        Ok(out)
+    }
+
+    /// Applies a reduction `f` to every data variable over the dims of `dims` it has
+    /// (variables with none of them are kept as they are), as `Dataset.reduce` does.
+    pub fn reduce_each(
+        &self,
+        dims: &Dims,
+        f: impl Fn(&DataArray, Dims) -> Result<DataArray>,
+    ) -> Result<Dataset> {
+        let all: Vec<String> = self.dims().into_iter().map(|(d, _)| d).collect();
+        if let Dims::Names(names) = dims {
+            if let Some(d) = names.iter().find(|d| !all.contains(d)) {
+                return Err(Error::UnknownDimension {
+                    dim: d.clone(),
+                    dims: all,
+                });
+            }
+        }
+        self.map(|da| {
+            let own = match dims {
+                Dims::All => da.dims().to_vec(),
+                Dims::Names(n) => n
+                    .iter()
+                    .filter(|d| da.dims().contains(d))
+                    .cloned()
+                    .collect(),
+            };
+            if own.is_empty() {
+                // xarray leaves variables without the reduced dims untouched.
+                return Ok(da.clone());
+            }
+            f(da, Dims::Names(own))
+        })
+    }
+
+    /// A reduction of every data variable (see [`Dataset::reduce_each`]).
+    pub fn reduce(
+        &self,
+        kind: ReduceKind,
+        dims: impl Into<Dims>,
+        args: ReduceArgs,
+    ) -> Result<Dataset> {
+        self.reduce_each(&dims.into(), |da, d| da.reduce(kind, d, args))
+    }
+
+    /// Reorders the dimensions of every variable and coordinate to follow `order`
+    /// (dims a variable lacks are skipped).
+    pub fn transpose<S: AsRef<str>>(&self, order: &[S]) -> Result<Dataset> {
+        let order: Vec<String> = order.iter().map(|s| s.as_ref().to_string()).collect();
+        let own = |v: &Variable| -> Vec<String> {
+            order.iter().filter(|d| v.has_dim(d)).cloned().collect()
+        };
+        let mut out = self.with_coords(self.coords.transposed(&order)?);
+        out.clear_data_vars();
+        for (n, v) in self.data_vars() {
+            out.insert(n.clone(), v.transpose(&own(v))?)?;
         }
         Ok(out)
     }

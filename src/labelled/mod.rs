@@ -5,12 +5,15 @@
 
 pub mod align;
 pub mod arith;
+pub mod combine;
 pub mod coords;
 pub mod dataarray;
 pub mod dataset;
 pub mod index;
+pub mod quantile;
 pub mod reduce;
 mod repr;
+pub mod reshape;
 pub mod select;
 pub mod variable;
 pub mod weighted;

@@ -2,8 +2,10 @@
 //! coordinates that lose a reduced dimension dropped.
 
 use super::dataarray::DataArray;
+use super::index::IndexValues;
 use super::variable::Variable;
-use crate::engine::{ReduceKind, ReduceOptions};
+use crate::engine::{ArrayData, DType, LazyArray, ReduceKind, ReduceOptions, Storable};
+use crate::time::NAT;
 use crate::{Error, Result};
 
 /// The dimensions a reduction runs over.
@@ -66,6 +68,8 @@ pub struct ReduceArgs {
     pub ddof: usize,
     /// Minimum number of valid values (sum/prod), else NaN.
     pub min_count: Option<usize>,
+    /// Keep the attributes (default: true, as in current xarray).
+    pub keep_attrs: Option<bool>,
 }
 
 impl DataArray {
@@ -102,7 +106,10 @@ impl DataArray {
             .filter(|d| !dims.contains(d))
             .cloned()
             .collect();
-        let var = Variable::new(kept, data)?;
+        let mut var = Variable::new(kept, data)?;
+        if args.keep_attrs.unwrap_or(true) {
+            var = var.with_attrs(self.attrs().clone());
+        }
         let mut coords = self.coords().clone();
         coords.retain(|_, c| !c.var.dims().iter().any(|d| dims.contains(d)));
         Ok(DataArray::from_parts(
@@ -184,5 +191,70 @@ impl DataArray {
     /// Position of the maximum along one dimension.
     pub fn argmax(&self, dim: &str) -> Result<DataArray> {
         self.reduce(ReduceKind::ArgMax, dim, ReduceArgs::default())
+    }
+}
+
+impl DataArray {
+    /// The label of the minimum along `dim` (NaN/NaT where every value is missing).
+    pub fn idxmin(&self, dim: &str) -> Result<DataArray> {
+        self.idx_extreme(dim, ReduceKind::ArgMin, f64::INFINITY)
+    }
+
+    /// The label of the maximum along `dim` (NaN/NaT where every value is missing).
+    pub fn idxmax(&self, dim: &str) -> Result<DataArray> {
+        self.idx_extreme(dim, ReduceKind::ArgMax, f64::NEG_INFINITY)
+    }
+
+    fn idx_extreme(&self, dim: &str, kind: ReduceKind, fill: f64) -> Result<DataArray> {
+        let index = self.coords().require_index(dim)?.clone();
+        // NaN never wins: fill it with the value that always loses, then mask the
+        // slices that had no valid value at all.
+        let filled = if self.dtype().is_float() {
+            self.fillna(fill)?
+        } else {
+            self.clone()
+        };
+        let pos = filled.reduce(kind, dim, ReduceArgs::default())?;
+        let valid = self.count(dim)?;
+        let inputs = [pos.data(), valid.data()];
+        let name = format!("label of {kind:?} along {dim}");
+        let data = match index.values() {
+            IndexValues::Num(v) => {
+                LazyArray::map_blocks(&inputs, name, DType::F64, gather(v.clone(), f64::NAN))?
+            }
+            IndexValues::Time { values, .. } => {
+                LazyArray::map_blocks(&inputs, name, DType::I64, gather(values.clone(), NAT))?
+            }
+            IndexValues::Str(_) => {
+                return Err(Error::invalid(format!(
+                    "idxmin/idxmax on the string index {dim:?} is not supported yet; use argmin/argmax and isel"
+                )));
+            }
+        };
+        let coord = self.coords().get(dim).map(|c| c.var.clone());
+        let mut var = Variable::new(pos.dims().to_vec(), data)?.with_attrs(self.attrs().clone());
+        if let Some(c) = coord {
+            var = var.with_encoding(c.encoding().clone());
+        }
+        Ok(DataArray::from_parts(
+            Some(dim.to_string()),
+            var,
+            pos.coords().clone(),
+        ))
+    }
+}
+
+/// A block function mapping (position, valid count) blocks to the label at each
+/// position, or `missing` where no value was valid.
+fn gather<T: Storable + Copy>(
+    labels: Vec<T>,
+    missing: T,
+) -> impl Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync + 'static {
+    move |blocks| {
+        let p = blocks[0].clone().cast(DType::I64).into_typed::<i64>()?;
+        let n = blocks[1].clone().cast(DType::I64).into_typed::<i64>()?;
+        Ok(ArrayData::new(ndarray::Zip::from(&p).and(&n).map_collect(
+            |&p, &n| if n > 0 { labels[p as usize] } else { missing },
+        )))
     }
 }

@@ -114,6 +114,8 @@ pub enum LabelSel {
     Slice(Option<Label>, Option<Label>),
     /// Several exact labels.
     List(Vec<Label>),
+    /// The nearest label to each of several, optionally within a tolerance.
+    NearestList(Vec<Label>, Option<f64>),
 }
 
 /// Positions for a label selection on `dim`.
@@ -130,7 +132,7 @@ pub fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Pos
                 (index.values(), l),
                 (super::index::IndexValues::Time { .. }, Label::Str(_))
             );
-            if partial_date && !is_full_datetime(l) {
+            if partial_date && names_a_period(l, index) {
                 Positions::List(found)
             } else if found.len() == 1 {
                 Positions::At(found[0])
@@ -139,6 +141,11 @@ pub fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Pos
             }
         }
         LabelSel::Nearest(l, tol) => Positions::At(index.nearest(l, *tol)?),
+        LabelSel::NearestList(ls, tol) => Positions::List(
+            ls.iter()
+                .map(|l| index.nearest(l, *tol))
+                .collect::<Result<_>>()?,
+        ),
         LabelSel::Slice(a, b) => {
             let r = index.slice(a.as_ref(), b.as_ref())?;
             Positions::Slice(AxisSlice {
@@ -157,10 +164,31 @@ pub fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Pos
     })
 }
 
-/// True for a date string precise to the second (selects one instant, not a period).
-fn is_full_datetime(l: &Label) -> bool {
-    match l {
-        Label::Str(s) => s.matches(':').count() >= 2,
-        _ => true,
-    }
+/// True when a date string is coarser than the index's resolution, so that it names
+/// a period to select (pandas' partial-string indexing): `"2000-01"` on a daily index,
+/// but not `"2000-01-29"`, which is then one exact label.
+fn names_a_period(l: &Label, index: &super::index::Index) -> bool {
+    use crate::time::Precision;
+    let (Label::Str(s), super::index::IndexValues::Time { values, .. }) = (l, index.values())
+    else {
+        return false;
+    };
+    let Ok((_, precision, _)) = crate::time::parse_datetime(s) else {
+        return false;
+    };
+    let steps = [
+        (Precision::Day, 86_400_000_000i64),
+        (Precision::Hour, 3_600_000_000),
+        (Precision::Minute, 60_000_000),
+        (Precision::Second, 1_000_000),
+    ];
+    let resolution = steps
+        .iter()
+        .find(|(_, unit)| {
+            values
+                .iter()
+                .all(|&t| t == crate::time::NAT || t.rem_euclid(*unit) == 0)
+        })
+        .map_or(Precision::Fraction, |(p, _)| *p);
+    precision < resolution
 }

@@ -4,6 +4,7 @@
 
 use super::dataarray::DataArray;
 use super::reduce::Dims;
+use super::variable::Attrs;
 use crate::engine::{BinaryOp, ReduceKind};
 use crate::{Error, Result};
 
@@ -33,6 +34,12 @@ impl DataArray {
 }
 
 impl Weighted {
+    /// A result named and attributed like the weighted data, as xarray returns it.
+    fn like_data(&self, r: DataArray) -> DataArray {
+        r.rename_opt(self.data.name())
+            .with_attrs(self.data.attrs().clone())
+    }
+
     fn dims(&self, dims: impl Into<Dims>) -> Result<Dims> {
         let dims = dims.into();
         if let Dims::Names(ns) = &dims {
@@ -53,7 +60,7 @@ impl Weighted {
         let dims = self.dims(dims)?;
         let valid = self.data.notnull()?.astype(self.weights.dtype())?;
         let w = valid.binary(BinaryOp::Mul, &self.weights)?;
-        w.sum(dims)
+        Ok(self.like_data(w.sum(dims)?))
     }
 
     /// Weighted sum (missing values contribute nothing).
@@ -63,7 +70,7 @@ impl Weighted {
             .data
             .fillna(0.0)?
             .binary(BinaryOp::Mul, &self.weights)?;
-        Ok(prod.sum(dims)?.rename_opt(self.data.name()))
+        Ok(self.like_data(prod.sum(dims)?))
     }
 
     /// Weighted mean: weighted sum over the sum of weights of non-missing values.
@@ -74,9 +81,7 @@ impl Weighted {
         let zero = den.binary_scalar(BinaryOp::Eq, 0.0, false)?;
         let mean = num.binary(BinaryOp::Div, &den)?;
         // No valid value: NaN, as xarray.
-        Ok(mean
-            .where_(&zero.unary(crate::engine::UnaryOp::Not)?, None)?
-            .rename_opt(self.data.name()))
+        Ok(self.like_data(mean.where_(&zero.unary(crate::engine::UnaryOp::Not)?, None)?))
     }
 
     /// Weighted variance (population, as xarray's `weighted().var()`).
@@ -94,7 +99,7 @@ impl Weighted {
 
     /// Weighted standard deviation.
     pub fn std(&self, dims: impl Into<Dims>) -> Result<DataArray> {
-        Ok(self.var(dims)?.sqrt()?.rename_opt(self.data.name()))
+        Ok(self.like_data(self.var(dims)?.sqrt()?))
     }
 
     /// Any of the plain reductions, for symmetry with xarray's API.
@@ -115,5 +120,10 @@ impl DataArray {
             Some(n) => self.rename(n),
             None => self,
         }
+    }
+
+    /// The same array with other attributes.
+    pub fn with_attrs(&self, attrs: Attrs) -> Self {
+        self.with_variable(self.variable().clone().with_attrs(attrs))
     }
 }

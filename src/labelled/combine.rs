@@ -1,0 +1,1 @@
+//! Combining labelled objects: `concat` and `merge` (being written).

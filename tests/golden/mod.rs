@@ -1,0 +1,348 @@
+//! Loading the golden fixtures written by `scripts/golden_*.py` and comparing
+//! tessera's results with xarray's.
+//!
+//! A variable in a fixture is `{dims, dtype, shape, data, attrs, chunks}` with `data`
+//! flat in C order, `null` for NaN/NaT, datetimes as ISO strings.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use ndarray::{ArrayD, IxDyn};
+use serde_json::Value;
+use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
+use tessera::labelled::{Attrs, Coords, DataArray, Dataset, IndexValues, Variable};
+use tessera::time::{Calendar, NAT, parse_datetime_str};
+
+/// numpy's datetime64 is proleptic Gregorian.
+pub const NUMPY_CALENDAR: Calendar = Calendar::ProlepticGregorian;
+
+pub fn read_fixture(path: &str) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
+}
+
+fn attrs(v: &Value) -> Attrs {
+    v.get("attrs")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn shape(v: &Value) -> Vec<usize> {
+    v["shape"]
+        .as_array()
+        .expect("shape")
+        .iter()
+        .map(|x| x.as_u64().expect("size") as usize)
+        .collect()
+}
+
+/// A fixture variable's values as f64 (NaN for null, 0/1 for booleans).
+pub fn numbers(v: &Value) -> Vec<f64> {
+    let calendarless = v["dtype"].as_str() == Some("datetime64[ns]");
+    v["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|x| match x {
+            Value::Null => f64::NAN,
+            Value::Bool(b) => *b as u8 as f64,
+            Value::Number(n) => n.as_f64().expect("number"),
+            Value::String(s) if calendarless => time_of(s) as f64,
+            other => panic!("unexpected value {other}"),
+        })
+        .collect()
+}
+
+pub fn time_of(s: &str) -> i64 {
+    parse_datetime_str(s, NUMPY_CALENDAR)
+        .expect("fixture date")
+        .0
+}
+
+/// The lazy variable for a fixture variable (string variables are not engine data:
+/// they only appear as index coordinates, see [`dataset`]).
+pub fn variable(v: &Value) -> Variable {
+    let dims = strings(&v["dims"]);
+    let shape = shape(v);
+    let dtype_name = v["dtype"].as_str().expect("dtype");
+    let (dtype, encoding) = if dtype_name == "datetime64[ns]" {
+        let mut enc = Attrs::new();
+        enc.insert("calendar".into(), NUMPY_CALENDAR.name().into());
+        (DType::I64, enc)
+    } else {
+        (
+            DType::from_name(dtype_name).unwrap_or_else(|| panic!("dtype {dtype_name}")),
+            Attrs::new(),
+        )
+    };
+    let values = numbers(v);
+    let data = if dtype == DType::I64 && !encoding.is_empty() {
+        let t: Vec<i64> = values
+            .iter()
+            .map(|&x| if x.is_nan() { NAT } else { x as i64 })
+            .collect();
+        ArrayData::new(ArrayD::from_shape_vec(IxDyn(&shape), t).expect("shape"))
+    } else {
+        ArrayData::new(ArrayD::from_shape_vec(IxDyn(&shape), values).expect("shape")).cast(dtype)
+    };
+    let grid = match v.get("chunks").and_then(Value::as_array) {
+        Some(axes) => ChunkGrid::new(
+            axes.iter()
+                .map(|a| {
+                    a.as_array()
+                        .expect("chunks")
+                        .iter()
+                        .map(|c| c.as_u64().expect("chunk") as usize)
+                        .collect()
+                })
+                .collect(),
+        )
+        .expect("fixture chunks"),
+        None => ChunkGrid::single(&shape),
+    };
+    Variable::new(
+        dims,
+        LazyArray::from_data(data, grid).expect("fixture data"),
+    )
+    .expect("fixture variable")
+    .with_attrs(attrs(v))
+    .with_encoding(encoding)
+}
+
+/// Adds a fixture coordinate (string dimension coordinates become string indexes).
+pub fn insert_coord(coords: &mut Coords, name: &str, v: &Value) {
+    if v["dtype"] == "str" {
+        let dims = strings(&v["dims"]);
+        assert_eq!(
+            dims,
+            [name],
+            "string coordinates are only supported as indexes"
+        );
+        coords
+            .insert_strings(name, strings(&v["data"]))
+            .expect("string index");
+    } else {
+        coords.insert(name, variable(v)).expect("coordinate");
+    }
+}
+
+pub fn dataset(v: &Value) -> Dataset {
+    let mut ds = Dataset::new();
+    for (name, c) in v["coords"].as_object().expect("coords") {
+        insert_coord(ds.coords_mut(), name, c);
+    }
+    for (name, d) in v["data_vars"].as_object().expect("data_vars") {
+        ds.insert(name.as_str(), variable(d))
+            .expect("data variable");
+    }
+    *ds.attrs_mut() = attrs(v);
+    ds
+}
+
+pub fn datasets(fixture: &Value) -> BTreeMap<String, Dataset> {
+    fixture["datasets"]
+        .as_object()
+        .expect("datasets")
+        .iter()
+        .map(|(k, v)| (k.clone(), dataset(v)))
+        .collect()
+}
+
+/// What a variable computed to, in comparable form.
+struct Got {
+    dims: Vec<String>,
+    dtype: String,
+    shape: Vec<usize>,
+    values: Vec<f64>,
+    labels: Option<Vec<String>>,
+    attrs: Attrs,
+}
+
+fn dtype_label(var: &Variable) -> String {
+    if var.encoding().contains_key("calendar") {
+        "datetime64[ns]".into()
+    } else {
+        var.dtype().name().into()
+    }
+}
+
+fn got_variable(var: &Variable) -> Result<Got, String> {
+    let data = var.data().compute().map_err(|e| e.to_string())?;
+    let values = if var.encoding().contains_key("calendar") {
+        let t = data
+            .cast(DType::I64)
+            .into_typed::<i64>()
+            .map_err(|e| e.to_string())?;
+        t.iter()
+            .map(|&x| if x == NAT { f64::NAN } else { x as f64 })
+            .collect()
+    } else {
+        data.to_f64_vec()
+    };
+    Ok(Got {
+        dims: var.dims().to_vec(),
+        dtype: dtype_label(var),
+        shape: var.shape().to_vec(),
+        values,
+        labels: None,
+        attrs: var.attrs().clone(),
+    })
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
+}
+
+fn compare(what: &str, got: &Got, exp: &Value, errors: &mut Vec<String>) {
+    let exp_dims = strings(&exp["dims"]);
+    if got.dims != exp_dims {
+        errors.push(format!("{what}: dims {:?}, xarray {exp_dims:?}", got.dims));
+        return;
+    }
+    let exp_dtype = exp["dtype"].as_str().unwrap_or("?");
+    if got.dtype != exp_dtype {
+        errors.push(format!("{what}: dtype {}, xarray {exp_dtype}", got.dtype));
+    }
+    if got.shape != shape(exp) {
+        errors.push(format!(
+            "{what}: shape {:?}, xarray {:?}",
+            got.shape,
+            shape(exp)
+        ));
+        return;
+    }
+    if exp_dtype == "str" && got.labels.is_none() {
+        errors.push(format!(
+            "{what}: xarray has strings {}, tessera has no labels",
+            exp["data"]
+        ));
+    } else if let Some(labels) = &got.labels {
+        let want = strings(&exp["data"]);
+        if *labels != want {
+            errors.push(format!("{what}: labels {labels:?}, xarray {want:?}"));
+        }
+    } else {
+        let want = numbers(exp);
+        let rel = if exp_dtype == "float32" { 1e-5 } else { 1e-9 };
+        if let Some(i) = (0..want.len()).find(|&i| !close(got.values[i], want[i], rel)) {
+            errors.push(format!(
+                "{what}: value [{i}] = {}, xarray {}",
+                got.values[i], want[i]
+            ));
+        }
+    }
+    if got.attrs != attrs(exp) {
+        errors.push(format!(
+            "{what}: attrs {:?}, xarray {:?}",
+            got.attrs,
+            attrs(exp)
+        ));
+    }
+}
+
+fn compare_coords(what: &str, coords: &Coords, exp: &Value, errors: &mut Vec<String>) {
+    let exp = exp.as_object().expect("coords");
+    let mut have: Vec<String> = coords.names();
+    let mut want: Vec<String> = exp.keys().cloned().collect();
+    have.sort();
+    want.sort();
+    if have != want {
+        errors.push(format!("{what}: coordinates {have:?}, xarray {want:?}"));
+    }
+    for (name, e) in exp {
+        let Some(c) = coords.get(name) else { continue };
+        let got = match c.index.as_ref().map(|i| i.values()) {
+            Some(IndexValues::Str(labels)) => Ok(Got {
+                dims: c.var.dims().to_vec(),
+                dtype: "str".into(),
+                shape: c.var.shape().to_vec(),
+                values: vec![],
+                labels: Some(labels.clone()),
+                attrs: c.var.attrs().clone(),
+            }),
+            _ => got_variable(&c.var),
+        };
+        match got {
+            Ok(g) => compare(&format!("{what} coordinate {name:?}"), &g, e, errors),
+            Err(err) => errors.push(format!("{what} coordinate {name:?}: {err}")),
+        }
+    }
+}
+
+/// Differences between a data array and xarray's (empty if equal).
+pub fn compare_dataarray(da: &DataArray, exp: &Value, errors: &mut Vec<String>) {
+    if exp["kind"] != "dataarray" {
+        errors.push(format!("got a DataArray, xarray a {}", exp["kind"]));
+        return;
+    }
+    let want_name = exp["name"].as_str();
+    if da.name() != want_name {
+        errors.push(format!("name {:?}, xarray {want_name:?}", da.name()));
+    }
+    match got_variable(da.variable()) {
+        Ok(g) => compare("data", &g, &exp["variable"], errors),
+        Err(e) => errors.push(format!("computing: {e}")),
+    }
+    compare_coords("", da.coords(), &exp["coords"], errors);
+}
+
+/// Differences between a dataset and xarray's.
+pub fn compare_dataset(ds: &Dataset, exp: &Value, errors: &mut Vec<String>) {
+    if exp["kind"] != "dataset" {
+        errors.push(format!("got a Dataset, xarray a {}", exp["kind"]));
+        return;
+    }
+    let want_dims: Vec<(String, usize)> = exp["dims"]
+        .as_object()
+        .expect("dims")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().expect("size") as usize))
+        .collect();
+    let mut have_dims = ds.dims();
+    let mut sorted_want = want_dims.clone();
+    have_dims.sort();
+    sorted_want.sort();
+    if have_dims != sorted_want {
+        errors.push(format!("dims {have_dims:?}, xarray {want_dims:?}"));
+    }
+    let want_vars: Vec<String> = exp["data_vars"]
+        .as_object()
+        .expect("data_vars")
+        .keys()
+        .cloned()
+        .collect();
+    if ds.data_var_names() != want_vars {
+        errors.push(format!(
+            "data variables {:?}, xarray {want_vars:?}",
+            ds.data_var_names()
+        ));
+    }
+    for (name, v) in ds.data_vars() {
+        if let Some(e) = exp["data_vars"].get(name) {
+            match got_variable(v) {
+                Ok(g) => compare(&format!("variable {name:?}"), &g, e, errors),
+                Err(err) => errors.push(format!("variable {name:?}: {err}")),
+            }
+        }
+    }
+    compare_coords("", ds.coords(), &exp["coords"], errors);
+    if *ds.attrs() != attrs(exp) {
+        errors.push(format!(
+            "dataset attrs {:?}, xarray {:?}",
+            ds.attrs(),
+            attrs(exp)
+        ));
+    }
+}
