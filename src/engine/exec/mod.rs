@@ -167,6 +167,8 @@ impl Compute {
         };
         let record = self.profile.is_some() || self.report.is_some();
         let budget = Budget::new(limit, record);
+        // In-memory results live through the whole pass: they take their share first.
+        budget.hold(sinks.iter().map(|s| s.resident_bytes()).sum());
         let progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
         let pool = pool(threads)?;
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();

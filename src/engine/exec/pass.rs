@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::budget::Budget;
@@ -23,9 +23,15 @@ use crate::engine::profile::TaskRecord;
 use crate::engine::reduce::{AxisRole, ReduceSpec};
 use crate::{Error, Result};
 
-/// Partials handed over by workers, keyed by (root, output chunk), with the number of
-/// blocks each has absorbed.
-type SharedPartials = HashMap<(usize, Vec<usize>), (Box<dyn Partial>, usize)>;
+/// Partials shared by workers, keyed by (root, output chunk).
+type SharedPartials = HashMap<(usize, Vec<usize>), Slot>;
+
+/// A shared partial: at rest with the number of blocks it has absorbed, or checked out
+/// by a worker feeding it a block.
+enum Slot {
+    Idle(Box<dyn Partial>, usize),
+    Busy,
+}
 
 /// Outputs that iterate one grid together, and the order blocks are visited in.
 struct Segment {
@@ -58,6 +64,8 @@ pub struct Pass<'a> {
     error: Mutex<Option<Error>>,
     budget: &'a Budget,
     partials: Mutex<SharedPartials>,
+    /// Signalled when a shared partial is checked back in.
+    partial_returned: Condvar,
     progress: &'a ProgressSink,
     records: Option<Mutex<Vec<TaskRecord>>>,
     shared: Arc<std::collections::HashSet<usize>>,
@@ -149,6 +157,7 @@ impl<'a> Pass<'a> {
             error: Mutex::new(None),
             budget,
             partials: Mutex::new(HashMap::new()),
+            partial_returned: Condvar::new(),
             progress,
             records: profile.then(|| Mutex::new(vec![])),
             shared,
@@ -192,6 +201,22 @@ impl<'a> Pass<'a> {
         }
         self.cancelled.store(true, Ordering::Relaxed);
         self.budget.wake_all();
+        self.partial_returned.notify_all();
+    }
+
+    fn lock_partials(&self) -> MutexGuard<'_, SharedPartials> {
+        // A worker that panicked while holding the lock left a consistent map: slots
+        // are replaced whole.
+        self.partials.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait_for_partial<'g>(
+        &self,
+        map: MutexGuard<'g, SharedPartials>,
+    ) -> MutexGuard<'g, SharedPartials> {
+        self.partial_returned
+            .wait(map)
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     fn locate(&self, unit: usize) -> (&Segment, Vec<usize>) {
@@ -290,15 +315,21 @@ impl<'a> Pass<'a> {
                             .expect("counted above");
                         self.flush(local.remove(oldest))?;
                     }
-                    let cells = root
-                        .chunks()
-                        .chunk_region(&out_idx)
-                        .iter()
-                        .map(|r| r.len())
-                        .product();
+                    // The first partial of an output chunk is the shared one; workers
+                    // add private ones (merged later, without contention) only while
+                    // the budget has room, else they take turns on the shared one.
+                    let key = (r, out_idx);
+                    let shared_exists = self.lock_partials().contains_key(&key);
+                    let out_idx = key.1;
+                    let cells = self.out_cells(r, &out_idx);
+                    // Partial sizes are linear in their cells: size one without
+                    // allocating it.
+                    let bytes = new_partial(&red.spec, 1).nbytes() * cells;
+                    if !shared_exists || !self.budget.try_hold(bytes) {
+                        self.feed_shared(r, red, out_idx, region, ev)?;
+                        continue;
+                    }
                     let partial = new_partial(&red.spec, cells);
-                    let bytes = partial.nbytes();
-                    self.budget.hold(bytes);
                     local.push(LocalPartial {
                         root: r,
                         out_idx,
@@ -327,31 +358,112 @@ impl<'a> Pass<'a> {
         Ok(())
     }
 
-    /// Merges a worker's partial into the shared one of its output chunk, finishing the
-    /// chunk when every block has been absorbed.
-    fn flush(&self, lp: LocalPartial) -> Result<()> {
-        let total = self.reduce[lp.root]
+    fn out_cells(&self, root: usize, out_idx: &[usize]) -> usize {
+        self.roots[root]
+            .chunks()
+            .chunk_region(out_idx)
+            .iter()
+            .map(|r| r.len())
+            .product()
+    }
+
+    /// Feeds one block into the shared partial of its output chunk (created if it
+    /// does not exist yet), waiting while another worker holds it.
+    fn feed_shared(
+        &self,
+        r: usize,
+        red: &ReduceRoot,
+        out_idx: Vec<usize>,
+        region: &[Range<usize>],
+        ev: &mut Evaluator,
+    ) -> Result<()> {
+        let key = (r, out_idx);
+        let mut map = self.lock_partials();
+        let (mut partial, blocks) = loop {
+            if self.cancelled.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            match map.get_mut(&key) {
+                Some(Slot::Busy) => map = self.wait_for_partial(map),
+                Some(slot) => match std::mem::replace(slot, Slot::Busy) {
+                    Slot::Idle(p, b) => break (p, b),
+                    Slot::Busy => unreachable!("matched Idle above"),
+                },
+                None => {
+                    map.insert(key.clone(), Slot::Busy);
+                    drop(map);
+                    let p = new_partial(&red.spec, self.out_cells(r, &key.1));
+                    self.budget.hold(p.nbytes());
+                    map = self.lock_partials();
+                    break (p, 0);
+                }
+            }
+        };
+        drop(map);
+        let fed = ev.feed_block(
+            &self.roots[r],
+            &red.spec,
+            &red.pre,
+            region,
+            region,
+            partial.as_mut(),
+        );
+        // Check the partial back in even on error, so no one waits for it forever.
+        let blocks = blocks + fed.is_ok() as usize;
+        self.check_in(key, partial, blocks)?;
+        fed
+    }
+
+    /// Returns a partial to the shared map, or finishes its chunk if it is complete.
+    fn check_in(
+        &self,
+        key: (usize, Vec<usize>),
+        partial: Box<dyn Partial>,
+        blocks: usize,
+    ) -> Result<()> {
+        let total = self.reduce[key.0]
             .as_ref()
             .expect("partials exist only for reductions")
             .blocks_per_chunk;
-        let key = (lp.root, lp.out_idx.clone());
-        let mut map = self.partials.lock().unwrap_or_else(|e| e.into_inner());
-        let (partial, blocks) = match map.remove(&key) {
-            Some((mut existing, b)) => {
-                existing.merge(lp.partial);
-                self.budget.unhold(lp.bytes);
-                (existing, b + lp.blocks)
-            }
-            None => (lp.partial, lp.blocks),
-        };
+        let mut map = self.lock_partials();
         if blocks == total {
+            map.remove(&key);
             drop(map);
+            self.partial_returned.notify_all();
             let bytes = partial.nbytes();
-            self.finish_chunk(lp.root, &lp.out_idx, partial, bytes)
-        } else {
-            map.insert(key, (partial, blocks));
-            Ok(())
+            return self.finish_chunk(key.0, &key.1, partial, bytes);
         }
+        map.insert(key, Slot::Idle(partial, blocks));
+        drop(map);
+        self.partial_returned.notify_all();
+        Ok(())
+    }
+
+    /// Merges a worker's partial into the shared one of its output chunk, finishing the
+    /// chunk when every block has been absorbed.
+    fn flush(&self, lp: LocalPartial) -> Result<()> {
+        let key = (lp.root, lp.out_idx.clone());
+        let mut map = self.lock_partials();
+        let (partial, blocks) = loop {
+            match map.get_mut(&key) {
+                Some(Slot::Busy) if self.cancelled.load(Ordering::Relaxed) => return Ok(()),
+                Some(Slot::Busy) => map = self.wait_for_partial(map),
+                Some(slot) => match std::mem::replace(slot, Slot::Busy) {
+                    Slot::Idle(mut existing, b) => {
+                        existing.merge(lp.partial);
+                        self.budget.unhold(lp.bytes);
+                        break (existing, b + lp.blocks);
+                    }
+                    Slot::Busy => unreachable!("matched Idle above"),
+                },
+                None => {
+                    map.insert(key.clone(), Slot::Busy);
+                    break (lp.partial, lp.blocks);
+                }
+            }
+        };
+        drop(map);
+        self.check_in(key, partial, blocks)
     }
 
     fn finish_chunk(

@@ -12,6 +12,12 @@ use crate::engine::dtype::DType;
 pub trait ChunkSink: Send + Sync {
     /// Stores the data of one region of the output.
     fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()>;
+
+    /// Bytes the sink keeps in memory for the whole computation (counted against the
+    /// memory budget before any task runs).
+    fn resident_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// Collects output chunks into one in-memory array.
@@ -34,6 +40,10 @@ impl MemorySink {
 }
 
 impl ChunkSink for MemorySink {
+    fn resident_bytes(&self) -> usize {
+        self.data.lock().unwrap_or_else(|e| e.into_inner()).nbytes()
+    }
+
     fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
         self.data
             .lock()
