@@ -225,7 +225,8 @@ fn check_q(q: &[f64]) -> Result<()> {
     }
 }
 
-/// See [`DataArray::samples_stat`]; `data` is float and `red` its reduced axes.
+/// The statistic of every sample of float `data` over axes `red` (see
+/// `DataArray::samples_stat`).
 fn samples_stat(
     data: &LazyArray,
     red: &[usize],
@@ -632,6 +633,17 @@ mod tests {
         let m = i.median("n", None).unwrap();
         assert_eq!(m.dtype(), DType::F64);
         assert_eq!(m.values::<f64>().unwrap()[[]], 2.5);
+        // Empty samples and no quantiles.
+        let e = DataArray::from_ndarray(
+            "e",
+            ["s", "r"],
+            ArrayD::<f64>::zeros(IxDyn(&[3, 0])),
+            &[2, 1],
+        )
+        .unwrap();
+        let m = e.median("r", None).unwrap().values::<f64>().unwrap();
+        assert!(m.len() == 3 && m.iter().all(|v| v.is_nan()));
+        assert_eq!(x.quantile(&[], "r", None).unwrap().shape(), &[0, 3]);
         // Errors.
         assert!(x.quantile(&[1.5], "r", None).is_err());
         assert!(x.quantile(&[f64::NAN], "r", None).is_err());
