@@ -153,6 +153,11 @@ impl DataArray {
         self.var.attrs()
     }
 
+    /// The same array with other attributes.
+    pub fn with_attrs(&self, attrs: Attrs) -> Self {
+        self.with_variable(self.var.clone().with_attrs(attrs))
+    }
+
     /// The same array with new lazy data of the same dims (coordinates kept).
     pub(crate) fn with_variable(&self, var: Variable) -> Self {
         DataArray {

@@ -10,6 +10,23 @@ use crate::engine::{ArrayData, Compute, LazyArray, ReduceKind};
 use crate::{Error, Result};
 
 /// A collection of labelled variables on shared dimensions: xarray's `Dataset`.
+///
+/// ```
+/// use ndarray::{Array, IxDyn};
+/// use tessera::engine::ReduceKind;
+/// use tessera::labelled::{DataArray, Dataset, ReduceArgs};
+///
+/// let t = DataArray::from_ndarray("t", ["time", "lat"], Array::from_elem(IxDyn(&[4, 3]), 10.0f64), &[2, 3])?
+///     .with_coord_values("lat", vec![45.0, 0.0, -45.0])?;
+/// let p = DataArray::from_ndarray("p", ["time"], Array::from_elem(IxDyn(&[4]), 1000.0f32), &[2])?;
+/// let mut ds = Dataset::from_array(&t)?;
+/// ds.insert_array(&p)?;
+/// // `ds.mean("lat")`: `p` has no `lat`, so it is kept as it is.
+/// let means = ds.reduce(ReduceKind::Mean, "lat", ReduceArgs::default())?;
+/// assert_eq!(means.get("t")?.dims(), &["time".to_string()]);
+/// assert_eq!(means.get("p")?.values::<f32>()?[[0]], 1000.0);
+/// # Ok::<(), tessera::Error>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
     data_vars: Vec<(String, Variable)>,

@@ -4,11 +4,22 @@
 
 use super::dataarray::DataArray;
 use super::reduce::Dims;
-use super::variable::Attrs;
 use crate::engine::{BinaryOp, ReduceKind};
 use crate::{Error, Result};
 
 /// A data array paired with weights: `da.weighted(&w)?.mean(["lat", "lon"])`.
+///
+/// ```
+/// use ndarray::{Array, IxDyn, array};
+/// use tessera::labelled::DataArray;
+///
+/// // A missing value leaves its weight out of the denominator, as in xarray.
+/// let sst = DataArray::from_ndarray("sst", ["lat"], array![10.0, f64::NAN, 30.0].into_dyn(), &[3])?;
+/// let w = DataArray::from_ndarray("w", ["lat"], array![1.0, 5.0, 3.0].into_dyn(), &[3])?;
+/// let mean = sst.weighted(&w)?.mean("lat")?.values::<f64>()?;
+/// assert_eq!(mean[[]], (10.0 + 90.0) / 4.0);
+/// # Ok::<(), tessera::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Weighted {
     data: DataArray,
@@ -120,10 +131,5 @@ impl DataArray {
             Some(n) => self.rename(n),
             None => self,
         }
-    }
-
-    /// The same array with other attributes.
-    pub fn with_attrs(&self, attrs: Attrs) -> Self {
-        self.with_variable(self.variable().clone().with_attrs(attrs))
     }
 }
