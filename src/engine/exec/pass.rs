@@ -300,6 +300,10 @@ impl<'a> Pass<'a> {
                 self.sinks[r].write(region, &data)?;
                 continue;
             };
+            if root.is_empty() {
+                // Nothing to accumulate into (e.g. grouped into zero groups).
+                continue;
+            }
             let out_idx = red.spec.out_chunk_of_block(idx);
             let pos = match local
                 .iter()

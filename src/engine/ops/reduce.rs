@@ -68,7 +68,8 @@ impl LazyArray {
         ))
     }
 
-    /// Reduces over the given axes (an empty list reduces nothing and returns `self`).
+    /// Reduces over the given axes (an empty list reduces each element on its own, as
+    /// numpy's `axis=()`: `nansum` turns NaN into 0, `var` gives 0).
     pub fn reduce(
         &self,
         kind: ReduceKind,
@@ -79,15 +80,6 @@ impl LazyArray {
         for &a in axes {
             check_axis(a, self.ndim())?;
             roles[a] = AxisRole::Reduce;
-        }
-        if axes.is_empty() && !kind.is_arg() {
-            return match kind {
-                ReduceKind::Count => self
-                    .isnan()?
-                    .unary(crate::engine::expr::UnaryOp::Not)?
-                    .cast(DType::I64),
-                _ => self.cast(kind.out_dtype(self.dtype())?),
-            };
         }
         self.reduce_node(kind, roles, opts)
     }
