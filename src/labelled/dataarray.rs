@@ -210,7 +210,12 @@ impl DataArray {
     /// One position (negative counts from the end); the dimension is dropped.
     pub fn isel(&self, dim: &str, i: isize) -> Result<Self> {
         let n = self.dim_len(dim)?;
-        self.isel_positions(dim, &Positions::index(n, i)?)
+        let pos = Positions::index(n, i).map_err(|_| {
+            Error::IndexOutOfBounds(format!(
+                "index {i} is out of bounds for dimension {dim:?} of length {n}"
+            ))
+        })?;
+        self.isel_positions(dim, &pos)
     }
 
     /// A Python-style slice of positions.
@@ -227,6 +232,12 @@ impl DataArray {
 
     /// Arbitrary positions.
     pub fn isel_list(&self, dim: &str, positions: &[usize]) -> Result<Self> {
+        let n = self.dim_len(dim)?;
+        if let Some(p) = positions.iter().find(|&&p| p >= n) {
+            return Err(Error::IndexOutOfBounds(format!(
+                "index {p} is out of bounds for dimension {dim:?} of length {n}"
+            )));
+        }
         self.isel_positions(dim, &Positions::List(positions.to_vec()))
     }
 

@@ -332,6 +332,9 @@ impl Dataset {
     /// (dims a variable lacks are skipped).
     pub fn transpose<S: AsRef<str>>(&self, order: &[S]) -> Result<Dataset> {
         let order: Vec<String> = order.iter().map(|s| s.as_ref().to_string()).collect();
+        for d in &order {
+            self.require_dim(d)?;
+        }
         let own = |v: &Variable| -> Vec<String> {
             order.iter().filter(|d| v.has_dim(d)).cloned().collect()
         };

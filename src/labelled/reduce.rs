@@ -49,8 +49,11 @@ impl Dims {
         match self {
             Dims::All => Ok(var.dims().to_vec()),
             Dims::Names(n) => {
-                for d in n {
+                for (i, d) in n.iter().enumerate() {
                     var.axis(d)?;
+                    if n[..i].contains(d) {
+                        return Err(Error::invalid(format!("dimension {d:?} repeated in {n:?}")));
+                    }
                 }
                 Ok(n.clone())
             }
@@ -206,7 +209,16 @@ impl DataArray {
     }
 
     fn idx_extreme(&self, dim: &str, kind: ReduceKind, fill: f64) -> Result<DataArray> {
-        let index = self.coords().require_index(dim)?.clone();
+        self.variable().axis(dim)?;
+        let index = self
+            .coords()
+            .index(dim)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "idxmin/idxmax: dimension {dim:?} has no index; assign a coordinate or use argmin/argmax"
+                ))
+            })?
+            .clone();
         // NaN never wins: fill it with the value that always loses, then mask the
         // slices that had no valid value at all.
         let filled = if self.dtype().is_float() {

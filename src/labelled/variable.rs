@@ -159,6 +159,16 @@ impl Variable {
             )));
         }
         let perm = self.axes(order)?;
+        if let Some(d) = order
+            .iter()
+            .enumerate()
+            .find_map(|(i, d)| order[..i].contains(d).then_some(d))
+        {
+            return Err(Error::invalid(format!(
+                "transpose order {order:?} repeats {d:?}; list each of {:?} once",
+                self.dims
+            )));
+        }
         Ok(Variable {
             dims: order.to_vec(),
             data: self.data.transpose(&perm)?,
