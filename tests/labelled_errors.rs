@@ -213,12 +213,9 @@ fn missing_label_names_it_and_the_nearest_existing_label() {
     let d = daily();
     let e = fails("sel date", d.sel("time", "2000-02-15"));
     assert!(matches!(e, Error::LabelNotFound { .. }), "{e:?}");
-    mentions(
-        &e,
-        &["\"2000-02-15\"", "\"time\"", "nearest: 2000-02-04T00:00:00"],
-    );
+    mentions(&e, &["\"2000-02-15\"", "\"time\"", "nearest: 2000-02-04"]);
     let e = fails("sel period", d.sel("time", "2001-05"));
-    mentions(&e, &["\"2001-05\"", "nearest: 2000-02-04T00:00:00"]);
+    mentions(&e, &["\"2001-05\"", "nearest: 2000-02-04"]);
     // A label of the wrong kind says which kind of index it is.
     let e = fails("sel a string on numbers", t.sel("lat", "north"));
     assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
@@ -428,7 +425,7 @@ fn nearest_label_beyond_the_tolerance_names_the_nearest_one() {
         daily().sel_nearest("time", "2000-03-15", Some(86_400_000_000.0)),
     );
     assert!(matches!(e, Error::LabelNotFound { .. }), "{e:?}");
-    mentions(&e, &["\"2000-03-15\"", "tolerance", "2000-02-04T00:00:00"]);
+    mentions(&e, &["\"2000-03-15\"", "tolerance", "2000-02-04"]);
 }
 
 #[test]

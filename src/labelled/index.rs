@@ -150,7 +150,7 @@ impl Index {
     pub fn label_text(&self, i: usize) -> String {
         match &self.values {
             IndexValues::Num(v) => format!("{}", v[i]),
-            IndexValues::Time { values, calendar } => calendar.from_micros(values[i]).to_string(),
+            IndexValues::Time { values, calendar } => time_text(*calendar, values[i]),
             IndexValues::Str(v) => format!("{:?}", v[i]),
         }
     }
@@ -365,6 +365,18 @@ impl Index {
     /// True if both indexes hold the same labels in the same order.
     pub fn equals(&self, other: &Index) -> bool {
         self.values == other.values
+    }
+}
+
+/// An instant as people read it: the date alone at midnight, `NaT` when missing.
+pub(crate) fn time_text(calendar: crate::time::Calendar, t: i64) -> String {
+    if t == crate::time::NAT {
+        return "NaT".into();
+    }
+    let text = calendar.from_micros(t).to_string();
+    match text.strip_suffix("T00:00:00") {
+        Some(date) => date.to_string(),
+        None => text,
     }
 }
 

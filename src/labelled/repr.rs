@@ -1,13 +1,14 @@
 //! `Display` for data arrays and datasets, laid out like xarray's repr: dimensions
 //! with sizes, coordinates with first and last values, data variables with dtype and
 //! chunk shape, attributes truncated to one line each. Nothing is computed except
-//! the (small, eager) indexes.
+//! the (small, eager) indexes and 0-d coordinates.
 
 use std::fmt::{self, Write as _};
 
 use super::coords::Coords;
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
+use super::index::time_text;
 use super::variable::{Attrs, Variable};
 
 const WIDTH: usize = 80;
@@ -27,21 +28,73 @@ fn dims_text(v: &Variable) -> String {
     format!("({})", v.dims().join(", "))
 }
 
-fn index_preview(coords: &Coords, name: &str) -> String {
-    match coords.index(name) {
-        Some(ix) if ix.len() > 4 => format!(
+/// The dtype as users know it: datetimes are `datetime64`, with the calendar named
+/// when it is not numpy's.
+fn dtype_text(v: &Variable) -> String {
+    match v.encoding().get("calendar").and_then(|c| c.as_str()) {
+        Some(cal) => match crate::time::Calendar::parse(cal) {
+            Ok(crate::time::Calendar::ProlepticGregorian | crate::time::Calendar::Standard) => {
+                "datetime64".into()
+            }
+            _ => format!("datetime64[{cal}]"),
+        },
+        None => v.dtype().to_string(),
+    }
+}
+
+/// The value of a 0-d coordinate (one element: cheap to compute), if it computes.
+fn scalar_preview(v: &Variable) -> String {
+    let Ok(data) = v.data().compute() else {
+        return String::new();
+    };
+    let calendar = v
+        .encoding()
+        .get("calendar")
+        .and_then(|c| c.as_str())
+        .and_then(|c| crate::time::Calendar::parse(c).ok());
+    match calendar {
+        Some(cal) => match data.cast(crate::engine::DType::I64).into_typed::<i64>() {
+            Ok(t) => t
+                .iter()
+                .next()
+                .map_or(String::new(), |&t| time_text(cal, t)),
+            Err(_) => String::new(),
+        },
+        None => data
+            .to_f64_vec()
+            .first()
+            .map_or(String::new(), |x| x.to_string()),
+    }
+}
+
+/// Previews of a coordinate's values, longest first: the caller takes the first
+/// that fits the line.
+fn index_previews(coords: &Coords, name: &str) -> Vec<String> {
+    if let Some(c) = coords.get(name).filter(|c| c.var.ndim() == 0) {
+        return vec![scalar_preview(&c.var)];
+    }
+    let Some(ix) = coords.index(name) else {
+        return vec![String::new()];
+    };
+    let n = ix.len();
+    if n <= 4 {
+        return vec![
+            (0..n)
+                .map(|i| ix.label_text(i))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ];
+    }
+    vec![
+        format!(
             "{} {} ... {} {}",
             ix.label_text(0),
             ix.label_text(1),
-            ix.label_text(ix.len() - 2),
-            ix.label_text(ix.len() - 1)
+            ix.label_text(n - 2),
+            ix.label_text(n - 1)
         ),
-        Some(ix) => (0..ix.len())
-            .map(|i| ix.label_text(i))
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => String::new(),
-    }
+        format!("{} ... {}", ix.label_text(0), ix.label_text(n - 1)),
+    ]
 }
 
 fn truncate(mut s: String) -> String {
@@ -62,13 +115,18 @@ fn write_coords(out: &mut String, coords: &Coords, dims: &[String]) {
         } else {
             " "
         };
-        let line = format!(
-            "  {marker} {name:<10} {:<18} {} {}",
+        let head = format!(
+            "  {marker} {name:<10} {:<18} {}",
             dims_text(&c.var),
-            c.var.dtype(),
-            index_preview(coords, name)
+            dtype_text(&c.var)
         );
-        let _ = writeln!(out, "{}", truncate(line.trim_end().to_string()));
+        let previews = index_previews(coords, name);
+        let line = previews
+            .iter()
+            .map(|p| format!("{head} {p}").trim_end().to_string())
+            .find(|l| l.chars().count() <= WIDTH)
+            .unwrap_or_else(|| format!("{head} {}", previews[previews.len() - 1]));
+        let _ = writeln!(out, "{}", truncate(line));
     }
 }
 
