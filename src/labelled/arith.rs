@@ -71,10 +71,28 @@ fn merged_coords(a: &Coords, b: &Coords) -> Result<Coords> {
     Ok(out)
 }
 
+/// Dimensions both operands have must agree in length (those with an index were
+/// aligned already; this catches the unindexed ones, naming the dimension).
+fn check_sizes(a: &DataArray, b: &DataArray) -> Result<()> {
+    for (d, &n) in a.dims().iter().zip(a.shape()) {
+        if let Some(m) = b.variable().size_of(d)
+            && m != n
+        {
+            return Err(crate::Error::ShapeMismatch {
+                op: format!("arithmetic along dimension {d:?} (no index to align it)"),
+                left: vec![n],
+                right: vec![m],
+            });
+        }
+    }
+    Ok(())
+}
+
 impl DataArray {
     /// A binary operation with another data array (aligned, broadcast by name).
     pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
         let (a, b) = align_pair(self, other, Join::Inner)?;
+        check_sizes(&a, &b)?;
         let mut dims: Vec<String> = a.dims().to_vec();
         dims.extend(b.dims().iter().filter(|d| !a.dims().contains(d)).cloned());
         let (x, y) = (

@@ -290,7 +290,10 @@ impl Index {
     /// The position of the label nearest to `label`, within `tolerance` if given.
     pub fn nearest(&self, label: &Label, tolerance: Option<f64>) -> Result<usize> {
         if matches!(self.values, IndexValues::Str(_)) {
-            return Err(self.mismatch(label));
+            return Err(Error::invalid(format!(
+                "nearest lookup of {label} needs a numeric or datetime index, but {:?} is a string index; select exact labels instead",
+                self.dim
+            )));
         }
         if self.order == Order::Unsorted {
             return Err(Error::NonMonotonicIndex {
