@@ -20,6 +20,7 @@ use super::graph::{LazyArray, Op, ScanKind};
 use super::grid::{Region, region_shape};
 use super::interp::{InputView, TILE, TileEval, eval_block};
 use super::reduce::{AxisRole, ReduceSpec};
+use super::source::ChunkSource;
 use super::source::assemble;
 use crate::{Error, Result};
 
@@ -99,7 +100,9 @@ impl Evaluator {
 
     fn compute(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
         if let Op::Source(s) = node.op() {
-            return s.read_shared(region);
+            let data = s.read_shared(region)?;
+            check_read(s.as_ref(), region, &data)?;
+            return Ok(data);
         }
         self.compute_owned(node, region).map(Arc::new)
     }
@@ -111,7 +114,11 @@ impl Evaluator {
         }
         let inputs = node.inputs();
         match node.op() {
-            Op::Source(s) => s.read(region),
+            Op::Source(s) => {
+                let data = s.read(region)?;
+                check_read(s.as_ref(), region, &data)?;
+                Ok(data)
+            }
             Op::Map(expr) => {
                 let blocks = self.input_blocks(inputs, node.shape(), region)?;
                 Ok(eval_block(expr, &blocks, &shape))
@@ -427,5 +434,25 @@ fn scan_typed<T: Element + super::chunk::Storable>(
             });
         }
         O::wrap(out)
+    })
+}
+/// Every source, built-in or the user's, must hand back exactly the region it was
+/// asked for: the kernels rely on it, so a wrong block is an error here, not a panic
+/// deeper down.
+fn check_read(src: &dyn ChunkSource, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
+    let want = region_shape(region);
+    if data.shape() == want.as_slice() && data.dtype() == src.dtype() {
+        return Ok(());
+    }
+    Err(Error::SourceRead {
+        source_name: src.describe(),
+        chunk: region.to_vec(),
+        message: format!(
+            "returned a {} block of shape {:?}, expected {} {:?}",
+            data.dtype(),
+            data.shape(),
+            src.dtype(),
+            want
+        ),
     })
 }
