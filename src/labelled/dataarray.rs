@@ -335,10 +335,12 @@ impl DataArray {
         ))
     }
 
-    /// Adds or replaces coordinates.
+    /// Adds or replaces coordinates; as in xarray, a replaced coordinate moves to the
+    /// end of the coordinate list.
     pub fn assign_coords(&self, coords: Vec<(&str, Variable)>) -> Result<Self> {
         let mut out = self.clone();
         for (n, v) in coords {
+            out.coords.remove(n);
             out = out.with_coord(n, v)?;
         }
         Ok(out)
