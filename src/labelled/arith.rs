@@ -4,7 +4,9 @@
 
 use std::ops;
 
-use super::align::{Join, align_coords, align_datasets, reindex_coords, reindex_variable};
+use super::align::{
+    DimAlignment, Join, Reindex, align_coords, align_datasets, reindex_coords, reindex_variable,
+};
 use super::coords::{Coords, same_values};
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
@@ -17,24 +19,23 @@ pub fn align_pair(a: &DataArray, b: &DataArray, join: Join) -> Result<(DataArray
     let mut a = a.clone();
     let mut b = b.clone();
     for al in align_coords(a.coords(), b.coords(), join)? {
-        let (va, ca) = match &al.left {
-            Some(r) => (
-                reindex_variable(a.variable(), &al.dim, r)?,
-                reindex_coords(a.coords(), &al, Some(r))?,
-            ),
-            None => (a.variable().clone(), reindex_coords(a.coords(), &al, None)?),
-        };
-        let (vb, cb) = match &al.right {
-            Some(r) => (
-                reindex_variable(b.variable(), &al.dim, r)?,
-                reindex_coords(b.coords(), &al, Some(r))?,
-            ),
-            None => (b.variable().clone(), reindex_coords(b.coords(), &al, None)?),
-        };
-        a = DataArray::from_parts(a.name().map(str::to_string), va, ca);
-        b = DataArray::from_parts(b.name().map(str::to_string), vb, cb);
+        a = reindex_array(&a, &al, al.left.as_ref())?;
+        b = reindex_array(&b, &al, al.right.as_ref())?;
     }
     Ok((a, b))
+}
+
+/// One side of an alignment applied to a data array (`None`: its labels already match).
+fn reindex_array(a: &DataArray, al: &DimAlignment, r: Option<&Reindex>) -> Result<DataArray> {
+    let var = match r {
+        Some(r) => reindex_variable(a.variable(), &al.dim, r)?,
+        None => a.variable().clone(),
+    };
+    Ok(DataArray::from_parts(
+        a.name().map(str::to_string),
+        var,
+        reindex_coords(a.coords(), al, r)?,
+    ))
 }
 
 /// Attributes of both operands, without the keys they disagree on (xarray's
