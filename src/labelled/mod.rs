@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod arith;
+pub mod cf;
 pub mod combine;
 pub mod coords;
 pub mod dataarray;
