@@ -98,10 +98,10 @@ fn data_array_repr() {
 <tessera.DataArray 'tas' (time: 6, lat: 5, lon: 4)> float32 chunksize=(4, 3, 4)
 Coordinates:
   * time       (time)             datetime64 2000-01-01 ... 2000-01-06
-  * lat        (lat)              float64 60 30 ... -30 -60
-  * lon        (lon)              float64 0 90 180 270
+  * lat        (lat)              float64 60.0 30.0 ... -30.0 -60.0
+  * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
-    height     ()                 float64 2
+    height     ()                 float64 2.0
 Attributes:
     units: K
     long_name: near-surface air temperature, daily mean, from a reanalysis on...
@@ -116,10 +116,10 @@ fn dataset_repr() {
 Dimensions:  (time: 6, lat: 5, lon: 4)
 Coordinates:
   * time       (time)             datetime64 2000-01-01 ... 2000-01-06
-  * lat        (lat)              float64 60 30 ... -30 -60
-  * lon        (lon)              float64 0 90 180 270
+  * lat        (lat)              float64 60.0 30.0 ... -30.0 -60.0
+  * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
-    height     ()                 float64 2
+    height     ()                 float64 2.0
 Data variables:
     tas        (time, lat, lon)   float32 chunksize=(4, 3, 4)
     clim       (lat, lon)         float32 chunksize=(3, 4)
@@ -142,17 +142,17 @@ fn repr_after_selection_and_reduction() {
 <tessera.DataArray 'tas' (lat: 3, lon: 4)> float32 chunksize=(2, 4)
 Coordinates:
     time       ()                 datetime64 2000-01-03
-  * lat        (lat)              float64 30 0 -30
-  * lon        (lon)              float64 0 90 180 270
+  * lat        (lat)              float64 30.0 0.0 -30.0
+  * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
-    height     ()                 float64 2";
+    height     ()                 float64 2.0";
     assert_repr(&one.to_string(), want);
     // Reduced over everything: only the scalar coordinate is left.
     let total = tas().sum(Dims::All).unwrap().rename("total");
     let want = "\
 <tessera.DataArray 'total' ()> float32 chunksize=()
 Coordinates:
-    height     ()                 float64 2
+    height     ()                 float64 2.0
 Attributes:
     units: K
     long_name: near-surface air temperature, daily mean, from a reanalysis on...
@@ -163,7 +163,7 @@ Attributes:
         DataArray::from_ndarray("n", ["x"], Array::from_elem(IxDyn(&[5]), 1i32), &[2]).unwrap();
     assert_repr(
         &plain.to_string(),
-        "<tessera.DataArray 'n' (x: 5)> int32 chunksize=(2)",
+        "<tessera.DataArray 'n' (x: 5)> int32 chunksize=(2,)",
     );
     assert_repr(
         &Dataset::from_array(&plain).unwrap().to_string(),
@@ -171,7 +171,7 @@ Attributes:
 <tessera.Dataset>
 Dimensions:  (x: 5)
 Data variables:
-    n          (x)                int32 chunksize=(2)",
+    n          (x)                int32 chunksize=(2,)",
     );
 }
 

@@ -81,6 +81,26 @@ fn identity(r: &Reindex, n: usize) -> bool {
     r.len() == n && r.iter().enumerate().all(|(i, p)| *p == Some(i))
 }
 
+/// Says where two indexes that must be equal first differ, in labels the user can find.
+fn exact_mismatch(left: &Index, right: &Index, lk: &[Key], rk: &[Key]) -> String {
+    let sizes = format!("{} and {} labels", left.len(), right.len());
+    match lk.iter().zip(rk).position(|(a, b)| a != b) {
+        Some(i) => format!(
+            "indexes differ ({sizes}): position {i} is {} on the left and {} on the right",
+            left.label_text(i),
+            right.label_text(i)
+        ),
+        None if lk.len() > rk.len() => format!(
+            "indexes differ ({sizes}): the left has extra labels from {}",
+            left.label_text(rk.len())
+        ),
+        None => format!(
+            "indexes differ ({sizes}): the right has extra labels from {}",
+            right.label_text(lk.len())
+        ),
+    }
+}
+
 /// Aligns two indexes of the same dimension.
 pub fn align_indexes(left: &Arc<Index>, right: &Arc<Index>, join: Join) -> Result<DimAlignment> {
     let dim = left.dim().to_string();
@@ -99,7 +119,7 @@ pub fn align_indexes(left: &Arc<Index>, right: &Arc<Index>, join: Join) -> Resul
             return Err(Error::Alignment {
                 dim,
                 join: join.to_string(),
-                reason: format!("indexes differ ({} and {} labels)", left.len(), right.len()),
+                reason: exact_mismatch(left, right, &lk, &rk),
             });
         }
         Join::Left => (lk.clone(), left.clone()),

@@ -193,7 +193,9 @@ impl DataArray {
             data.broadcast_to(&dims.iter().map(|d| shape_of(&a, &c, d)).collect::<Vec<_>>())?;
         Ok(DataArray::from_parts(
             a.name().map(str::to_string),
-            Variable::new(dims, data)?.with_attrs(a.attrs().clone()),
+            Variable::new(dims, data)?
+                .with_attrs(a.attrs().clone())
+                .with_encoding(a.variable().datetime_encoding()),
             merged_coords(a.coords(), c.coords())?,
         ))
     }

@@ -75,15 +75,72 @@ pub struct ReduceArgs {
     pub keep_attrs: Option<bool>,
 }
 
+/// Whether a variable holds CF instants (the labelled layer's datetime form).
+pub(crate) fn is_datetime(var: &Variable) -> bool {
+    var.dtype() == DType::I64 && var.encoding().contains_key("calendar")
+}
+
 impl DataArray {
-    /// Any reduction over named dims.
+    /// Any reduction over named dims. Datetime values (CF times) allow min, max, mean,
+    /// count and argmin/argmax, skipping NaT as xarray does; the others are errors.
     pub fn reduce(
         &self,
         kind: ReduceKind,
         dims: impl Into<Dims>,
         args: ReduceArgs,
     ) -> Result<DataArray> {
-        let dims = dims.into().resolve(self.variable())?;
+        let dims = dims.into();
+        if is_datetime(self.variable()) {
+            return self.reduce_datetimes(kind, dims, args);
+        }
+        self.reduce_values(kind, dims, args)
+    }
+
+    /// Reduces instants as floats with NaT as NaN (exact: µs since 1970 fit in 53 bits
+    /// for ±285 years around the epoch), then turns min/max/mean back into instants of
+    /// the same calendar.
+    fn reduce_datetimes(
+        &self,
+        kind: ReduceKind,
+        dims: Dims,
+        args: ReduceArgs,
+    ) -> Result<DataArray> {
+        use crate::engine::BinaryOp;
+        let back_to_instants = match kind {
+            ReduceKind::Min | ReduceKind::Max | ReduceKind::Mean => true,
+            ReduceKind::Count | ReduceKind::ArgMin | ReduceKind::ArgMax => false,
+            _ => {
+                return Err(Error::UnsupportedDType {
+                    op: format!(
+                        "{kind:?} of the datetime values of {}",
+                        self.name()
+                            .map_or("the array".into(), |n| format!("\"{n}\""))
+                    ),
+                    dtype: self.dtype(),
+                });
+            }
+        };
+        let nat = NAT as f64;
+        let as_float = self.data().cast(DType::F64)?;
+        let valid = as_float.binary_scalar(BinaryOp::Ne, nat, false)?;
+        let as_float = valid.select_scalar(&as_float, f64::NAN)?;
+        let floats = self.with_variable(
+            Variable::new(self.dims().to_vec(), as_float)?.with_attrs(self.attrs().clone()),
+        );
+        let reduced = floats.reduce_values(kind, dims, args)?;
+        if !back_to_instants {
+            return Ok(reduced);
+        }
+        // NaN (no valid instant) casts to NaT exactly: i64::MIN is a power of two.
+        let instants = reduced.data().fillna(nat)?.cast(DType::I64)?;
+        let var = Variable::new(reduced.dims().to_vec(), instants)?
+            .with_attrs(reduced.attrs().clone())
+            .with_encoding(self.variable().encoding().clone());
+        Ok(reduced.with_variable(var))
+    }
+
+    fn reduce_values(&self, kind: ReduceKind, dims: Dims, args: ReduceArgs) -> Result<DataArray> {
+        let dims = dims.resolve(self.variable())?;
         let axes = self.variable().axes(&dims)?;
         if kind.is_arg() && axes.len() != 1 {
             return Err(Error::invalid(format!(

@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 use super::coords::Coords;
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
-use super::index::time_text;
+use super::index::{IndexValues, time_text};
 use super::variable::{Attrs, Variable};
 
 const WIDTH: usize = 80;
@@ -21,7 +21,9 @@ fn chunk_shape(v: &Variable) -> String {
         .iter()
         .map(|axis| axis.iter().copied().max().unwrap_or(0).to_string())
         .collect();
-    format!("chunksize=({})", c.join(", "))
+    // A 1-tuple keeps its comma, as Python prints it.
+    let comma = if c.len() == 1 { "," } else { "" };
+    format!("chunksize=({}{comma})", c.join(", "))
 }
 
 fn dims_text(v: &Variable) -> String {
@@ -63,7 +65,7 @@ fn scalar_preview(v: &Variable) -> String {
         None => data
             .to_f64_vec()
             .first()
-            .map_or(String::new(), |x| x.to_string()),
+            .map_or(String::new(), |&x| number_text(x, v.dtype().is_float())),
     }
 }
 
@@ -76,25 +78,34 @@ fn index_previews(coords: &Coords, name: &str) -> Vec<String> {
     let Some(ix) = coords.index(name) else {
         return vec![String::new()];
     };
+    let float = coords.get(name).is_some_and(|c| c.var.dtype().is_float());
+    let text = |i: usize| match ix.values() {
+        IndexValues::Num(v) => number_text(v[i], float),
+        _ => ix.label_text(i),
+    };
     let n = ix.len();
     if n <= 4 {
-        return vec![
-            (0..n)
-                .map(|i| ix.label_text(i))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ];
+        return vec![(0..n).map(text).collect::<Vec<_>>().join(" ")];
     }
     vec![
         format!(
             "{} {} ... {} {}",
-            ix.label_text(0),
-            ix.label_text(1),
-            ix.label_text(n - 2),
-            ix.label_text(n - 1)
+            text(0),
+            text(1),
+            text(n - 2),
+            text(n - 1)
         ),
-        format!("{} ... {}", ix.label_text(0), ix.label_text(n - 1)),
+        format!("{} ... {}", text(0), text(n - 1)),
     ]
+}
+
+/// A number as numpy prints it: floats keep a decimal point (`60.0`), integers do not.
+fn number_text(x: f64, float: bool) -> String {
+    if float && x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 {
+        format!("{x:.1}")
+    } else {
+        x.to_string()
+    }
 }
 
 fn truncate(mut s: String) -> String {

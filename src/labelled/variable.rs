@@ -101,6 +101,19 @@ impl Variable {
         &mut self.attrs
     }
 
+    /// The part of the encoding that makes I64 values CF instants (`calendar`, `units`),
+    /// which operations that keep the values instants carry over; empty otherwise.
+    pub(crate) fn datetime_encoding(&self) -> Attrs {
+        if !super::reduce::is_datetime(self) {
+            return Attrs::new();
+        }
+        self.encoding
+            .iter()
+            .filter(|(k, _)| matches!(k.as_str(), "calendar" | "units"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// Encoding (how the variable is stored: dtype, scale, fill value, chunks, units).
     pub fn encoding(&self) -> &Attrs {
         &self.encoding
