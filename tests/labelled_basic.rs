@@ -146,7 +146,7 @@ fn datasets_select_every_variable_and_print_like_xarray() {
         "{text}"
     );
     assert!(text.contains("* lat"), "{text}");
-    assert!(text.contains("60 0 -60"), "{text}");
+    assert!(text.contains("60.0 0.0 -60.0"), "{text}");
     assert!(text.contains("clim       (lat, lon)"), "{text}");
     assert!(text.contains("title: test"), "{text}");
     let one = t.to_string();
@@ -158,4 +158,77 @@ fn datasets_select_every_variable_and_print_like_xarray() {
     );
     assert!(matches!(ds.get("nope"), Err(Error::UnknownVariable { .. })));
     let _ = Dims::All;
+}
+
+/// Stations with a string index and a string-valued non-index coordinate.
+fn stations(names: &[&str], regions: &[&str], offset: f64) -> DataArray {
+    let n = names.len();
+    let region = tessera::labelled::Variable::from_strings(
+        ["station"],
+        &[n],
+        regions.iter().map(|s| s.to_string()).collect(),
+        &[n],
+    )
+    .unwrap();
+    DataArray::from_ndarray(
+        "obs",
+        ["station"],
+        Array::from_shape_fn(IxDyn(&[n]), |i| offset + i[0] as f64),
+        &[2],
+    )
+    .unwrap()
+    .with_coord_strings("station", names.iter().map(|s| s.to_string()).collect())
+    .unwrap()
+    .with_coord("region", region)
+    .unwrap()
+}
+
+#[test]
+fn string_coordinates_survive_selection_concat_and_idxmin() {
+    let a = stations(&["a", "b", "c"], &["north", "south", "north"], 5.0);
+    // A scalar string coordinate after selecting one station.
+    let one = a.sel("station", "c").unwrap();
+    assert_eq!(
+        one.coord("station")
+            .unwrap()
+            .variable()
+            .strings()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        ["c"]
+    );
+    assert_eq!(
+        one.coord("region")
+            .unwrap()
+            .variable()
+            .strings()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        ["north"]
+    );
+    // Concat re-codes string tables that differ.
+    let b = stations(&["d", "e"], &["tropics", "south"], 0.0);
+    let both = tessera::labelled::combine::concat(&[&a, &b], "station", Join::Outer).unwrap();
+    let regions = both.coord("region").unwrap().variable().strings().unwrap();
+    assert_eq!(
+        regions.into_raw_vec_and_offset().0,
+        ["north", "south", "north", "tropics", "south"]
+    );
+    // idxmin gives the station's name.
+    let lowest = both.idxmin("station").unwrap();
+    assert_eq!(
+        lowest
+            .variable()
+            .strings()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        ["d"]
+    );
+    assert!(
+        format!("{both}").contains("region     (station)          <U7"),
+        "{both}"
+    );
 }

@@ -17,17 +17,7 @@ use tessera::labelled::{
 use tessera::{Error, Result};
 
 /// Cases whose feature is not built yet, with the reason. Every other case must match.
-const NOT_YET: &[(&str, &str)] = &[
-    (
-        "assign_coords_new_nondim",
-        "string-valued non-index coordinates",
-    ),
-    ("sel_station_label", "string-valued scalar coordinates"),
-    (
-        "reduce_obs_idxmin_station",
-        "idxmin on a string index (string-valued results)",
-    ),
-];
+const NOT_YET: &[(&str, &str)] = &[];
 
 #[derive(Clone)]
 enum Obj {
@@ -560,5 +550,5 @@ fn labelled_operations_match_xarray() {
         cases.len(),
         failures.join("\n")
     );
-    assert!(passed >= 140, "only {passed} cases ran");
+    assert_eq!(passed, cases.len(), "every case runs and matches");
 }

@@ -380,6 +380,13 @@ fn concat_variable(
     lens: &[usize],
     sizes: &[(String, usize)],
 ) -> Result<Variable> {
+    let unified = super::strings::unify(
+        &pieces.iter().flatten().copied().collect::<Vec<_>>(),
+        &format!("concat along {dim:?}"),
+    )?;
+    let mut each = unified.iter();
+    let pieces: Vec<Option<&Variable>> =
+        pieces.iter().map(|p| p.and_then(|_| each.next())).collect();
     let present: Vec<(usize, &Variable)> = pieces
         .iter()
         .enumerate()
@@ -423,9 +430,7 @@ fn concat_variable(
         })
         .collect::<Result<Vec<LazyArray>>>()?;
     let refs: Vec<&LazyArray> = arrays.iter().collect();
-    let mut var = Variable::new(common, LazyArray::concat(&refs, axis)?)?
-        .with_attrs(first.attrs().clone())
-        .with_encoding(first.encoding().clone());
+    let mut var = first.with_dims_and_data(common, LazyArray::concat(&refs, axis)?)?;
     if present.len() < pieces.len() {
         let mut r: Reindex = vec![];
         let mut k = 0;

@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use ndarray::IxDyn;
-
 use super::index::{Index, IndexValues};
 use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray};
@@ -28,7 +26,9 @@ pub struct Coords {
 
 /// Reads an index from a 1-D variable's values (computing them: coordinates are small).
 pub fn index_from_variable(dim: &str, var: &Variable) -> Result<Index> {
-    let values = if let Some(cal) = var.encoding().get("calendar").and_then(|c| c.as_str()) {
+    let values = if var.is_strings() {
+        IndexValues::Str(var.strings()?.into_iter().collect())
+    } else if let Some(cal) = var.encoding().get("calendar").and_then(|c| c.as_str()) {
         let data = var.data().compute()?.cast(DType::I64).into_typed::<i64>()?;
         IndexValues::Time {
             values: data.iter().copied().collect(),
@@ -64,8 +64,7 @@ impl Coords {
     pub fn insert_strings(&mut self, dim: impl Into<String>, labels: Vec<String>) -> Result<()> {
         let dim = dim.into();
         let n = labels.len();
-        let pos = ndarray::Array::from_shape_fn(IxDyn(&[n]), |i| i[0] as i64);
-        let var = Variable::new([dim.clone()], LazyArray::from_ndarray(pos, &[n.max(1)])?)?;
+        let var = Variable::from_strings([dim.clone()], &[n], labels.clone(), &[n.max(1)])?;
         let index = Index::new(dim.clone(), IndexValues::Str(labels));
         self.insert_with_index(dim, var, Some(Arc::new(index)));
         Ok(())
@@ -190,9 +189,11 @@ pub(crate) fn same_values(a: &Variable, b: &Variable) -> Result<bool> {
     if a.data().id() == b.data().id() {
         return Ok(true);
     }
-    if a.dims() != b.dims() || a.shape() != b.shape() {
+    if a.dims() != b.dims() || a.shape() != b.shape() || a.is_strings() != b.is_strings() {
         return Ok(false);
     }
+    let unified = super::strings::unify(&[a, b], "comparison")?;
+    let (a, b) = (&unified[0], &unified[1]);
     let out = crate::engine::Compute::new().run(&[a.data(), b.data()])?;
     let (x, y) = (out[0].to_f64_vec(), out[1].to_f64_vec());
     Ok(x.iter()

@@ -16,6 +16,7 @@ pub mod reduce;
 mod repr;
 pub mod reshape;
 pub mod select;
+pub mod strings;
 pub mod variable;
 pub mod weighted;
 

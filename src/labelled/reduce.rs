@@ -3,6 +3,7 @@
 
 use super::dataarray::DataArray;
 use super::index::IndexValues;
+use super::strings::MISSING;
 use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray, ReduceKind, ReduceOptions, Storable};
 use crate::time::NAT;
@@ -294,16 +295,19 @@ impl DataArray {
             IndexValues::Time { values, .. } => {
                 LazyArray::map_blocks(&inputs, name, DType::I64, gather(values.clone(), NAT))?
             }
-            IndexValues::Str(_) => {
-                return Err(Error::invalid(format!(
-                    "idxmin/idxmax on the string index {dim:?} is not supported yet; use argmin/argmax and isel"
-                )));
+            // Positions are codes into the index's own labels.
+            IndexValues::Str(labels) => {
+                let codes: Vec<i64> = (0..labels.len() as i64).collect();
+                LazyArray::map_blocks(&inputs, name, DType::I64, gather(codes, MISSING))?
             }
         };
         let coord = self.coords().get(dim).map(|c| c.var.clone());
         let mut var = Variable::new(pos.dims().to_vec(), data)?.with_attrs(self.attrs().clone());
         if let Some(c) = coord {
             var = var.with_encoding(c.encoding().clone());
+        }
+        if let IndexValues::Str(labels) = index.values() {
+            var = var.with_categories(std::sync::Arc::new(labels.clone()));
         }
         Ok(DataArray::from_parts(
             Some(dim.to_string()),

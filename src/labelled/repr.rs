@@ -33,6 +33,10 @@ fn dims_text(v: &Variable) -> String {
 /// The dtype as users know it: datetimes are `datetime64`, with the calendar named
 /// when it is not numpy's.
 fn dtype_text(v: &Variable) -> String {
+    if let Some(table) = v.categories() {
+        let widest = table.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+        return format!("<U{widest}");
+    }
     match v.encoding().get("calendar").and_then(|c| c.as_str()) {
         Some(cal) => match crate::time::Calendar::parse(cal) {
             Ok(crate::time::Calendar::ProlepticGregorian | crate::time::Calendar::Standard) => {
@@ -46,6 +50,13 @@ fn dtype_text(v: &Variable) -> String {
 
 /// The value of a 0-d coordinate (one element: cheap to compute), if it computes.
 fn scalar_preview(v: &Variable) -> String {
+    if v.is_strings() {
+        return v
+            .strings()
+            .ok()
+            .and_then(|s| s.iter().next().map(|s| format!("{s:?}")))
+            .unwrap_or_default();
+    }
     let Ok(data) = v.data().compute() else {
         return String::new();
     };

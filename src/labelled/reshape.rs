@@ -81,9 +81,7 @@ fn expand_variable(var: &Variable, dim: &str, axis: Option<usize>) -> Result<Var
     }
     let mut dims = var.dims().to_vec();
     dims.insert(axis, dim.to_string());
-    Ok(Variable::new(dims, var.data().expand_dims(axis)?)?
-        .with_attrs(var.attrs().clone())
-        .with_encoding(var.encoding().clone()))
+    var.with_dims_and_data(dims, var.data().expand_dims(axis)?)
 }
 
 fn check_squeezable(dim: &str, len: usize) -> Result<()> {

@@ -75,9 +75,7 @@ pub fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Result<Var
             };
             let dims: Vec<String> = var.dims().iter().filter(|d| *d != dim).cloned().collect();
             let squeezed = data.slice(&spec)?.squeeze(&[axis])?;
-            return Ok(Variable::new(dims, squeezed)?
-                .with_attrs(var.attrs().clone())
-                .with_encoding(var.encoding().clone()));
+            return var.with_dims_and_data(dims, squeezed);
         }
         Positions::Slice(s) => {
             let mut spec: Vec<AxisSlice> =

@@ -4,6 +4,7 @@
 //! above works with names.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::engine::{DType, LazyArray};
 use crate::{Error, Result};
@@ -18,6 +19,8 @@ pub struct Variable {
     data: LazyArray,
     attrs: Attrs,
     encoding: Attrs,
+    /// For string-valued variables: the strings the data's I64 codes point into.
+    categories: Option<Arc<Vec<String>>>,
 }
 
 impl fmt::Debug for Variable {
@@ -59,6 +62,7 @@ impl Variable {
             data,
             attrs: Attrs::new(),
             encoding: Attrs::new(),
+            categories: None,
         })
     }
 
@@ -74,11 +78,40 @@ impl Variable {
         self
     }
 
-    /// The same dims and attributes over other data (of the same number of axes).
+    /// The same variable holding strings: its data are I64 codes into `categories`
+    /// (see [`Variable::from_strings`]).
+    pub fn with_categories(mut self, categories: Arc<Vec<String>>) -> Self {
+        self.categories = Some(categories);
+        self
+    }
+
+    /// The strings a string-valued variable's codes point into (`None` for numbers).
+    pub fn categories(&self) -> Option<&Arc<Vec<String>>> {
+        self.categories.as_ref()
+    }
+
+    /// The same dims, attributes, encoding and string table over other data of the
+    /// same kind (a selection or reshaping of this variable's data).
     pub fn with_data(&self, data: LazyArray) -> Result<Self> {
-        Ok(Variable::new(self.dims.clone(), data)?
+        let mut v = Variable::new(self.dims.clone(), data)?
             .with_attrs(self.attrs.clone())
-            .with_encoding(self.encoding.clone()))
+            .with_encoding(self.encoding.clone());
+        v.categories = self.categories.clone();
+        Ok(v)
+    }
+
+    /// Like [`with_data`](Self::with_data) with other dims (a dimension dropped or
+    /// added by a selection or reshaping).
+    pub fn with_dims_and_data<S: Into<String>>(
+        &self,
+        dims: impl IntoIterator<Item = S>,
+        data: LazyArray,
+    ) -> Result<Self> {
+        let mut v = Variable::new(dims, data)?
+            .with_attrs(self.attrs.clone())
+            .with_encoding(self.encoding.clone());
+        v.categories = self.categories.clone();
+        Ok(v)
     }
 
     /// Dimension names.
@@ -187,6 +220,7 @@ impl Variable {
             data: self.data.transpose(&perm)?,
             attrs: self.attrs.clone(),
             encoding: self.encoding.clone(),
+            categories: self.categories.clone(),
         })
     }
 

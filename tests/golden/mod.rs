@@ -71,12 +71,17 @@ pub fn time_of(s: &str) -> i64 {
         .0
 }
 
-/// The lazy variable for a fixture variable (string variables are not engine data:
-/// they only appear as index coordinates, see [`dataset`]).
+/// The lazy variable for a fixture variable.
 pub fn variable(v: &Value) -> Variable {
     let dims = strings(&v["dims"]);
     let shape = shape(v);
     let dtype_name = v["dtype"].as_str().expect("dtype");
+    if dtype_name == "str" {
+        let chunks: Vec<usize> = shape.iter().map(|&n| n.max(1)).collect();
+        return Variable::from_strings(dims, &shape, strings(&v["data"]), &chunks)
+            .expect("fixture strings")
+            .with_attrs(attrs(v));
+    }
     let (dtype, encoding) = if dtype_name == "datetime64[ns]" {
         let mut enc = Attrs::new();
         enc.insert("calendar".into(), NUMPY_CALENDAR.name().into());
@@ -123,19 +128,7 @@ pub fn variable(v: &Value) -> Variable {
 
 /// Adds a fixture coordinate (string dimension coordinates become string indexes).
 pub fn insert_coord(coords: &mut Coords, name: &str, v: &Value) {
-    if v["dtype"] == "str" {
-        let dims = strings(&v["dims"]);
-        assert_eq!(
-            dims,
-            [name],
-            "string coordinates are only supported as indexes"
-        );
-        coords
-            .insert_strings(name, strings(&v["data"]))
-            .expect("string index");
-    } else {
-        coords.insert(name, variable(v)).expect("coordinate");
-    }
+    coords.insert(name, variable(v)).expect("coordinate");
 }
 
 pub fn dataset(v: &Value) -> Dataset {
@@ -179,6 +172,21 @@ fn dtype_label(var: &Variable) -> String {
 }
 
 fn got_variable(var: &Variable) -> Result<Got, String> {
+    if var.is_strings() {
+        return Ok(Got {
+            dims: var.dims().to_vec(),
+            dtype: "str".into(),
+            shape: var.shape().to_vec(),
+            values: vec![],
+            labels: Some(
+                var.strings()
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .collect(),
+            ),
+            attrs: var.attrs().clone(),
+        });
+    }
     let data = var.data().compute().map_err(|e| e.to_string())?;
     let values = if var.encoding().contains_key("calendar") {
         let t = data
