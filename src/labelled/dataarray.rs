@@ -9,6 +9,8 @@ use super::variable::{Attrs, Variable};
 use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray, Storable};
 use crate::{Error, Result};
 
+super::select::selection_methods!(DataArray);
+
 /// A labelled, lazy n-dimensional array: xarray's `DataArray`.
 ///
 /// ```
@@ -207,88 +209,13 @@ impl DataArray {
         })
     }
 
-    /// One position (negative counts from the end); the dimension is dropped.
-    pub fn isel(&self, dim: &str, i: isize) -> Result<Self> {
-        let n = self.dim_len(dim)?;
-        let pos = Positions::index(n, i).map_err(|_| {
-            Error::IndexOutOfBounds(format!(
-                "index {i} is out of bounds for dimension {dim:?} of length {n}"
-            ))
-        })?;
-        self.isel_positions(dim, &pos)
-    }
-
-    /// A Python-style slice of positions.
-    pub fn isel_slice(
-        &self,
-        dim: &str,
-        start: Option<isize>,
-        stop: Option<isize>,
-        step: isize,
-    ) -> Result<Self> {
-        let n = self.dim_len(dim)?;
-        self.isel_positions(dim, &Positions::python(n, start, stop, step)?)
-    }
-
-    /// Arbitrary positions.
-    pub fn isel_list(&self, dim: &str, positions: &[usize]) -> Result<Self> {
-        let n = self.dim_len(dim)?;
-        if let Some(p) = positions.iter().find(|&&p| p >= n) {
-            return Err(Error::IndexOutOfBounds(format!(
-                "index {p} is out of bounds for dimension {dim:?} of length {n}"
-            )));
-        }
-        self.isel_positions(dim, &Positions::List(positions.to_vec()))
-    }
-
     /// Length of a dimension.
     pub fn dim_len(&self, dim: &str) -> Result<usize> {
         Ok(self.shape()[self.var.axis(dim)?])
     }
 
-    /// Selection by labels.
-    pub fn sel_with(&self, dim: &str, sel: &LabelSel) -> Result<Self> {
-        self.var.axis(dim)?;
-        let pos = label_positions(&self.coords, dim, sel)?;
-        self.isel_positions(dim, &pos)
-    }
-
-    /// Exact label (a partial date string like `"2000-01"` selects that period).
-    pub fn sel(&self, dim: &str, label: impl Into<Label>) -> Result<Self> {
-        self.sel_with(dim, &LabelSel::Exact(label.into()))
-    }
-
-    /// Nearest label, within `tolerance` if given.
-    pub fn sel_nearest(
-        &self,
-        dim: &str,
-        label: impl Into<Label>,
-        tolerance: Option<f64>,
-    ) -> Result<Self> {
-        self.sel_with(dim, &LabelSel::Nearest(label.into(), tolerance))
-    }
-
-    /// Labels from `start` to `stop`, both included (on a descending index, `start`
-    /// is the larger label).
-    pub fn sel_slice(
-        &self,
-        dim: &str,
-        start: impl Into<Label>,
-        stop: impl Into<Label>,
-    ) -> Result<Self> {
-        self.sel_with(dim, &LabelSel::Slice(Some(start.into()), Some(stop.into())))
-    }
-
-    /// Several exact labels.
-    pub fn sel_list<L: Into<Label>>(
-        &self,
-        dim: &str,
-        labels: impl IntoIterator<Item = L>,
-    ) -> Result<Self> {
-        self.sel_with(
-            dim,
-            &LabelSel::List(labels.into_iter().map(Into::into).collect()),
-        )
+    fn dim_size(&self, dim: &str) -> Result<usize> {
+        self.dim_len(dim)
     }
 
     /// Reorders dimensions.

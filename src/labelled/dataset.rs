@@ -9,6 +9,8 @@ use super::variable::{Attrs, Variable};
 use crate::engine::{ArrayData, Compute, LazyArray, ReduceKind};
 use crate::{Error, Result};
 
+super::select::selection_methods!(Dataset);
+
 /// A collection of labelled variables on shared dimensions: xarray's `Dataset`.
 ///
 /// ```
@@ -174,7 +176,7 @@ impl Dataset {
             .map(|(_, n)| n)
     }
 
-    fn require_dim(&self, dim: &str) -> Result<usize> {
+    fn dim_size(&self, dim: &str) -> Result<usize> {
         self.dim_len(dim).ok_or_else(|| Error::UnknownDimension {
             dim: dim.to_string(),
             dims: self.dims().into_iter().map(|(d, _)| d).collect(),
@@ -209,7 +211,7 @@ impl Dataset {
 
     /// Positional selection on every variable with the dimension.
     pub fn isel_positions(&self, dim: &str, pos: &Positions) -> Result<Dataset> {
-        self.require_dim(dim)?;
+        self.dim_size(dim)?;
         Ok(Dataset {
             data_vars: self
                 .data_vars
@@ -219,56 +221,6 @@ impl Dataset {
             coords: select_coords(&self.coords, dim, pos)?,
             attrs: self.attrs.clone(),
         })
-    }
-
-    /// One position along a dimension (dropped from the result).
-    pub fn isel(&self, dim: &str, i: isize) -> Result<Dataset> {
-        let n = self.require_dim(dim)?;
-        self.isel_positions(dim, &Positions::index(n, i)?)
-    }
-
-    /// A Python-style slice of positions.
-    pub fn isel_slice(
-        &self,
-        dim: &str,
-        start: Option<isize>,
-        stop: Option<isize>,
-        step: isize,
-    ) -> Result<Dataset> {
-        let n = self.require_dim(dim)?;
-        self.isel_positions(dim, &Positions::python(n, start, stop, step)?)
-    }
-
-    /// Label selection of any kind.
-    pub fn sel_with(&self, dim: &str, sel: &LabelSel) -> Result<Dataset> {
-        self.require_dim(dim)?;
-        let pos = label_positions(&self.coords, dim, sel)?;
-        self.isel_positions(dim, &pos)
-    }
-
-    /// An exact label (a partial date selects the period).
-    pub fn sel(&self, dim: &str, label: impl Into<Label>) -> Result<Dataset> {
-        self.sel_with(dim, &LabelSel::Exact(label.into()))
-    }
-
-    /// Labels between two bounds, both included.
-    pub fn sel_slice(
-        &self,
-        dim: &str,
-        start: impl Into<Label>,
-        stop: impl Into<Label>,
-    ) -> Result<Dataset> {
-        self.sel_with(dim, &LabelSel::Slice(Some(start.into()), Some(stop.into())))
-    }
-
-    /// The nearest label.
-    pub fn sel_nearest(
-        &self,
-        dim: &str,
-        label: impl Into<Label>,
-        tolerance: Option<f64>,
-    ) -> Result<Dataset> {
-        self.sel_with(dim, &LabelSel::Nearest(label.into(), tolerance))
     }
 
     /// Applies `f` to every data variable (as a data array) and collects the results.
@@ -333,7 +285,7 @@ impl Dataset {
     pub fn transpose<S: AsRef<str>>(&self, order: &[S]) -> Result<Dataset> {
         let order: Vec<String> = order.iter().map(|s| s.as_ref().to_string()).collect();
         for d in &order {
-            self.require_dim(d)?;
+            self.dim_size(d)?;
         }
         let own = |v: &Variable| -> Vec<String> {
             order.iter().filter(|d| v.has_dim(d)).cloned().collect()

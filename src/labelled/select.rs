@@ -190,3 +190,93 @@ fn names_a_period(l: &Label, index: &super::index::Index) -> bool {
         .map_or(Precision::Fraction, |(p, _)| *p);
     precision < resolution
 }
+
+/// The position and label selection methods `DataArray` and `Dataset` share, written
+/// once over each type's `isel_positions`, `dim_size` (a dimension's length, or
+/// [`Error::UnknownDimension`]) and `coords`.
+macro_rules! selection_methods {
+    ($ty:ty) => {
+        impl $ty {
+            /// One position (negative counts from the end); the dimension is dropped.
+            pub fn isel(&self, dim: &str, i: isize) -> Result<Self> {
+                let n = self.dim_size(dim)?;
+                let pos = Positions::index(n, i).map_err(|_| {
+                    Error::IndexOutOfBounds(format!(
+                        "index {i} is out of bounds for dimension {dim:?} of length {n}"
+                    ))
+                })?;
+                self.isel_positions(dim, &pos)
+            }
+
+            /// A Python-style slice of positions.
+            pub fn isel_slice(
+                &self,
+                dim: &str,
+                start: Option<isize>,
+                stop: Option<isize>,
+                step: isize,
+            ) -> Result<Self> {
+                let n = self.dim_size(dim)?;
+                self.isel_positions(dim, &Positions::python(n, start, stop, step)?)
+            }
+
+            /// Arbitrary positions, in the order given.
+            pub fn isel_list(&self, dim: &str, positions: &[usize]) -> Result<Self> {
+                let n = self.dim_size(dim)?;
+                if let Some(p) = positions.iter().find(|&&p| p >= n) {
+                    return Err(Error::IndexOutOfBounds(format!(
+                        "index {p} is out of bounds for dimension {dim:?} of length {n}"
+                    )));
+                }
+                self.isel_positions(dim, &Positions::List(positions.to_vec()))
+            }
+
+            /// Selection by labels, of any kind.
+            pub fn sel_with(&self, dim: &str, sel: &LabelSel) -> Result<Self> {
+                self.dim_size(dim)?;
+                let pos = label_positions(self.coords(), dim, sel)?;
+                self.isel_positions(dim, &pos)
+            }
+
+            /// An exact label (a partial date string like `"2000-01"` selects that
+            /// period and keeps the dimension).
+            pub fn sel(&self, dim: &str, label: impl Into<Label>) -> Result<Self> {
+                self.sel_with(dim, &LabelSel::Exact(label.into()))
+            }
+
+            /// The nearest label, within `tolerance` if given.
+            pub fn sel_nearest(
+                &self,
+                dim: &str,
+                label: impl Into<Label>,
+                tolerance: Option<f64>,
+            ) -> Result<Self> {
+                self.sel_with(dim, &LabelSel::Nearest(label.into(), tolerance))
+            }
+
+            /// Labels from `start` to `stop`, both included (on a descending index,
+            /// `start` is the larger label).
+            pub fn sel_slice(
+                &self,
+                dim: &str,
+                start: impl Into<Label>,
+                stop: impl Into<Label>,
+            ) -> Result<Self> {
+                self.sel_with(dim, &LabelSel::Slice(Some(start.into()), Some(stop.into())))
+            }
+
+            /// Several exact labels.
+            pub fn sel_list<L: Into<Label>>(
+                &self,
+                dim: &str,
+                labels: impl IntoIterator<Item = L>,
+            ) -> Result<Self> {
+                self.sel_with(
+                    dim,
+                    &LabelSel::List(labels.into_iter().map(Into::into).collect()),
+                )
+            }
+        }
+    };
+}
+pub(crate) use selection_methods;
