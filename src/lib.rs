@@ -43,6 +43,7 @@
 pub mod engine;
 mod error;
 pub mod labelled;
+pub mod synthetic;
 pub mod time;
 
 pub use error::{Error, Result};
