@@ -1,0 +1,135 @@
+//! What the analysis examples share: their command line, the run report (`--json`
+//! line with `seconds` and `peak_rss_mb`), and turning errors into one line and a
+//! non-zero exit code.
+
+#![allow(dead_code)] // each example uses a different part
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use serde_json::{Map, Value};
+
+/// The options every analysis example takes.
+#[derive(Parser, Debug, Clone)]
+pub struct Cli {
+    /// The store to analyse: a path, file://, s3://bucket/prefix, gs://, az://,
+    /// http(s)://… (default: the embedded fixture).
+    pub store: Option<String>,
+    /// Where the PNG figures go.
+    #[arg(long, default_value = "target/examples-out")]
+    pub out: PathBuf,
+    /// Print one JSON line with the headline values last.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Memory budget, e.g. 2GiB (default: TESSERA_MEMORY_LIMIT or half of RAM).
+    #[arg(long)]
+    pub memory_limit: Option<String>,
+    /// Skip the figures (for timing the computation alone).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl Cli {
+    /// The executor settings asked for.
+    pub fn compute(&self) -> Result<tessera::engine::Compute, String> {
+        let mut c = tessera::engine::Compute::new().progress(!self.quiet && !self.json);
+        if let Some(n) = self.threads {
+            c = c.threads(n);
+        }
+        if let Some(text) = &self.memory_limit {
+            c = c.memory_limit(parse_bytes(text)?);
+        }
+        Ok(c)
+    }
+}
+
+/// Parses sizes such as `512MiB`, `2GiB`, `1.5GB` or a plain number of bytes.
+pub fn parse_bytes(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("memory limit {text:?}: expected a size such as 2GiB"))?;
+    let scale = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        other => return Err(format!("memory limit {text:?}: unknown unit {other:?}")),
+    };
+    Ok((n * scale) as usize)
+}
+
+/// The JSON summary of a run, printed last.
+pub struct Report {
+    started: Instant,
+    values: Map<String, Value>,
+}
+
+impl Report {
+    /// Starts the clock.
+    pub fn start() -> Report {
+        Report {
+            started: Instant::now(),
+            values: Map::new(),
+        }
+    }
+
+    /// Records one headline value (NaN and infinities become `null`).
+    pub fn set(&mut self, key: &str, value: impl Into<Value>) {
+        let v = value.into();
+        let v = match v.as_f64() {
+            Some(x) if !x.is_finite() => Value::Null,
+            _ => v,
+        };
+        self.values.insert(key.to_string(), v);
+    }
+
+    /// Seconds since the start.
+    pub fn seconds(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    /// Adds `seconds` and `peak_rss_mb` and prints the one-line JSON summary.
+    pub fn print_json(mut self) {
+        let seconds = self.seconds();
+        self.set("seconds", (seconds * 1000.0).round() / 1000.0);
+        self.set("peak_rss_mb", peak_rss_mb().map(|m| (m * 10.0).round() / 10.0));
+        println!("{}", Value::Object(self.values));
+    }
+}
+
+/// The process's peak resident set size in MiB (Linux `VmHWM`, as `ru_maxrss / 1024`
+/// reports it), if known.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Runs an example's body: any error becomes one line on stderr and exit code 1;
+/// a failed check (Ok(false)) exits with 2.
+pub fn run(body: impl FnOnce() -> Result<bool, String>) {
+    match body() {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(2),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
