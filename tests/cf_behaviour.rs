@@ -1,0 +1,185 @@
+//! CF decoding beyond the xarray golden values: errors that name the variable and
+//! what it holds, laziness, exact round trips, options.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ndarray::{ArrayD, IxDyn};
+use serde_json::json;
+use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
+use tessera::labelled::cf::{DecodeOptions, decode_cf, encode_cf};
+use tessera::labelled::{Attrs, Dataset, Variable};
+
+fn attrs(v: serde_json::Value) -> Attrs {
+    v.as_object().unwrap().clone()
+}
+
+fn one(name: &str, data: ArrayData, a: serde_json::Value) -> Dataset {
+    let n = data.shape()[0];
+    let var = Variable::new(
+        ["x"],
+        LazyArray::from_data(data, ChunkGrid::regular(&[n], &[3]).unwrap()).unwrap(),
+    )
+    .unwrap()
+    .with_attrs(attrs(a));
+    let mut ds = Dataset::new();
+    ds.insert(name, var).unwrap();
+    ds
+}
+
+fn ints(v: Vec<i16>) -> ArrayData {
+    let n = v.len();
+    ArrayData::new(ArrayD::from_shape_vec(IxDyn(&[n]), v).unwrap())
+}
+
+#[test]
+fn unparseable_units_and_calendars_name_the_variable_and_the_text() {
+    let ds = one(
+        "time",
+        ints(vec![0, 1]),
+        json!({"units": "fortnights since 2000-01-01"}),
+    );
+    let e = decode_cf(&ds, &DecodeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("\"time\"") && e.contains("fortnights since 2000-01-01"),
+        "{e}"
+    );
+    let ds = one(
+        "time",
+        ints(vec![0, 1]),
+        json!({"units": "days since 2000-01-01", "calendar": "martian"}),
+    );
+    let e = decode_cf(&ds, &DecodeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("martian"), "{e}");
+    let ds = one(
+        "t",
+        ints(vec![0, 1]),
+        json!({"units": "days since 2000-02-30", "calendar": "standard"}),
+    );
+    let e = decode_cf(&ds, &DecodeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"t\"") && e.contains("2000-02-30"), "{e}");
+    let ds = one("v", ints(vec![0, 1]), json!({"scale_factor": "big"}));
+    let e = decode_cf(&ds, &DecodeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"v\"") && e.contains("scale_factor"), "{e}");
+}
+
+#[test]
+fn decoding_reads_nothing_until_computed() {
+    let reads = Arc::new(AtomicUsize::new(0));
+    let counter = reads.clone();
+    let source = LazyArray::from_fn(
+        "packed",
+        DType::I16,
+        ChunkGrid::regular(&[9], &[3]).unwrap(),
+        move |_, r| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(ints(r[0].clone().map(|i| i as i16 * 100).collect()))
+        },
+    );
+    let var = Variable::new(["x"], source)
+        .unwrap()
+        .with_attrs(attrs(json!({
+            "scale_factor": 0.01, "add_offset": 1.0, "_FillValue": 300, "units": "m"
+        })));
+    let mut ds = Dataset::new();
+    ds.insert("v", var).unwrap();
+    let decoded = decode_cf(&ds, &DecodeOptions::default()).unwrap();
+    assert_eq!(reads.load(Ordering::SeqCst), 0, "decode_cf read chunks");
+    let v = decoded.get("v").unwrap().values::<f64>().unwrap();
+    assert_eq!(reads.load(Ordering::SeqCst), 3, "one read per chunk");
+    assert_eq!(v[1], 2.0);
+    assert!(v[3].is_nan(), "300 is the fill value");
+    assert_eq!(v[8], 9.0);
+}
+
+#[test]
+fn packing_round_trips_exactly_and_options_switch_decoding_off() {
+    let raw = one(
+        "v",
+        ints(vec![-32768, -5, 0, 7, 32000]),
+        json!({
+            "scale_factor": 0.1, "add_offset": -3.0, "_FillValue": -32768, "units": "K"
+        }),
+    );
+    let decoded = decode_cf(&raw, &DecodeOptions::default()).unwrap();
+    let back = encode_cf(&decoded).unwrap();
+    let v = back.get("v").unwrap();
+    assert_eq!(v.dtype(), DType::I16);
+    assert_eq!(
+        v.values::<i16>().unwrap().into_raw_vec_and_offset().0,
+        vec![-32768, -5, 0, 7, 32000]
+    );
+    assert_eq!(v.attrs(), raw.get("v").unwrap().attrs());
+    let off = DecodeOptions {
+        mask_and_scale: false,
+        ..Default::default()
+    };
+    assert_eq!(
+        decode_cf(&raw, &off).unwrap().get("v").unwrap().dtype(),
+        DType::I16
+    );
+    let skipped = DecodeOptions {
+        skip_variables: vec!["v".into()],
+        ..Default::default()
+    };
+    let same = decode_cf(&raw, &skipped).unwrap();
+    assert_eq!(
+        same.get("v").unwrap().attrs(),
+        raw.get("v").unwrap().attrs()
+    );
+    // With decode_times off, times stay numbers with their units.
+    let t = one(
+        "time",
+        ints(vec![0, 1]),
+        json!({"units": "days since 2000-01-01"}),
+    );
+    let no_times = DecodeOptions {
+        decode_times: false,
+        ..Default::default()
+    };
+    let kept = decode_cf(&t, &no_times).unwrap();
+    assert_eq!(
+        kept.get("time").unwrap().attrs()["units"],
+        "days since 2000-01-01"
+    );
+}
+
+#[test]
+fn time_bounds_inherit_units_and_calendar() {
+    let mut ds = Dataset::new();
+    let t = Variable::new(
+        ["time"],
+        LazyArray::from_ndarray(
+            ArrayD::from_shape_vec(IxDyn(&[2]), vec![0.5f64, 1.5]).unwrap(),
+            &[2],
+        )
+        .unwrap(),
+    )
+    .unwrap()
+    .with_attrs(attrs(
+        json!({"units": "days since 2000-01-01", "calendar": "noleap", "bounds": "time_bnds"}),
+    ));
+    ds.insert_coord("time", t).unwrap();
+    let b = Variable::new(
+        ["time", "nv"],
+        LazyArray::from_ndarray(
+            ArrayD::from_shape_vec(IxDyn(&[2, 2]), vec![0.0f64, 1.0, 1.0, 2.0]).unwrap(),
+            &[2, 2],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    ds.insert("time_bnds", b).unwrap();
+    let d = decode_cf(&ds, &DecodeOptions::default()).unwrap();
+    let bnds = d.get("time_bnds").unwrap();
+    assert_eq!(bnds.variable().encoding()["calendar"], "noleap");
+    assert_eq!(bnds.dtype(), DType::I64);
+}
