@@ -42,7 +42,11 @@
 
 pub mod engine;
 mod error;
+#[cfg(feature = "zarr")]
+pub mod io;
 pub mod labelled;
 pub mod time;
 
 pub use error::{Error, Result};
+#[cfg(feature = "zarr")]
+pub use io::{open_zarr, open_zarr_with};
