@@ -88,3 +88,79 @@ pub fn check(ds: &Dataset, want: &Value, label: &str) -> usize {
     }
     count
 }
+
+/// A dataset in the JSON form `check` and `scripts/zarr_check.py` compare against.
+pub fn describe(ds: &Dataset) -> Value {
+    let mut vars = serde_json::Map::new();
+    let mut names = ds.coords().names();
+    names.extend(ds.data_var_names());
+    for name in names {
+        let da = ds.get(&name).unwrap();
+        let values: Vec<Value> = da
+            .compute()
+            .unwrap()
+            .to_f64_vec()
+            .into_iter()
+            .map(|x| {
+                if x.is_nan() {
+                    Value::Null
+                } else {
+                    serde_json::json!(x)
+                }
+            })
+            .collect();
+        vars.insert(
+            name.clone(),
+            serde_json::json!({"dims": da.dims(), "dtype": da.dtype().name(), "shape": da.shape(),
+                "values": values, "attrs": da.attrs()}),
+        );
+    }
+    let dims: serde_json::Map<String, Value> = ds
+        .dims()
+        .into_iter()
+        .map(|(d, n)| (d, serde_json::json!(n)))
+        .collect();
+    serde_json::json!({"dims": dims, "coords": ds.coords().names(), "attrs": ds.attrs(), "vars": vars})
+}
+
+/// A fresh empty directory under the system temp dir.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tessera-zarr-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Copies a fixture store into a temp dir (to damage it).
+pub fn copy_fixture(store: &str, name: &str) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = temp_dir(name).join(store);
+    copy(&std::path::Path::new(FIXTURES).join(store), &dir);
+    dir
+}
+
+/// python3 with xarray, or why not.
+pub fn python_with_xarray() -> Result<(), String> {
+    match std::process::Command::new("python3")
+        .args(["-c", "import xarray, zarr"])
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "python3 cannot import xarray/zarr: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("no python3: {e}")),
+    }
+}
