@@ -157,6 +157,8 @@ mod cloud {
         }
     }
 
+    /// For HTTP only: the cloud builders take their client options (such as
+    /// `AWS_ALLOW_HTTP`) from the environment, which replacing them would lose.
     fn client() -> ClientOptions {
         ClientOptions::new()
             .with_connect_timeout(Duration::from_secs(3))
@@ -178,7 +180,6 @@ mod cloud {
                 object_store::aws::AmazonS3Builder::from_env()
                     .with_bucket_name(bucket)
                     .with_retry(retry())
-                    .with_client_options(client())
                     .build()
                     .map_err(err)?,
             ),
@@ -186,7 +187,6 @@ mod cloud {
                 object_store::gcp::GoogleCloudStorageBuilder::from_env()
                     .with_bucket_name(bucket)
                     .with_retry(retry())
-                    .with_client_options(client())
                     .build()
                     .map_err(err)?,
             ),
@@ -194,7 +194,6 @@ mod cloud {
                 object_store::azure::MicrosoftAzureBuilder::from_env()
                     .with_container_name(bucket)
                     .with_retry(retry())
-                    .with_client_options(client())
                     .build()
                     .map_err(err)?,
             ),
