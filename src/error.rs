@@ -185,6 +185,28 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// A store that cannot be opened, or a read, write or listing in it that failed.
+    #[error("store error at {url} (key {key:?}): {message}")]
+    Store {
+        /// The store URL as the user wrote it.
+        url: String,
+        /// The key involved (empty for the store itself).
+        key: String,
+        /// What went wrong.
+        message: String,
+    },
+
+    /// Zarr metadata that is missing, malformed or not supported.
+    #[error("bad Zarr metadata in {url} at key {key:?}: {message}")]
+    ZarrMetadata {
+        /// The store URL.
+        url: String,
+        /// The metadata key (`zarr.json`, `x/.zarray`, ...).
+        key: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl Error {

@@ -42,8 +42,12 @@
 
 pub mod engine;
 mod error;
+#[cfg(feature = "zarr")]
+pub mod io;
 pub mod labelled;
 pub mod synthetic;
 pub mod time;
 
 pub use error::{Error, Result};
+#[cfg(feature = "zarr")]
+pub use io::{open_zarr, open_zarr_with};

@@ -1,0 +1,135 @@
+//! Zarr read benchmark (BENCHMARKS.md records the figures): over a generated 512 MiB
+//! f32 store (v3, zstd level 1, 256 chunks of 2 MiB, written once by tessera under
+//! `target/bench-io/`),
+//!
+//! - `bare_zarrs_read_sum`: zarrs alone, every chunk read and decoded on rayon with a
+//!   codec concurrency of 1, then summed: the floor for any reader;
+//! - `open_zarr_sum`: `tessera::open_zarr(..).get("x").sum(all)`, the same work
+//!   through the engine (target: within 1.3x of the first).
+//!
+//! Run: `cargo bench --bench io` (set `TESSERA_BENCH_THREADS` to pin both pools).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ndarray::{ArrayD, IxDyn};
+use rayon::prelude::*;
+use tessera::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+use tessera::io::{Compressor, WriteMode, WriteOptions};
+use tessera::labelled::reduce::Dims;
+use tessera::labelled::{Dataset, Variable};
+use zarrs::array::{Array, CodecOptions};
+use zarrs::filesystem::FilesystemStore;
+
+const SHAPE: [usize; 3] = [2048, 256, 256];
+const CHUNK: [usize; 3] = [8, 256, 256];
+
+fn threads() -> Option<usize> {
+    std::env::var("TESSERA_BENCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
+fn store_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-io/x.zarr")
+}
+
+/// Writes the store unless a complete one (consolidated metadata is written last) exists.
+fn ensure_store() -> PathBuf {
+    let path = store_path();
+    let done = std::fs::read_to_string(path.join("zarr.json"))
+        .is_ok_and(|t| t.contains("consolidated_metadata"));
+    if done {
+        return path;
+    }
+    let grid = ChunkGrid::regular(&SHAPE, &CHUNK).expect("valid grid");
+    let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+            let (t, y, x) = (
+                i[0] + region[0].start,
+                i[1] + region[1].start,
+                i[2] + region[2].start,
+            );
+            ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25
+        })))
+    });
+    let mut ds = Dataset::new();
+    ds.insert("x", Variable::new(["time", "y", "x"], x).expect("dims"))
+        .expect("insert");
+    let start = Instant::now();
+    ds.to_zarr(
+        path.to_str().expect("utf-8 path"),
+        &WriteOptions {
+            mode: WriteMode::Overwrite,
+            compressor: Compressor::Zstd(1),
+            ..WriteOptions::default()
+        },
+    )
+    .expect("writing the bench store");
+    println!("wrote {} in {:?}", path.display(), start.elapsed());
+    path
+}
+
+fn bare_sum(path: &std::path::Path) -> f64 {
+    let store = Arc::new(FilesystemStore::new(path).expect("store"));
+    let array = Array::open(store, "/x").expect("array");
+    let opts = CodecOptions::default().with_concurrent_target(1);
+    let grid: Vec<u64> = array.chunk_grid_shape().to_vec();
+    let n: u64 = grid.iter().product();
+    (0..n)
+        .into_par_iter()
+        .map(|c| {
+            let idx = [
+                c / (grid[1] * grid[2]),
+                (c / grid[2]) % grid[1],
+                c % grid[2],
+            ];
+            let v: Vec<f32> = array.retrieve_chunk_opt(&idx, &opts).expect("chunk");
+            v.iter().map(|&x| x as f64).sum::<f64>()
+        })
+        .sum()
+}
+
+fn tessera_sum(path: &std::path::Path) -> f64 {
+    let ds = tessera::open_zarr(path.to_str().expect("utf-8")).expect("open");
+    let total = ds.get("x").expect("x").sum(Dims::All).expect("sum");
+    let mut compute = Compute::new();
+    if let Some(n) = threads() {
+        compute = compute.threads(n);
+    }
+    total.compute_with(&compute).expect("compute").to_f64_vec()[0]
+}
+
+fn zarr_read(c: &mut Criterion) {
+    let path = ensure_store();
+    if let Some(n) = threads() {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let (a, b) = (bare_sum(&path), tessera_sum(&path));
+    assert!(
+        (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+        "sums differ: {a} vs {b}"
+    );
+    let bytes: u64 = SHAPE.iter().product::<usize>() as u64 * 4;
+    let mut group = c.benchmark_group("zarr_read_512mib");
+    group.throughput(Throughput::Bytes(bytes));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("bare_zarrs_read_sum", |bench| {
+        bench.iter(|| black_box(bare_sum(&path)))
+    });
+    group.bench_function("open_zarr_sum", |bench| {
+        bench.iter(|| black_box(tessera_sum(&path)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, zarr_read);
+criterion_main!(benches);

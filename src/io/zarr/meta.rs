@@ -1,0 +1,279 @@
+//! Finding a group's arrays and their metadata: consolidated (`.zmetadata` in v2,
+//! `consolidated_metadata` in the v3 root `zarr.json`) when present, listing otherwise.
+//! Also the key helpers every Zarr module uses.
+
+use serde_json::{Map, Value};
+use zarrs::storage::{StoreKey, StorePrefix};
+
+use super::Consolidated;
+use crate::io::store::Store;
+use crate::{Error, Result};
+
+/// One array of the group, with its metadata JSON as stored (v2: `.zarray` with the
+/// `.zattrs` under `"attributes"`; v3: `zarr.json`).
+#[derive(Clone, Debug)]
+pub struct ArrayEntry {
+    /// The array's name (its key prefix).
+    pub name: String,
+    /// The metadata document.
+    pub json: Value,
+}
+
+/// A group: its version, attributes and arrays.
+#[derive(Clone, Debug)]
+pub struct GroupMeta {
+    /// 2 or 3.
+    pub version: u8,
+    /// The group attributes.
+    pub attrs: Map<String, Value>,
+    /// The arrays directly in the group, sorted by name.
+    pub arrays: Vec<ArrayEntry>,
+}
+
+fn store_key(store: &Store, key: &str) -> Result<StoreKey> {
+    StoreKey::new(key).map_err(|e| store.error(key, e))
+}
+
+/// The bytes at `key`, or `None` when it does not exist.
+pub fn get(store: &Store, key: &str) -> Result<Option<Vec<u8>>> {
+    let k = store_key(store, key)?;
+    match store.storage.get(&k) {
+        Ok(b) => Ok(b.map(|b| b.to_vec())),
+        Err(e) => Err(store.error(key, e)),
+    }
+}
+
+/// Writes `value` at `key`.
+pub fn set(store: &Store, key: &str, value: Vec<u8>) -> Result<()> {
+    let k = store_key(store, key)?;
+    store
+        .storage
+        .set(&k, value.into())
+        .map_err(|e| store.error(key, e))
+}
+
+/// Writes a JSON document at `key`.
+pub fn set_json(store: &Store, key: &str, value: &Value) -> Result<()> {
+    let text = serde_json::to_vec_pretty(value).map_err(|e| store.error(key, e))?;
+    set(store, key, text)
+}
+
+/// Parses the JSON object at `key`, or `None` when the key does not exist.
+pub fn get_json(store: &Store, key: &str) -> Result<Option<Map<String, Value>>> {
+    let Some(bytes) = get(store, key)? else {
+        return Ok(None);
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(m)) => Ok(Some(m)),
+        Ok(other) => Err(meta_error(
+            store,
+            key,
+            format!("expected a JSON object, found {other}"),
+        )),
+        Err(e) => Err(meta_error(store, key, format!("invalid JSON: {e}"))),
+    }
+}
+
+/// A [`Error::ZarrMetadata`] for `key`.
+pub fn meta_error(store: &Store, key: &str, message: impl Into<String>) -> Error {
+    Error::ZarrMetadata {
+        url: store.url.clone(),
+        key: key.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Which Zarr version the store's root group has, if any.
+pub fn root_version(store: &Store) -> Result<Option<u8>> {
+    if get(store, "zarr.json")?.is_some() {
+        Ok(Some(3))
+    } else if get(store, ".zgroup")?.is_some() || get(store, ".zmetadata")?.is_some() {
+        Ok(Some(2))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Reads the root group's metadata and its arrays.
+pub fn read_group(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
+    match root_version(store)? {
+        Some(3) => read_v3(store, consolidated),
+        Some(_) => read_v2(store, consolidated),
+        None => Err(meta_error(
+            store,
+            "zarr.json",
+            "no Zarr group here (neither zarr.json nor .zgroup exists)",
+        )),
+    }
+}
+
+fn read_v3(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
+    let root = get_json(store, "zarr.json")?.unwrap_or_default();
+    if root.get("node_type").and_then(Value::as_str) != Some("group") {
+        return Err(meta_error(
+            store,
+            "zarr.json",
+            "the root node is not a group (node_type must be \"group\")",
+        ));
+    }
+    let attrs = object_field(store, "zarr.json", &root, "attributes")?;
+    let inline = root
+        .get("consolidated_metadata")
+        .and_then(|c| c.get("metadata"))
+        .and_then(Value::as_object);
+    let mut arrays = vec![];
+    match (inline, consolidated) {
+        (Some(meta), Consolidated::On | Consolidated::Auto) => {
+            for (name, json) in meta {
+                if !name.contains('/')
+                    && json.get("node_type").and_then(Value::as_str) == Some("array")
+                {
+                    arrays.push(ArrayEntry {
+                        name: name.clone(),
+                        json: json.clone(),
+                    });
+                }
+            }
+        }
+        (None, Consolidated::On) => {
+            return Err(meta_error(
+                store,
+                "zarr.json",
+                "consolidated metadata was required but the root has none",
+            ));
+        }
+        _ => {
+            for name in children(store)? {
+                let key = format!("{name}/zarr.json");
+                if let Some(json) = get_json(store, &key)?
+                    && json.get("node_type").and_then(Value::as_str) == Some("array")
+                {
+                    arrays.push(ArrayEntry {
+                        name,
+                        json: Value::Object(json),
+                    });
+                }
+            }
+        }
+    }
+    arrays.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(GroupMeta {
+        version: 3,
+        attrs,
+        arrays,
+    })
+}
+
+fn read_v2(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
+    let zmeta = if consolidated == Consolidated::Off {
+        None
+    } else {
+        get_json(store, ".zmetadata")?
+    };
+    let mut arrays = vec![];
+    let attrs;
+    if let Some(z) = zmeta {
+        let meta = object_field(store, ".zmetadata", &z, "metadata")?;
+        attrs = match meta.get(".zattrs") {
+            Some(Value::Object(a)) => a.clone(),
+            _ => Map::new(),
+        };
+        for (key, json) in &meta {
+            let Some(name) = key.strip_suffix("/.zarray") else {
+                continue;
+            };
+            if name.contains('/') {
+                continue;
+            }
+            let zattrs = meta.get(&format!("{name}/.zattrs")).cloned();
+            arrays.push(v2_entry(store, name, json.clone(), zattrs)?);
+        }
+    } else {
+        if consolidated == Consolidated::On {
+            return Err(meta_error(
+                store,
+                ".zmetadata",
+                "consolidated metadata was required but .zmetadata does not exist",
+            ));
+        }
+        attrs = get_json(store, ".zattrs")?.unwrap_or_default();
+        for name in children(store)? {
+            let key = format!("{name}/.zarray");
+            if let Some(json) = get_json(store, &key)? {
+                let zattrs = get_json(store, &format!("{name}/.zattrs"))?.map(Value::Object);
+                arrays.push(v2_entry(store, &name, Value::Object(json), zattrs)?);
+            }
+        }
+    }
+    arrays.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(GroupMeta {
+        version: 2,
+        attrs,
+        arrays,
+    })
+}
+
+fn v2_entry(store: &Store, name: &str, zarray: Value, zattrs: Option<Value>) -> Result<ArrayEntry> {
+    let Value::Object(mut json) = zarray else {
+        return Err(meta_error(
+            store,
+            &format!("{name}/.zarray"),
+            "expected a JSON object",
+        ));
+    };
+    match zattrs {
+        None => {}
+        Some(Value::Object(a)) => {
+            json.insert("attributes".into(), Value::Object(a));
+        }
+        Some(_) => {
+            return Err(meta_error(
+                store,
+                &format!("{name}/.zattrs"),
+                "expected a JSON object",
+            ));
+        }
+    }
+    Ok(ArrayEntry {
+        name: name.to_string(),
+        json: Value::Object(json),
+    })
+}
+
+fn object_field(
+    store: &Store,
+    key: &str,
+    doc: &Map<String, Value>,
+    field: &str,
+) -> Result<Map<String, Value>> {
+    match doc.get(field) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m.clone()),
+        Some(_) => Err(meta_error(
+            store,
+            key,
+            format!("{field:?} must be a JSON object"),
+        )),
+    }
+}
+
+/// The names of the root's child prefixes.
+fn children(store: &Store) -> Result<Vec<String>> {
+    let listed = store
+        .storage
+        .list_dir(&StorePrefix::root())
+        .map_err(|e| store.error("", format!("cannot list the store: {e}")))?;
+    Ok(listed
+        .prefixes()
+        .iter()
+        .map(|p| p.as_str().trim_end_matches('/').to_string())
+        .collect())
+}
+
+/// Erases everything in the store (overwrite mode).
+pub fn erase_all(store: &Store) -> Result<()> {
+    store
+        .storage
+        .erase_prefix(&StorePrefix::root())
+        .map_err(|e| store.error("", format!("cannot erase the store: {e}")))
+}

@@ -1,0 +1,133 @@
+//! [`ZarrSource`]: a stored array as an engine [`ChunkSource`]. Its chunks are the
+//! store's chunks (or whole groups of them when the user asked for larger chunks);
+//! each is decoded by zarrs with a codec concurrency of 1 on the executor's thread,
+//! so parallelism comes from the executor alone and does not nest.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use ndarray::{ArrayD, IxDyn};
+use zarrs::array::CodecOptions;
+
+use super::array::ArrayInfo;
+use crate::engine::source::{assemble, check_region};
+use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType};
+use crate::{Error, Result};
+
+/// One stored array, read chunk by chunk.
+pub struct ZarrSource {
+    info: ArrayInfo,
+    url: String,
+    store_grid: ChunkGrid,
+    grid: ChunkGrid,
+    options: CodecOptions,
+}
+
+impl std::fmt::Debug for ZarrSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ZarrSource({})", self.describe())
+    }
+}
+
+impl ZarrSource {
+    /// A source over `info`; `chunk` is the engine chunk shape, a multiple of the store
+    /// chunk shape along each axis (or the whole axis).
+    pub fn new(info: ArrayInfo, url: &str, chunk: &[usize]) -> Result<Self> {
+        let store_chunk: Vec<usize> = info
+            .chunk
+            .iter()
+            .zip(&info.shape)
+            .map(|(&c, &n)| c.min(n.max(1)))
+            .collect();
+        let chunk: Vec<usize> = chunk
+            .iter()
+            .zip(&info.shape)
+            .map(|(&c, &n)| c.min(n.max(1)).max(1))
+            .collect();
+        let store_grid = ChunkGrid::regular(&info.shape, &store_chunk)?;
+        let grid = ChunkGrid::regular(&info.shape, &chunk)?;
+        Ok(ZarrSource {
+            info,
+            url: url.to_string(),
+            store_grid,
+            grid,
+            options: CodecOptions::default().with_concurrent_target(1),
+        })
+    }
+
+    /// Reads and decodes one store chunk, cut to the array's bounds.
+    fn store_chunk(&self, index: &[usize]) -> Result<Arc<ArrayData>> {
+        let idx: Vec<u64> = index.iter().map(|&i| i as u64).collect();
+        let full: Vec<usize> = self.info.chunk.clone();
+        let region = self.store_grid.chunk_region(index);
+        let fail = |message: String| Error::SourceRead {
+            source_name: format!(
+                "{} (key {:?})",
+                self.describe(),
+                self.info.array.chunk_key(&idx).as_str()
+            ),
+            chunk: region.clone(),
+            message,
+        };
+        macro_rules! read {
+            ($t:ty) => {{
+                let v: Vec<$t> = self
+                    .info
+                    .array
+                    .retrieve_chunk_opt(&idx, &self.options)
+                    .map_err(|e| fail(e.to_string()))?;
+                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.to_string()))?;
+                ArrayData::new(a)
+            }};
+        }
+        let data = match self.info.dtype {
+            DType::Bool => read!(bool),
+            DType::I8 => read!(i8),
+            DType::I16 => read!(i16),
+            DType::I32 => read!(i32),
+            DType::I64 => read!(i64),
+            DType::U8 => read!(u8),
+            DType::U16 => read!(u16),
+            DType::U32 => read!(u32),
+            DType::U64 => read!(u64),
+            DType::F32 => read!(f32),
+            DType::F64 => read!(f64),
+        };
+        let inner: Vec<Range<usize>> = region.iter().map(|r| 0..r.len()).collect();
+        let edge = region.iter().zip(&full).any(|(r, &c)| r.len() != c);
+        Ok(Arc::new(if edge { data.into_region(&inner) } else { data }))
+    }
+}
+
+impl ChunkSource for ZarrSource {
+    fn shape(&self) -> &[usize] {
+        &self.info.shape
+    }
+    fn dtype(&self) -> DType {
+        self.info.dtype
+    }
+    fn chunks(&self) -> &ChunkGrid {
+        &self.grid
+    }
+    fn read(&self, region: &[Range<usize>]) -> Result<ArrayData> {
+        check_region(self, region)?;
+        assemble(&self.store_grid, self.info.dtype, region, |idx| {
+            self.store_chunk(idx)
+        })
+    }
+    fn read_shared(&self, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+        check_region(self, region)?;
+        let first: Vec<usize> = region
+            .iter()
+            .enumerate()
+            .map(|(axis, r)| self.store_grid.chunk_of(axis, r.start))
+            .collect();
+        if region.iter().all(|r| !r.is_empty()) && self.store_grid.chunk_region(&first) == region {
+            return self.store_chunk(&first);
+        }
+        Ok(Arc::new(self.read(region)?))
+    }
+    fn describe(&self) -> String {
+        format!("{}/{}", self.url.trim_end_matches('/'), self.info.name)
+    }
+}

@@ -1,0 +1,498 @@
+//! Writing a [`Dataset`] as a Zarr group: `Dataset::to_zarr`.
+//!
+//! Order of writes, so that an interrupted write never leaves a store that fails to
+//! open: group metadata, then each array's metadata (for appends: the enlarged shape,
+//! whose new chunks read as fill values until written), then chunks, streamed by the
+//! executor under its memory budget through one [`ChunkSink`] per array, and the
+//! consolidated metadata last. Engine chunks are aligned to store chunks first, so
+//! each store chunk is written by exactly one task.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use zarrs::array::{ArraySubset, CodecOptions};
+
+use super::array::{ArrayInfo, attr_f64, dtype_names, encode_v3_fill, float_value, open_array};
+use super::meta::{ArrayEntry, erase_all, get, read_group, root_version, set_json};
+use super::{Compressor, Consolidated, WriteMode, WriteOptions};
+use crate::engine::{ArrayData, ChunkGrid, ChunkSink, Compute, DType, LazyArray};
+use crate::io::store::{Store, open_store};
+use crate::labelled::cf::encode_cf;
+use crate::labelled::{Dataset, Variable};
+use crate::{Error, Result, match_data};
+
+impl Dataset {
+    /// Writes the dataset to a Zarr store (v2 or v3) by URL, CF-encoding it first, like
+    /// `xarray.Dataset.to_zarr`. Chunks are computed and written in parallel under the
+    /// executor's memory budget.
+    ///
+    /// ```
+    /// use ndarray::{Array, IxDyn};
+    /// use tessera::engine::LazyArray;
+    /// use tessera::io::{WriteMode, WriteOptions};
+    /// use tessera::labelled::{Dataset, Variable};
+    /// let x = LazyArray::from_ndarray(Array::from_shape_fn(IxDyn(&[6]), |i| i[0] as f64), &[3])?;
+    /// let mut ds = Dataset::new();
+    /// ds.insert("x", Variable::new(["t"], x)?)?;
+    /// ds.to_zarr("memory://doc-example", &WriteOptions::mode(WriteMode::Overwrite))?;
+    /// let back = tessera::open_zarr("memory://doc-example")?;
+    /// assert_eq!(back.get("x")?.values::<f64>()?[[5]], 5.0);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn to_zarr(&self, url: &str, opts: &WriteOptions) -> Result<()> {
+        write(self, url, opts)
+    }
+}
+
+/// One array to fill: where its data goes and the data, aligned to store chunks.
+struct Job {
+    sink: Arc<dyn ChunkSink>,
+    data: LazyArray,
+}
+
+fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
+    if opts.zarr_format != 2 && opts.zarr_format != 3 {
+        return Err(Error::invalid(format!(
+            "zarr_format must be 2 or 3, not {}",
+            opts.zarr_format
+        )));
+    }
+    let enc = encode_cf(ds)?;
+    let (vars, global_coords) = variables_to_write(&enc);
+    let store = open_store(url, true)?;
+    if store.read_only {
+        return Err(store.error("", "this store is read-only (HTTP)"));
+    }
+    let existing = root_version(&store)?;
+    let had_consolidated = get(&store, ".zmetadata")?.is_some()
+        || super::meta::get_json(&store, "zarr.json")?
+            .is_some_and(|r| r.contains_key("consolidated_metadata"));
+    let append = opts.mode == WriteMode::Append || !opts.region.is_empty();
+    match (opts.mode, existing) {
+        (WriteMode::Create, Some(_)) if opts.region.is_empty() => {
+            return Err(store.error(
+                "",
+                "a Zarr group already exists here; use WriteMode::Overwrite or WriteMode::Append",
+            ));
+        }
+        (WriteMode::Overwrite, Some(_)) if opts.region.is_empty() => erase_all(&store)?,
+        _ => {}
+    }
+    if !opts.region.is_empty() && existing.is_none() {
+        return Err(store.error("", "a region write needs an existing store"));
+    }
+    let mut attrs = enc.attrs().clone();
+    if !global_coords.is_empty() {
+        attrs.insert("coordinates".into(), Value::from(global_coords.join(" ")));
+    }
+    let (version, stored) = if append && existing.is_some() {
+        let group = read_group(&store, Consolidated::Auto)?;
+        let infos = group
+            .arrays
+            .iter()
+            .map(|e| open_array(&store, e, group.version))
+            .collect::<Result<Vec<_>>>()?;
+        (group.version, infos)
+    } else {
+        write_group(&store, opts.zarr_format, &attrs)?;
+        (opts.zarr_format, vec![])
+    };
+    let mut jobs = vec![];
+    for (name, var) in &vars {
+        let old = stored.iter().find(|i| &i.name == name);
+        if let Some(job) = plan(&store, version, name, var, old, opts)? {
+            jobs.push(job);
+        }
+    }
+    let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
+    let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
+    Compute::new().run_into(&outputs, &sinks)?;
+    if opts.consolidated || had_consolidated {
+        consolidate(&store)?;
+    }
+    Ok(())
+}
+
+/// Coordinates first, then data variables; data variables get xarray's `coordinates`
+/// attribute naming the non-index coordinates that share their dimensions. Returns
+/// the non-index coordinates no variable claims (for the global attribute).
+fn variables_to_write(ds: &Dataset) -> (Vec<(String, Variable)>, Vec<String>) {
+    let extra: Vec<(String, Variable)> = ds
+        .coords()
+        .iter()
+        .filter(|(n, c)| !(c.var.ndim() == 1 && &c.var.dims()[0] == *n))
+        .map(|(n, c)| (n.clone(), c.var.clone()))
+        .collect();
+    let mut claimed = vec![false; extra.len()];
+    let mut out: Vec<(String, Variable)> = ds
+        .coords()
+        .iter()
+        .map(|(n, c)| (n.clone(), c.var.clone()))
+        .collect();
+    for (name, var) in ds.data_vars() {
+        let mut var = var.clone();
+        let listed: Vec<String> = extra
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| c.dims().iter().all(|d| var.has_dim(d)))
+            .map(|(i, (n, _))| {
+                claimed[i] = true;
+                n.clone()
+            })
+            .collect();
+        if !listed.is_empty() && !var.attrs().contains_key("coordinates") {
+            let mut attrs = var.attrs().clone();
+            attrs.insert("coordinates".into(), Value::from(listed.join(" ")));
+            var = var.with_attrs(attrs);
+        }
+        out.push((name.clone(), var));
+    }
+    let unclaimed = extra
+        .iter()
+        .zip(&claimed)
+        .filter(|(_, c)| !**c)
+        .map(|((n, _), _)| n.clone())
+        .collect();
+    (out, unclaimed)
+}
+
+fn write_group(store: &Store, version: u8, attrs: &Map<String, Value>) -> Result<()> {
+    if version == 2 {
+        set_json(store, ".zgroup", &json!({"zarr_format": 2}))?;
+        set_json(store, ".zattrs", &Value::Object(attrs.clone()))
+    } else {
+        set_json(
+            store,
+            "zarr.json",
+            &json!({"zarr_format": 3, "node_type": "group", "attributes": attrs}),
+        )
+    }
+}
+
+/// Decides how one variable is written and writes its metadata.
+fn plan(
+    store: &Store,
+    version: u8,
+    name: &str,
+    var: &Variable,
+    old: Option<&ArrayInfo>,
+    opts: &WriteOptions,
+) -> Result<Option<Job>> {
+    let ndim = var.ndim();
+    let mut offset = vec![0usize; ndim];
+    let info = if !opts.region.is_empty() {
+        let touched = var
+            .dims()
+            .iter()
+            .any(|d| opts.region.iter().any(|(r, _)| r == d));
+        if !touched {
+            return Ok(None);
+        }
+        let old = old.ok_or_else(|| {
+            store.error(
+                name,
+                format!("variable {name:?} is not in the store, so it cannot be written by region"),
+            )
+        })?;
+        for (axis, d) in var.dims().iter().enumerate() {
+            let want = match opts.region.iter().find(|(r, _)| r == d) {
+                Some((_, range)) => {
+                    check_aligned(store, name, d, range, old.chunk[axis], old.shape[axis])?;
+                    offset[axis] = range.start;
+                    range.len()
+                }
+                None => old.shape[axis],
+            };
+            if var.shape()[axis] != want {
+                return Err(Error::ShapeMismatch {
+                    op: format!("region write of {name:?} along {d:?}"),
+                    left: vec![var.shape()[axis]],
+                    right: vec![want],
+                });
+            }
+        }
+        old.clone()
+    } else if let (Some(old), WriteMode::Append) = (old, opts.mode) {
+        check_dims(store, name, var, old)?;
+        let Some(axis) = opts.append_dim.as_ref().and_then(|d| var.axis(d).ok()) else {
+            if opts.append_dim.is_some() {
+                // xarray rewrites these; they are unchanged in a plain time append.
+                return Ok(None);
+            }
+            check_shape(name, var.shape(), &old.shape)?;
+            return job(old.clone(), store, var, offset).map(Some);
+        };
+        let mut shape = old.shape.clone();
+        let mut others = var.shape().to_vec();
+        others[axis] = shape[axis];
+        check_shape(name, &others, &old.shape)?;
+        offset[axis] = shape[axis];
+        shape[axis] += var.shape()[axis];
+        let mut json = old.json.clone();
+        json["shape"] = json!(shape);
+        write_array_meta(store, version, name, &json)?;
+        open_array(
+            store,
+            &ArrayEntry {
+                name: name.to_string(),
+                json,
+            },
+            version,
+        )?
+    } else {
+        let chunk: Vec<usize> = var
+            .dims()
+            .iter()
+            .enumerate()
+            .map(|(axis, d)| match opts.chunks.iter().find(|(n, _)| n == d) {
+                Some(&(_, c)) => c.max(1),
+                None => var
+                    .data()
+                    .chunks()
+                    .axis_chunks(axis)
+                    .first()
+                    .copied()
+                    .unwrap_or(1)
+                    .max(1),
+            })
+            .collect();
+        let json = new_array_meta(version, var, &chunk, opts.compressor);
+        write_array_meta(store, version, name, &json)?;
+        open_array(
+            store,
+            &ArrayEntry {
+                name: name.to_string(),
+                json,
+            },
+            version,
+        )?
+    };
+    job(info, store, var, offset).map(Some)
+}
+
+fn check_dims(store: &Store, name: &str, var: &Variable, old: &ArrayInfo) -> Result<()> {
+    if var.dims() != old.dims.as_slice() {
+        return Err(store.error(
+            name,
+            format!(
+                "variable {name:?} has dims {:?} but the stored array has {:?}",
+                var.dims(),
+                old.dims
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_shape(name: &str, new: &[usize], old: &[usize]) -> Result<()> {
+    if new != old {
+        return Err(Error::ShapeMismatch {
+            op: format!("writing {name:?} into the stored array"),
+            left: new.to_vec(),
+            right: old.to_vec(),
+        });
+    }
+    Ok(())
+}
+
+/// xarray refuses region bounds inside a store chunk: two writers could clobber it.
+fn check_aligned(
+    store: &Store,
+    name: &str,
+    dim: &str,
+    range: &Range<usize>,
+    chunk: usize,
+    len: usize,
+) -> Result<()> {
+    if range.start > range.end || range.end > len {
+        return Err(Error::IndexOutOfBounds(format!(
+            "region {range:?} along {dim:?} is outside the stored length {len} of {name:?}"
+        )));
+    }
+    if range.start % chunk != 0 || (range.end % chunk != 0 && range.end != len) {
+        return Err(store.error(
+            name,
+            format!(
+                "region {range:?} along {dim:?} does not fall on the store chunks of {name:?} (chunk length {chunk}); align it or rechunk"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Result<Job> {
+    let data = if var.dtype() == info.dtype {
+        var.data().clone()
+    } else {
+        var.data().cast(info.dtype)?
+    };
+    let chunks: Vec<Vec<usize>> = (0..var.ndim())
+        .map(|axis| aligned_chunks(var.shape()[axis], offset[axis], info.chunk[axis]))
+        .collect();
+    let data = data.rechunk(ChunkGrid::new(chunks)?)?;
+    Ok(Job {
+        sink: Arc::new(ZarrSink {
+            info,
+            url: store.url.clone(),
+            offset,
+            options: CodecOptions::default().with_concurrent_target(1),
+        }),
+        data,
+    })
+}
+
+/// Chunk lengths of `n` elements written at `offset` that break at store chunk
+/// boundaries (`chunk` apart).
+fn aligned_chunks(n: usize, offset: usize, chunk: usize) -> Vec<usize> {
+    let mut out = vec![];
+    let mut pos = 0;
+    while pos < n {
+        let end = ((offset + pos) / chunk + 1) * chunk - offset;
+        let end = end.min(n);
+        out.push(end - pos);
+        pos = end;
+    }
+    if out.is_empty() {
+        out.push(0);
+    }
+    out
+}
+
+fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor) -> Value {
+    let dtype = var.dtype();
+    let mut attrs = var.attrs().clone();
+    let fill = attrs.remove("_FillValue");
+    let (v2name, v3name) = dtype_names(dtype);
+    if version == 2 {
+        attrs.insert("_ARRAY_DIMENSIONS".into(), json!(var.dims()));
+        let compressor = match comp {
+            Compressor::Zstd(level) => json!({"id": "zstd", "level": level}),
+            Compressor::BloscLz4(level) => {
+                json!({"id": "blosc", "cname": "lz4", "clevel": level, "shuffle": 1, "blocksize": 0})
+            }
+            Compressor::Gzip(level) => json!({"id": "gzip", "level": level}),
+            Compressor::None => Value::Null,
+        };
+        json!({
+            "zarr_format": 2, "shape": var.shape(), "chunks": chunk, "dtype": v2name,
+            "compressor": compressor, "fill_value": fill.unwrap_or(Value::Null),
+            "order": "C", "filters": null, "dimension_separator": ".",
+            "attributes": attrs,
+        })
+    } else {
+        if let Some(f) = fill {
+            let value = match (dtype.is_float(), attr_f64(&f)) {
+                (true, Some(x)) => encode_v3_fill(x),
+                _ => f,
+            };
+            attrs.insert("_FillValue".into(), value);
+        }
+        let mut codecs = vec![json!({"name": "bytes", "configuration": {"endian": "little"}})];
+        match comp {
+            Compressor::Zstd(level) => codecs.push(
+                json!({"name": "zstd", "configuration": {"level": level, "checksum": false}}),
+            ),
+            Compressor::BloscLz4(level) => codecs.push(json!({"name": "blosc", "configuration": {
+                "cname": "lz4", "clevel": level, "shuffle": "shuffle",
+                "typesize": dtype.size(), "blocksize": 0}})),
+            Compressor::Gzip(level) => {
+                codecs.push(json!({"name": "gzip", "configuration": {"level": level}}))
+            }
+            Compressor::None => {}
+        }
+        let fill_value = match dtype {
+            DType::Bool => json!(false),
+            d if d.is_float() => float_value(f64::NAN),
+            _ => json!(0),
+        };
+        json!({
+            "zarr_format": 3, "node_type": "array", "shape": var.shape(),
+            "data_type": v3name,
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": chunk}},
+            "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+            "fill_value": fill_value, "codecs": codecs, "attributes": attrs,
+            "dimension_names": var.dims(), "storage_transformers": [],
+        })
+    }
+}
+
+/// Writes an array's metadata document(s): v2 splits attributes into `.zattrs`.
+fn write_array_meta(store: &Store, version: u8, name: &str, json: &Value) -> Result<()> {
+    if version == 3 {
+        return set_json(store, &format!("{name}/zarr.json"), json);
+    }
+    let (zarray, zattrs) = split_v2(json);
+    set_json(store, &format!("{name}/.zarray"), &zarray)?;
+    set_json(store, &format!("{name}/.zattrs"), &zattrs)
+}
+
+fn split_v2(json: &Value) -> (Value, Value) {
+    let mut zarray = json.clone();
+    let zattrs = zarray
+        .as_object_mut()
+        .and_then(|o| o.remove("attributes"))
+        .unwrap_or_else(|| json!({}));
+    (zarray, zattrs)
+}
+
+/// Writes the consolidated metadata from what the store now holds.
+fn consolidate(store: &Store) -> Result<()> {
+    let group = read_group(store, Consolidated::Off)?;
+    if group.version == 3 {
+        let metadata: Map<String, Value> = group
+            .arrays
+            .iter()
+            .map(|a| (a.name.clone(), a.json.clone()))
+            .collect();
+        set_json(
+            store,
+            "zarr.json",
+            &json!({"zarr_format": 3, "node_type": "group", "attributes": group.attrs,
+                "consolidated_metadata": {"kind": "inline", "must_understand": false, "metadata": metadata}}),
+        )
+    } else {
+        let mut metadata = Map::new();
+        metadata.insert(".zgroup".into(), json!({"zarr_format": 2}));
+        metadata.insert(".zattrs".into(), Value::Object(group.attrs.clone()));
+        for a in &group.arrays {
+            let (zarray, zattrs) = split_v2(&a.json);
+            metadata.insert(format!("{}/.zarray", a.name), zarray);
+            metadata.insert(format!("{}/.zattrs", a.name), zattrs);
+        }
+        set_json(
+            store,
+            ".zmetadata",
+            &json!({"zarr_consolidated_format": 1, "metadata": metadata}),
+        )
+    }
+}
+
+/// Output chunks of one variable, stored into its Zarr array at an offset.
+struct ZarrSink {
+    info: ArrayInfo,
+    url: String,
+    offset: Vec<usize>,
+    options: CodecOptions,
+}
+
+impl ChunkSink for ZarrSink {
+    fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
+        let ranges: Vec<Range<u64>> = region
+            .iter()
+            .zip(&self.offset)
+            .map(|(r, &o)| (r.start + o) as u64..(r.end + o) as u64)
+            .collect();
+        let subset = ArraySubset::new_with_ranges(&ranges);
+        let result = match_data!(data, a: T => {
+            let a = a.as_standard_layout();
+            let slice = a.as_slice().unwrap_or(&[]);
+            self.info.array.store_array_subset_opt(&subset, slice, &self.options)
+        });
+        result.map_err(|e| Error::Store {
+            url: self.url.clone(),
+            key: self.info.name.clone(),
+            message: format!("writing region {ranges:?}: {e}"),
+        })
+    }
+}
