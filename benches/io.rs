@@ -28,7 +28,9 @@ const SHAPE: [usize; 3] = [2048, 256, 256];
 const CHUNK: [usize; 3] = [8, 256, 256];
 
 fn threads() -> Option<usize> {
-    std::env::var("TESSERA_BENCH_THREADS").ok().and_then(|v| v.parse().ok())
+    std::env::var("TESSERA_BENCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
 }
 
 fn store_path() -> PathBuf {
@@ -47,7 +49,11 @@ fn ensure_store() -> PathBuf {
     let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
         let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
         Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
-            let (t, y, x) = (i[0] + region[0].start, i[1] + region[1].start, i[2] + region[2].start);
+            let (t, y, x) = (
+                i[0] + region[0].start,
+                i[1] + region[1].start,
+                i[2] + region[2].start,
+            );
             ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25
         })))
     });
@@ -77,7 +83,11 @@ fn bare_sum(path: &std::path::Path) -> f64 {
     (0..n)
         .into_par_iter()
         .map(|c| {
-            let idx = [c / (grid[1] * grid[2]), (c / grid[2]) % grid[1], c % grid[2]];
+            let idx = [
+                c / (grid[1] * grid[2]),
+                (c / grid[2]) % grid[1],
+                c % grid[2],
+            ];
             let v: Vec<f32> = array.retrieve_chunk_opt(&idx, &opts).expect("chunk");
             v.iter().map(|&x| x as f64).sum::<f64>()
         })
@@ -97,14 +107,21 @@ fn tessera_sum(path: &std::path::Path) -> f64 {
 fn zarr_read(c: &mut Criterion) {
     let path = ensure_store();
     if let Some(n) = threads() {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
     let (a, b) = (bare_sum(&path), tessera_sum(&path));
-    assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "sums differ: {a} vs {b}");
+    assert!(
+        (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+        "sums differ: {a} vs {b}"
+    );
     let bytes: u64 = SHAPE.iter().product::<usize>() as u64 * 4;
     let mut group = c.benchmark_group("zarr_read_512mib");
     group.throughput(Throughput::Bytes(bytes));
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function("bare_zarrs_read_sum", |bench| {
         bench.iter(|| black_box(bare_sum(&path)))
     });

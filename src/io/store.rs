@@ -205,7 +205,7 @@ mod cloud {
                     .with_client_options(client().with_allow_http(true))
                     .build()
                     .map_err(err)?;
-                return Ok(adapt(Arc::new(store))?);
+                return adapt(Arc::new(store));
             }
         };
         let prefix = prefix.trim_matches('/');

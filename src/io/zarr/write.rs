@@ -496,3 +496,16 @@ impl ChunkSink for ZarrSink {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::aligned_chunks;
+
+    #[test]
+    fn chunks_break_on_store_boundaries() {
+        assert_eq!(aligned_chunks(10, 0, 4), vec![4, 4, 2]);
+        assert_eq!(aligned_chunks(4, 6, 4), vec![2, 2]);
+        assert_eq!(aligned_chunks(3, 5, 4), vec![3]);
+        assert_eq!(aligned_chunks(0, 0, 4), vec![0]);
+    }
+}
