@@ -9,7 +9,7 @@ use tessera::engine::LazyArray;
 use tessera::io::{Compressor, OpenOptions, WriteMode, WriteOptions};
 use tessera::labelled::cf::DecodeOptions;
 use tessera::labelled::{Attrs, Dataset, Variable};
-use zarr_support::{check, describe, python_with_xarray, temp_dir};
+use zarr_support::{Cleanup, check, describe, python_with_xarray, temp_dir};
 
 fn attrs(v: serde_json::Value) -> Attrs {
     v.as_object().unwrap().clone()
@@ -134,6 +134,7 @@ fn every_format_and_compressor_round_trips() {
     let ds = sample(0, 10);
     let want = expected(&ds);
     let dir = temp_dir("formats");
+    let _cleanup = Cleanup(dir.clone());
     for format in [2u8, 3] {
         for comp in [
             Compressor::Zstd(3),
@@ -163,6 +164,7 @@ fn every_format_and_compressor_round_trips() {
 #[test]
 fn appending_along_time_extends_every_time_variable() {
     let dir = temp_dir("append");
+    let _cleanup = Cleanup(dir.clone());
     for format in [2u8, 3] {
         let path = dir.join(format!("v{format}.zarr"));
         let url = path.to_str().unwrap();
@@ -194,6 +196,7 @@ fn appending_along_time_extends_every_time_variable() {
 #[test]
 fn region_writes_touch_only_their_chunks() {
     let dir = temp_dir("region");
+    let _cleanup = Cleanup(dir.clone());
     let path = dir.join("r.zarr");
     let url = path.to_str().unwrap();
     let opts = WriteOptions {
