@@ -75,6 +75,16 @@ fn sample(t0: usize, nt: usize) -> Dataset {
         )),
     )
     .unwrap();
+    let scalar = Array::from_elem(IxDyn(&[]), 273.15f64);
+    ds.insert(
+        "offset",
+        Variable::new(
+            Vec::<String>::new(),
+            LazyArray::from_ndarray(scalar, &[]).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     *ds.attrs_mut() = attrs(json!({"title": "round trip", "n": 3, "flag": true}));
     ds
 }
