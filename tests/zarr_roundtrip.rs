@@ -264,3 +264,38 @@ fn create_refuses_an_existing_store_and_overwrite_replaces_it() {
     write(&sample(0, 3), url, WriteOptions::mode(WriteMode::Overwrite));
     assert_eq!(reopen(url).dim_len("time"), Some(3));
 }
+
+#[test]
+fn a_write_larger_than_the_budget_streams() {
+    use tessera::engine::{ArrayData, ChunkGrid, Compute, DType};
+    // 64 MiB of f64 in 1 MiB chunks, written under an 8 MiB budget on 2 threads.
+    let grid = ChunkGrid::regular(&[1024, 8192], &[16, 8192]).unwrap();
+    let x = LazyArray::from_fn("big", DType::F64, grid, |_, region| {
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        Ok(ArrayData::new(ndarray::ArrayD::from_shape_fn(
+            IxDyn(&shape),
+            |i| ((i[0] + region[0].start) * 8192 + i[1]) as f64,
+        )))
+    });
+    let mut ds = Dataset::new();
+    ds.insert("x", Variable::new(["t", "i"], x).unwrap())
+        .unwrap();
+    let url = "memory://rt-budget";
+    let opts = WriteOptions {
+        mode: WriteMode::Overwrite,
+        compute: Compute::new().threads(2).memory_limit(8 << 20),
+        ..WriteOptions::default()
+    };
+    write(&ds, url, opts);
+    let back = tessera::open_zarr_with(url, &OpenOptions::raw()).unwrap();
+    let x = back.get("x").unwrap();
+    assert_eq!(x.data().chunks().axis_chunks(0).len(), 64);
+    let total = x
+        .sum(tessera::labelled::reduce::Dims::All)
+        .unwrap()
+        .compute_with(&Compute::new().memory_limit(8 << 20))
+        .unwrap()
+        .to_f64_vec()[0];
+    let n = 1024.0 * 8192.0;
+    assert_eq!(total, n * (n - 1.0) / 2.0);
+}
