@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use tessera::Error;
 use tessera::io::{Consolidated, OpenOptions};
-use zarr_support::{copy_fixture, temp_dir};
+use zarr_support::{Cleanup, copy_fixture, temp_dir};
 
 fn listing() -> OpenOptions {
     OpenOptions {
@@ -29,6 +29,7 @@ fn edit(path: &Path, f: impl Fn(String) -> String) {
 #[test]
 fn corrupt_json_names_the_key() {
     let dir = copy_fixture("v2_zstd.zarr", "corrupt");
+    let _cleanup = Cleanup(dir.parent().unwrap().to_path_buf());
     fs::write(dir.join("temp/.zarray"), b"{\"shape\": [12, 5").unwrap();
     let err = open(&dir).unwrap_err();
     assert!(
@@ -37,6 +38,7 @@ fn corrupt_json_names_the_key() {
     );
     assert!(err.to_string().contains("invalid JSON"), "{err}");
     let dir = copy_fixture("v2_blosc_lz4.zarr", "corrupt-consolidated");
+    let _cleanup = Cleanup(dir.parent().unwrap().to_path_buf());
     fs::write(dir.join(".zmetadata"), b"[1, 2]").unwrap();
     let err = tessera::open_zarr_with(dir.to_str().unwrap(), &OpenOptions::raw()).unwrap_err();
     assert!(
@@ -48,6 +50,7 @@ fn corrupt_json_names_the_key() {
 #[test]
 fn unknown_codec_is_named() {
     let dir = copy_fixture("v3_zstd_unconsolidated.zarr", "codec");
+    let _cleanup = Cleanup(dir.parent().unwrap().to_path_buf());
     edit(&dir.join("precip/zarr.json"), |t| {
         t.replace("\"zstd\"", "\"snappy9\"")
     });
@@ -61,6 +64,7 @@ fn unknown_codec_is_named() {
 #[test]
 fn truncated_and_wrong_size_chunks_fail_on_read() {
     let dir = copy_fixture("v3_zstd_unconsolidated.zarr", "chunks");
+    let _cleanup = Cleanup(dir.parent().unwrap().to_path_buf());
     let chunk = dir.join("temp/c/0/0/0");
     let bytes = fs::read(&chunk).unwrap();
     fs::write(&chunk, &bytes[..bytes.len() / 2]).unwrap();
@@ -91,6 +95,7 @@ fn truncated_and_wrong_size_chunks_fail_on_read() {
 #[test]
 fn dimension_names_missing_or_inconsistent() {
     let dir = copy_fixture("v2_zstd.zarr", "dims");
+    let _cleanup = Cleanup(dir.parent().unwrap().to_path_buf());
     edit(&dir.join("count/.zattrs"), |t| {
         t.replace("_ARRAY_DIMENSIONS", "_DIMS")
     });
@@ -115,6 +120,7 @@ fn dimension_names_missing_or_inconsistent() {
 #[test]
 fn not_a_store() {
     let empty = temp_dir("empty");
+    let _cleanup = Cleanup(empty.clone());
     let err = open(&empty).unwrap_err().to_string();
     assert!(err.contains("no Zarr group"), "{err}");
     let err = tessera::open_zarr("/nonexistent/tessera/x.zarr").unwrap_err();
@@ -190,6 +196,7 @@ proptest! {
             }
         }
         let dir = std::env::temp_dir().join(format!("tessera-zarr-{}-fuzz-{name}", std::process::id()));
+        let _cleanup = Cleanup(dir.clone());
         try_meta(&dir, name == "v3", &bytes);
     }
 }

@@ -48,6 +48,21 @@ fn listing_and_consolidated_metadata_agree() {
 }
 
 #[test]
+fn file_urls_and_bare_paths_are_the_same_store() {
+    let exp = expected();
+    let url = format!("file://{FIXTURES}/v2_zstd.zarr");
+    let ds = tessera::open_zarr_with(&url, &OpenOptions::raw()).unwrap();
+    check(&ds, &exp["v2_zstd.zarr"]["raw"], &url);
+    let err = tessera::open_zarr("memory://never-written")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no Zarr group") && err.contains("memory://never-written"),
+        "{err}"
+    );
+}
+
+#[test]
 fn missing_chunk_reads_as_fill_value() {
     // v2_zstd.zarr lost temp's chunk 1.0.0 (times 4..8, lat 0..3): NaN fill.
     let ds = open_raw("v2_zstd.zarr", OpenOptions::raw());

@@ -9,7 +9,7 @@ use tessera::engine::LazyArray;
 use tessera::io::{Compressor, OpenOptions, WriteMode, WriteOptions};
 use tessera::labelled::cf::DecodeOptions;
 use tessera::labelled::{Attrs, Dataset, Variable};
-use zarr_support::{check, describe, python_with_xarray, temp_dir};
+use zarr_support::{Cleanup, check, describe, python_with_xarray, temp_dir};
 
 fn attrs(v: serde_json::Value) -> Attrs {
     v.as_object().unwrap().clone()
@@ -75,6 +75,16 @@ fn sample(t0: usize, nt: usize) -> Dataset {
         )),
     )
     .unwrap();
+    let scalar = Array::from_elem(IxDyn(&[]), 273.15f64);
+    ds.insert(
+        "offset",
+        Variable::new(
+            Vec::<String>::new(),
+            LazyArray::from_ndarray(scalar, &[]).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     *ds.attrs_mut() = attrs(json!({"title": "round trip", "n": 3, "flag": true}));
     ds
 }
@@ -135,6 +145,7 @@ fn every_format_and_compressor_round_trips() {
     let ds = sample(0, 10);
     let want = expected(&ds);
     let dir = temp_dir("formats");
+    let _cleanup = Cleanup(dir.clone());
     for format in [2u8, 3] {
         for comp in [
             Compressor::Zstd(3),
@@ -164,6 +175,7 @@ fn every_format_and_compressor_round_trips() {
 #[test]
 fn appending_along_time_extends_every_time_variable() {
     let dir = temp_dir("append");
+    let _cleanup = Cleanup(dir.clone());
     for format in [2u8, 3] {
         let path = dir.join(format!("v{format}.zarr"));
         let url = path.to_str().unwrap();
@@ -195,6 +207,7 @@ fn appending_along_time_extends_every_time_variable() {
 #[test]
 fn region_writes_touch_only_their_chunks() {
     let dir = temp_dir("region");
+    let _cleanup = Cleanup(dir.clone());
     let path = dir.join("r.zarr");
     let url = path.to_str().unwrap();
     let opts = WriteOptions {
@@ -251,4 +264,39 @@ fn create_refuses_an_existing_store_and_overwrite_replaces_it() {
     assert!(err.contains("already exists") && err.contains(url), "{err}");
     write(&sample(0, 3), url, WriteOptions::mode(WriteMode::Overwrite));
     assert_eq!(reopen(url).dim_len("time"), Some(3));
+}
+
+#[test]
+fn a_write_larger_than_the_budget_streams() {
+    use tessera::engine::{ArrayData, ChunkGrid, Compute, DType};
+    // 64 MiB of f64 in 1 MiB chunks, written under an 8 MiB budget on 2 threads.
+    let grid = ChunkGrid::regular(&[1024, 8192], &[16, 8192]).unwrap();
+    let x = LazyArray::from_fn("big", DType::F64, grid, |_, region| {
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        Ok(ArrayData::new(ndarray::ArrayD::from_shape_fn(
+            IxDyn(&shape),
+            |i| ((i[0] + region[0].start) * 8192 + i[1]) as f64,
+        )))
+    });
+    let mut ds = Dataset::new();
+    ds.insert("x", Variable::new(["t", "i"], x).unwrap())
+        .unwrap();
+    let url = "memory://rt-budget";
+    let opts = WriteOptions {
+        mode: WriteMode::Overwrite,
+        compute: Compute::new().threads(2).memory_limit(8 << 20),
+        ..WriteOptions::default()
+    };
+    write(&ds, url, opts);
+    let back = tessera::open_zarr_with(url, &OpenOptions::raw()).unwrap();
+    let x = back.get("x").unwrap();
+    assert_eq!(x.data().chunks().axis_chunks(0).len(), 64);
+    let total = x
+        .sum(tessera::labelled::reduce::Dims::All)
+        .unwrap()
+        .compute_with(&Compute::new().memory_limit(8 << 20))
+        .unwrap()
+        .to_f64_vec()[0];
+    let n = 1024.0 * 8192.0;
+    assert_eq!(total, n * (n - 1.0) / 2.0);
 }

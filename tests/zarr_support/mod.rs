@@ -123,7 +123,8 @@ pub fn describe(ds: &Dataset) -> Value {
     serde_json::json!({"dims": dims, "coords": ds.coords().names(), "attrs": ds.attrs(), "vars": vars})
 }
 
-/// A fresh empty directory under the system temp dir.
+/// A fresh empty directory under the system temp dir (removed by a [`Cleanup`] guard
+/// when a test holds one; otherwise left for inspection).
 pub fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tessera-zarr-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -162,5 +163,16 @@ pub fn python_with_xarray() -> Result<(), String> {
             String::from_utf8_lossy(&o.stderr).trim()
         )),
         Err(e) => Err(format!("no python3: {e}")),
+    }
+}
+
+/// Removes a directory when dropped, so passing tests leave nothing behind.
+pub struct Cleanup(pub std::path::PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }

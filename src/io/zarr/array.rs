@@ -253,3 +253,36 @@ pub fn attr_f64(v: &Value) -> Option<f64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v3_fill_values_round_trip_through_base64() {
+        // what xarray wrote for a float32 NaN fill: the f64 bytes
+        assert_eq!(
+            decode_v3_fill(&Value::from("AAAAAAAA+H8="), DType::F32),
+            Some(Value::from("NaN"))
+        );
+        let enc = encode_v3_fill(-9999.5);
+        assert_eq!(decode_v3_fill(&enc, DType::F64), Some(Value::from(-9999.5)));
+        assert_eq!(
+            decode_v3_fill(&Value::from(-32767), DType::I16),
+            Some(Value::from(-32767))
+        );
+        assert_eq!(decode_v3_fill(&Value::from("AAA"), DType::F64), None);
+    }
+
+    #[test]
+    fn dtypes_parse_in_both_spellings() {
+        for d in DType::ALL {
+            let (v2, v3) = dtype_names(d);
+            assert_eq!(parse_dtype(v2, 2), Some(d));
+            assert_eq!(parse_dtype(v3, 3), Some(d));
+        }
+        assert_eq!(parse_dtype(">f8", 2), Some(DType::F64));
+        assert_eq!(parse_dtype("<U4", 2), None);
+        assert_eq!(parse_dtype("complex64", 3), None);
+    }
+}

@@ -18,6 +18,7 @@ use std::ops::Range;
 pub use read::{open_zarr, open_zarr_with};
 pub use source::ZarrSource;
 
+use crate::engine::Compute;
 use crate::labelled::cf::DecodeOptions;
 
 /// Whether to use consolidated metadata when opening.
@@ -119,6 +120,8 @@ pub struct WriteOptions {
     pub consolidated: bool,
     /// Zarr format, 2 or 3 (default 3).
     pub zarr_format: u8,
+    /// How chunks are computed and written: threads, memory budget, progress.
+    pub compute: Compute,
 }
 
 impl Default for WriteOptions {
@@ -131,6 +134,7 @@ impl Default for WriteOptions {
             chunks: vec![],
             consolidated: true,
             zarr_format: 3,
+            compute: Compute::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ use zarrs::array::{ArraySubset, CodecOptions};
 use super::array::{ArrayInfo, attr_f64, dtype_names, encode_v3_fill, float_value, open_array};
 use super::meta::{ArrayEntry, erase_all, get, read_group, root_version, set_json};
 use super::{Compressor, Consolidated, WriteMode, WriteOptions};
-use crate::engine::{ArrayData, ChunkGrid, ChunkSink, Compute, DType, LazyArray};
+use crate::engine::{ArrayData, ChunkGrid, ChunkSink, DType, LazyArray};
 use crate::io::store::{Store, open_store};
 use crate::labelled::cf::encode_cf;
 use crate::labelled::{Dataset, Variable};
@@ -107,7 +107,7 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     }
     let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
     let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
-    Compute::new().run_into(&outputs, &sinks)?;
+    opts.compute.run_into(&outputs, &sinks)?;
     if opts.consolidated || had_consolidated {
         consolidate(&store)?;
     }
@@ -494,5 +494,18 @@ impl ChunkSink for ZarrSink {
             key: self.info.name.clone(),
             message: format!("writing region {ranges:?}: {e}"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aligned_chunks;
+
+    #[test]
+    fn chunks_break_on_store_boundaries() {
+        assert_eq!(aligned_chunks(10, 0, 4), vec![4, 4, 2]);
+        assert_eq!(aligned_chunks(4, 6, 4), vec![2, 2]);
+        assert_eq!(aligned_chunks(3, 5, 4), vec![3]);
+        assert_eq!(aligned_chunks(0, 0, 4), vec![0]);
     }
 }
