@@ -90,7 +90,6 @@ fn user_chunks_are_whole_store_chunks() {
 }
 
 #[test]
-#[ignore = "needs CF decode"]
 fn every_fixture_decodes_as_xarray() {
     let exp = expected();
     for (store, want) in exp.as_object().unwrap() {
