@@ -193,6 +193,27 @@ impl Evaluator {
             }
             Op::Reduce { spec, pre } => self.reduce_region(node, spec, pre, region),
             Op::Scan { axis, kind, skipna } => self.scan(node, *axis, *kind, *skipna, region),
+            Op::Overlap {
+                name,
+                axis,
+                before,
+                after,
+                f,
+            } => {
+                let grid = node.chunks().clone();
+                let n = node.shape()[*axis];
+                assemble(&grid, node.dtype(), region, |idx| {
+                    let creg = grid.chunk_region(idx);
+                    let own = creg[*axis].clone();
+                    let mut ext = creg.clone();
+                    ext[*axis] = own.start.saturating_sub(*before)..(own.end + after).min(n);
+                    let block = self.eval_owned(&inputs[0], &ext)?;
+                    let inner = own.start - ext[*axis].start..own.end - ext[*axis].start;
+                    catch_unwind(AssertUnwindSafe(|| f(&block, inner)))
+                        .map_err(|p| panic_error(&format!("overlap {name}"), p))?
+                        .map(Arc::new)
+                })
+            }
             Op::MapBlocks { name, f } => {
                 let grid = node.chunks().clone();
                 assemble(&grid, node.dtype(), region, |idx| {

@@ -20,6 +20,10 @@ use crate::engine::ArrayData;
 /// The function of a [`Op::MapBlocks`] node: input blocks in, output block out.
 pub type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
 
+/// The function of an [`Op::Overlap`] node: a block extended by up to a halo along
+/// one axis, and the extent of the output block inside it along that axis.
+pub type OverlapFn = dyn Fn(&ArrayData, std::ops::Range<usize>) -> Result<ArrayData> + Send + Sync;
+
 /// Selection of positions along one axis: element `i` of the result is input element
 /// `start + i * step` (`step` may be negative; `start` is then the last element).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,6 +125,20 @@ pub enum Op {
         /// Treat NaN as the identity (as `nancumsum`).
         skipna: bool,
     },
+    /// A function of each output chunk's input region extended by a halo along one
+    /// axis (rolling windows): a task reads its chunk and the halo, never more.
+    Overlap {
+        /// A name for errors and profiles.
+        name: String,
+        /// The axis the halo extends along.
+        axis: usize,
+        /// Halo elements before each chunk.
+        before: usize,
+        /// Halo elements after each chunk.
+        after: usize,
+        /// The function.
+        f: Arc<OverlapFn>,
+    },
     /// A user function applied to aligned blocks of the inputs.
     MapBlocks {
         /// A name for errors and profiles.
@@ -153,6 +171,15 @@ impl fmt::Debug for Op {
                 write!(f, "Scan({kind:?}, axis {axis}, skipna {skipna})")
             }
             Op::MapBlocks { name, .. } => write!(f, "MapBlocks({name})"),
+            Op::Overlap {
+                name,
+                axis,
+                before,
+                after,
+                ..
+            } => {
+                write!(f, "Overlap({name}, axis {axis}, halo -{before}/+{after})")
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ pub use expr::{BinaryOp, Expr, ExprBuilder, Scalar, UnaryOp};
 pub use graph::{AxisSlice, LazyArray, Op, ScanKind};
 pub use grid::{ChunkGrid, Region};
 pub use ops::reduce::ReduceOptions;
+pub use ops::window::RollingKind;
 pub use profile::{Profile, TaskRecord};
 pub use reduce::{AxisRole, ReduceKind, ReduceSpec};
 pub use source::{ChunkSource, FnSource, MemorySource};

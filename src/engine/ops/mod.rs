@@ -4,3 +4,4 @@ pub mod create;
 pub mod elementwise;
 pub mod reduce;
 pub mod shape;
+pub mod window;

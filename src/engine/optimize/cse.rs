@@ -28,6 +28,7 @@ enum OpKey {
     Reduce(Arc<ReduceSpec>, Arc<Expr>),
     Scan(usize, ScanKind, bool),
     MapBlocks(usize),
+    Overlap(usize),
 }
 
 fn op_key(op: &Op) -> OpKey {
@@ -44,6 +45,7 @@ fn op_key(op: &Op) -> OpKey {
         Op::Reduce { spec, pre } => OpKey::Reduce(spec.clone(), pre.clone()),
         Op::Scan { axis, kind, skipna } => OpKey::Scan(*axis, *kind, *skipna),
         Op::MapBlocks { f, .. } => OpKey::MapBlocks(Arc::as_ptr(f) as *const () as usize),
+        Op::Overlap { f, .. } => OpKey::Overlap(Arc::as_ptr(f) as *const () as usize),
     }
 }
 

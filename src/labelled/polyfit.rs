@@ -1,0 +1,266 @@
+//! Least-squares polynomial fits along a dimension (`polyfit`, `polyval`) and the
+//! linear trend, in one pass over the data: the normal-equation sums Σ uᵏ and Σ uᵏ y
+//! over each point's valid values are reductions of fused elementwise expressions,
+//! and a tiny solve per point follows, lazily. No design matrix is ever built.
+
+use std::sync::Arc;
+
+use ndarray::{ArrayD, IxDyn};
+
+use super::coords::Coords;
+use super::dataarray::DataArray;
+use super::dataset::Dataset;
+use super::index::IndexValues;
+use super::variable::Variable;
+use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType, LazyArray};
+use crate::{Error, Result};
+
+/// µs per day, for trends against datetime coordinates.
+const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+
+/// The slope and intercept of a straight-line fit, made by [`DataArray::linear_trend`].
+#[derive(Clone, Debug)]
+pub struct Trend {
+    /// Change per unit of the coordinate (per day for datetime coordinates).
+    pub slope: DataArray,
+    /// Value at coordinate 0 (at the first time for datetime coordinates).
+    pub intercept: DataArray,
+}
+
+/// How the coordinate along a fitted dimension becomes numbers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeAxis {
+    /// Nanoseconds since 1970-01-01, as xarray's polyfit uses.
+    NanosSinceEpoch,
+    /// Days since the first element.
+    DaysSinceFirst,
+}
+
+impl DataArray {
+    /// Fits a polynomial of degree `deg` along `dim` at every other point, skipping
+    /// missing values, as xarray's `polyfit(dim, deg, skipna=True)`: a dataset with
+    /// `polyfit_coefficients` over (`degree`, other dims), highest degree first. x is
+    /// the coordinate (datetimes as nanoseconds since 1970, as in xarray) or, without
+    /// one, the positions. Points with fewer than `deg + 1` valid values give NaN.
+    pub fn polyfit(&self, dim: &str, deg: usize) -> Result<Dataset> {
+        let x = self.fit_x(dim, TimeAxis::NanosSinceEpoch)?;
+        let coeffs = self.fit(dim, deg, &x)?;
+        // Highest degree first, stacked along a new leading `degree` dim.
+        let stacked: Vec<LazyArray> = coeffs
+            .iter()
+            .rev()
+            .map(|c| c.data().expand_dims(0))
+            .collect::<Result<_>>()?;
+        let refs: Vec<&LazyArray> = stacked.iter().collect();
+        let data = LazyArray::concat(&refs, 0)?;
+        let mut dims = vec!["degree".to_string()];
+        dims.extend(coeffs[0].dims().iter().cloned());
+        let mut ds = Dataset::new();
+        let degrees: Vec<i64> = (0..=deg as i64).rev().collect();
+        ds.insert_coord(
+            "degree",
+            Variable::new(
+                ["degree"],
+                LazyArray::from_ndarray(
+                    ArrayD::from_shape_vec(IxDyn(&[deg + 1]), degrees).expect("length"),
+                    &[deg + 1],
+                )?,
+            )?,
+        )?;
+        for (name, c) in coeffs[0].coords().iter() {
+            ds.insert_coord(name.as_str(), c.var.clone())?;
+        }
+        ds.insert("polyfit_coefficients", Variable::new(dims, data)?)?;
+        Ok(ds)
+    }
+
+    /// Slope and intercept of the least-squares line along `dim` at every other point
+    /// (missing values skipped). x is the coordinate; for datetime coordinates it is
+    /// days since the first element, so the slope is per day.
+    pub fn linear_trend(&self, dim: &str) -> Result<Trend> {
+        let x = self.fit_x(dim, TimeAxis::DaysSinceFirst)?;
+        let mut c = self.fit(dim, 1, &x)?;
+        let slope = c.pop().expect("two coefficients").rename("slope");
+        let intercept = c.pop().expect("two coefficients").rename("intercept");
+        Ok(Trend { slope, intercept })
+    }
+
+    /// The x values of a fit along `dim`.
+    fn fit_x(&self, dim: &str, time: TimeAxis) -> Result<Vec<f64>> {
+        let n = self.dim_len(dim)?;
+        Ok(match self.coords().index(dim).map(|ix| ix.values()) {
+            Some(IndexValues::Num(v)) => v.clone(),
+            Some(IndexValues::Time { values, .. }) => {
+                let first = values.first().copied().unwrap_or(0);
+                values
+                    .iter()
+                    .map(|&t| match time {
+                        TimeAxis::NanosSinceEpoch => t as f64 * 1000.0,
+                        TimeAxis::DaysSinceFirst => (t - first) as f64 / MICROS_PER_DAY,
+                    })
+                    .collect()
+            }
+            Some(IndexValues::Str(_)) => {
+                return Err(Error::invalid(format!(
+                    "cannot fit along {dim:?}: its coordinate holds strings, not numbers or dates"
+                )));
+            }
+            None => (0..n).map(|i| i as f64).collect(),
+        })
+    }
+
+    /// Coefficients (lowest degree first) of the fit against `x` along `dim`.
+    fn fit(&self, dim: &str, deg: usize, x: &[f64]) -> Result<Vec<DataArray>> {
+        let axis = self.variable().axis(dim)?;
+        let n = x.len();
+        if n < deg + 1 {
+            return Err(Error::invalid(format!(
+                "a degree-{deg} fit along {dim:?} needs at least {} points; it has {n}",
+                deg + 1
+            )));
+        }
+        if x.iter().any(|v| !v.is_finite()) {
+            return Err(Error::invalid(format!(
+                "the coordinate along {dim:?} has missing or infinite values; a fit needs finite x"
+            )));
+        }
+        // Centred and scaled x keeps the normal equations well conditioned (x may be
+        // nanoseconds since 1970, ~1e18).
+        let x0 = x.iter().sum::<f64>() / n as f64;
+        let scale = x
+            .iter()
+            .map(|v| (v - x0).abs())
+            .fold(0.0, f64::max)
+            .max(f64::MIN_POSITIVE);
+        let u: Vec<f64> = x.iter().map(|v| (v - x0) / scale).collect();
+        let y = self.data().cast(DType::F64)?;
+        let valid = y.unary(crate::engine::UnaryOp::NotNan)?.cast(DType::F64)?;
+        let y0 = y.fillna(0.0)?;
+        let mut shape = vec![1; self.dims().len()];
+        shape[axis] = n;
+        let power = |k: usize| -> Result<LazyArray> {
+            let p: Vec<f64> = u.iter().map(|v| v.powi(k as i32)).collect();
+            LazyArray::from_data(
+                ArrayData::new(ArrayD::from_shape_vec(IxDyn(&shape), p).expect("length")),
+                ChunkGrid::single(&shape),
+            )
+        };
+        let mut sums = vec![];
+        for k in 0..=2 * deg {
+            sums.push(valid.binary(BinaryOp::Mul, &power(k)?)?.sum(&[axis])?);
+        }
+        for k in 0..=deg {
+            sums.push(y0.binary(BinaryOp::Mul, &power(k)?)?.sum(&[axis])?);
+        }
+        let grid = sums[0].chunks().clone();
+        let sums: Vec<LazyArray> = sums
+            .iter()
+            .map(|s| {
+                if s.chunks() == &grid {
+                    Ok(s.clone())
+                } else {
+                    s.rechunk(grid.clone())
+                }
+            })
+            .collect::<Result<_>>()?;
+        let refs: Vec<&LazyArray> = sums.iter().collect();
+        let back = Arc::new(to_x_basis(deg, x0, scale));
+        let kept: Vec<String> = self.dims().iter().filter(|d| *d != dim).cloned().collect();
+        let mut coords = Coords::new();
+        for (name, c) in self.coords().iter() {
+            if !c.var.dims().iter().any(|d| d == dim) {
+                coords.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
+            }
+        }
+        (0..=deg)
+            .map(|j| {
+                let back = back.clone();
+                let data = LazyArray::map_blocks(
+                    &refs,
+                    format!("polyfit coefficient {j}"),
+                    DType::F64,
+                    move |blocks| solve_block(blocks, deg, j, &back),
+                )?;
+                DataArray::new(
+                    self.name().map(str::to_string),
+                    Variable::new(kept.clone(), data)?,
+                    coords.clone(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// `m[j][k]`: the weight of u-basis coefficient `k` in the x-basis coefficient `j`,
+/// from p(x) = Σₖ bₖ ((x − x0)/s)ᵏ expanded binomially.
+fn to_x_basis(deg: usize, x0: f64, s: f64) -> Vec<Vec<f64>> {
+    let binom =
+        |n: usize, k: usize| (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64);
+    (0..=deg)
+        .map(|j| {
+            (0..=deg)
+                .map(|k| {
+                    if k < j {
+                        0.0
+                    } else {
+                        binom(k, j) * (-x0).powi((k - j) as i32) / s.powi(k as i32)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Solves each point's normal equations and returns x-basis coefficient `j`.
+fn solve_block(blocks: &[ArrayData], deg: usize, j: usize, back: &[Vec<f64>]) -> Result<ArrayData> {
+    let m = deg + 1;
+    let vals: Vec<Vec<f64>> = blocks.iter().map(|b| b.to_f64_vec()).collect();
+    let shape = blocks[0].shape().to_vec();
+    let out: Vec<f64> = (0..vals[0].len())
+        .map(|p| {
+            if vals[0][p] < m as f64 {
+                return f64::NAN;
+            }
+            let mut a: Vec<Vec<f64>> = (0..m)
+                .map(|r| {
+                    let mut row: Vec<f64> = (0..m).map(|c| vals[r + c][p]).collect();
+                    row.push(vals[2 * deg + 1 + r][p]);
+                    row
+                })
+                .collect();
+            match gauss(&mut a) {
+                Some(b) => (0..m).map(|k| back[j][k] * b[k]).sum(),
+                None => f64::NAN,
+            }
+        })
+        .collect();
+    Ok(ArrayData::new(
+        ArrayD::from_shape_vec(IxDyn(&shape), out).expect("one per point"),
+    ))
+}
+
+/// Gaussian elimination with partial pivoting on an augmented matrix; `None` if singular.
+fn gauss(a: &mut [Vec<f64>]) -> Option<Vec<f64>> {
+    let m = a.len();
+    for col in 0..m {
+        let pivot = (col..m).max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))?;
+        if a[pivot][col].abs() < 1e-300 {
+            return None;
+        }
+        a.swap(col, pivot);
+        let (top, rest) = a.split_at_mut(col + 1);
+        let pivot_row = &top[col];
+        for row in rest {
+            let f = row[col] / pivot_row[col];
+            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
+            }
+        }
+    }
+    let mut b = vec![0.0; m];
+    for r in (0..m).rev() {
+        let s: f64 = (r + 1..m).map(|c| a[r][c] * b[c]).sum();
+        b[r] = (a[r][m] - s) / a[r][r];
+    }
+    Some(b)
+}

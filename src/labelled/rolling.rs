@@ -1,0 +1,104 @@
+//! Rolling windows along a named dimension (`da.rolling(time=365, center=True)`), each
+//! task reading its chunk and a halo of neighbouring data only.
+
+use super::dataarray::DataArray;
+use crate::engine::RollingKind;
+use crate::{Error, Result};
+
+/// A rolling window over a data array, made by [`DataArray::rolling`].
+#[derive(Clone, Debug)]
+pub struct Rolling {
+    da: DataArray,
+    dim: String,
+    window: usize,
+    center: bool,
+    min_periods: Option<usize>,
+}
+
+impl DataArray {
+    /// Windows of `window` positions along `dim`, trailing unless
+    /// [`center`](Rolling::center) is set; a window needs `window` valid values unless
+    /// [`min_periods`](Rolling::min_periods) says fewer (xarray's defaults).
+    pub fn rolling(&self, dim: &str, window: usize) -> Result<Rolling> {
+        let n = self.dim_len(dim)?;
+        if window == 0 || window > n {
+            return Err(Error::invalid(format!(
+                "rolling window of {window} along {dim:?} of length {n}: the window must be between 1 and {n}"
+            )));
+        }
+        Ok(Rolling {
+            da: self.clone(),
+            dim: dim.to_string(),
+            window,
+            center: false,
+            min_periods: None,
+        })
+    }
+}
+
+impl Rolling {
+    /// Centres each window on its label (`[i - window/2, i + (window-1)/2]`).
+    pub fn center(mut self, center: bool) -> Self {
+        self.center = center;
+        self
+    }
+
+    /// The fewest valid values a window needs (default: the window length).
+    pub fn min_periods(mut self, n: usize) -> Self {
+        self.min_periods = Some(n);
+        self
+    }
+
+    fn reduce(&self, kind: RollingKind) -> Result<DataArray> {
+        if let Some(m) = self.min_periods.filter(|&m| m == 0 || m > self.window) {
+            return Err(Error::invalid(format!(
+                "min_periods {m} must be between 1 and the window length {}",
+                self.window
+            )));
+        }
+        let axis = self.da.variable().axis(&self.dim)?;
+        let data = self.da.data().rolling(
+            axis,
+            self.window,
+            self.center,
+            self.min_periods.unwrap_or(self.window),
+            kind,
+        )?;
+        Ok(self.da.with_variable(self.da.variable().with_data(data)?))
+    }
+
+    /// Mean of each window's valid values.
+    pub fn mean(&self) -> Result<DataArray> {
+        self.reduce(RollingKind::Mean)
+    }
+
+    /// Sum of each window's valid values.
+    pub fn sum(&self) -> Result<DataArray> {
+        self.reduce(RollingKind::Sum)
+    }
+
+    /// Number of valid values in each window.
+    pub fn count(&self) -> Result<DataArray> {
+        self.reduce(RollingKind::Count)
+    }
+
+    /// Standard deviation of each window's valid values (`ddof` 0 in xarray's default).
+    pub fn std(&self, ddof: usize) -> Result<DataArray> {
+        self.reduce(RollingKind::Std(ddof))
+    }
+
+    /// Variance of each window's valid values.
+    pub fn var(&self, ddof: usize) -> Result<DataArray> {
+        self.reduce(RollingKind::Var(ddof))
+    }
+
+    /// Smallest valid value of each window.
+    pub fn min(&self) -> Result<DataArray> {
+        self.reduce(RollingKind::Min)
+    }
+
+    /// Largest valid value of each window.
+    pub fn max(&self) -> Result<DataArray> {
+        self.reduce(RollingKind::Max)
+    }
+}
