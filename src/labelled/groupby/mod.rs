@@ -10,8 +10,8 @@
 //! use tessera::labelled::DataArray;
 //! let x = DataArray::from_ndarray(
 //!     "v",
-//!     ArrayD::from_shape_vec(IxDyn(&[4]), vec![1.0, 2.0, 3.0, 5.0]).unwrap(),
 //!     ["x"],
+//!     ArrayD::from_shape_vec(IxDyn(&[4]), vec![1.0, 2.0, 3.0, 5.0]).unwrap(),
 //!     &[2],
 //! )?
 //! .with_coord_values("x", vec![1.0, 1.0, 2.0, 2.0])?;

@@ -21,6 +21,17 @@ impl GroupBy {
     /// The result of a per-group computation whose data has the group dimension in
     /// place of the grouped one.
     pub(crate) fn assemble(&self, data: LazyArray, keep_attrs: bool) -> Result<DataArray> {
+        self.assemble_with(data, keep_attrs, None)
+    }
+
+    /// [`GroupBy::assemble`] with one more coordinate placed before the group
+    /// labels, where xarray puts it (a scalar `quantile`).
+    fn assemble_with(
+        &self,
+        data: LazyArray,
+        keep_attrs: bool,
+        extra: Option<(&str, Variable)>,
+    ) -> Result<DataArray> {
         let axis = self.obj.variable().axis(&self.dim)?;
         let mut dims = self.obj.dims().to_vec();
         dims[axis] = self.name.clone();
@@ -31,6 +42,9 @@ impl GroupBy {
         let mut coords = self.obj.coords().clone();
         coords.retain(|_, c| !c.var.has_dim(&self.dim));
         coords.remove(&self.name);
+        if let Some((n, v)) = extra {
+            coords.insert(n, v)?;
+        }
         self.groups.labels.insert_into(&mut coords, &self.name)?;
         DataArray::new(self.obj.name().map(str::to_string), var, coords)
     }
@@ -174,11 +188,8 @@ impl GroupBy {
             .next()
             .and_then(|p| p.coords().get("quantile"))
             .map(|c| c.var.clone());
-        let mut out = self.assemble(self.stack_groups(parts)?, true)?;
-        if let Some(v) = qcoord {
-            out = out.with_coord("quantile", v)?;
-        }
-        Ok(out)
+        let extra = qcoord.map(|v| ("quantile", v));
+        self.assemble_with(self.stack_groups(parts)?, true, extra)
     }
 }
 

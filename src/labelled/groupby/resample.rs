@@ -5,9 +5,8 @@
 //!   first time's day (pandas' `origin="start_day"`), closed left, labelled left.
 //! - Month, quarter and year starts (`"MS"`, `"QS-DEC"`, `"YS"`): closed left,
 //!   labelled with the bin's first day.
-//! - Month, quarter and year ends (`"ME"`, `"QE"`, `"YE"`): closed right at midnight
-//!   of the period's last day, labelled with that day (pandas' convention, which puts
-//!   noon of Jan 31 into the bin labelled Feb 28/29).
+//! - Month, quarter and year ends (`"ME"`, `"QE"`, `"YE"`): closed right at the end
+//!   of the period's last day, labelled with midnight of that day.
 
 use super::labels::{GroupLabels, Groups};
 use crate::labelled::variable::Attrs;
@@ -143,16 +142,10 @@ pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs
             anchor,
             end,
         } => {
-            let key = move |t: i64| {
-                let d = cal.from_micros(t);
-                let mi = month_index(&d);
-                // An end bin is closed at midnight of the month's last day.
-                if end && t > midnight(cal, mi, None) {
-                    mi + 1
-                } else {
-                    mi
-                }
-            };
+            // pandas closes end bins at the end of the period's last day (its bin
+            // edges are the labels plus one day less one tick), so whole months
+            // fall into one bin either way.
+            let key = move |t: i64| month_index(&cal.from_micros(t));
             let k0 = key(t0);
             let first = if end {
                 k0 + (anchor - 1 - k0).rem_euclid(base)
@@ -217,14 +210,14 @@ mod tests {
     }
 
     #[test]
-    fn month_ends_close_right_and_quarters_anchor() {
+    fn month_ends_take_whole_months_and_quarters_anchor() {
         let cal = Calendar::ProlepticGregorian;
         let t: Vec<i64> = ["2000-01-31", "2000-01-31T12", "2000-02-15", "2000-04-01"]
             .iter()
             .map(|s| at(cal, s))
             .collect();
         let g = resample_groups(&t, Freq::parse("ME").unwrap(), cal, Attrs::new());
-        assert_eq!(g.codes, vec![0, 1, 1, 3]);
+        assert_eq!(g.codes, vec![0, 0, 1, 3]);
         assert_eq!(labels(&g, cal)[..2], ["2000-01-31", "2000-02-29"]);
         let g = resample_groups(&t, Freq::parse("QS-DEC").unwrap(), cal, Attrs::new());
         assert_eq!(g.codes, vec![0, 0, 0, 1]);
