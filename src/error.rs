@@ -207,6 +207,24 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+
+    /// A grouping key does not run along the grouped object's dimension.
+    #[error("cannot group by {key:?}: {reason}")]
+    InvalidGroup {
+        /// What the user grouped by.
+        key: String,
+        /// Why it cannot be used (lengths, dims, dtype).
+        reason: String,
+    },
+
+    /// A resampling frequency string that is not understood.
+    #[error("unknown resample frequency {freq:?}; accepted: {accepted}")]
+    UnknownFrequency {
+        /// What the user wrote.
+        freq: String,
+        /// The accepted forms.
+        accepted: String,
+    },
 }
 
 impl Error {

@@ -10,6 +10,7 @@ pub mod combine;
 pub mod coords;
 pub mod dataarray;
 pub mod dataset;
+pub mod groupby;
 pub mod index;
 pub mod polyfit;
 pub mod quantile;

@@ -51,6 +51,7 @@ pub fn shape(v: &Value) -> Vec<usize> {
 /// A fixture variable's values as f64 (NaN for null, 0/1 for booleans).
 pub fn numbers(v: &Value) -> Vec<f64> {
     let calendarless = v["dtype"].as_str() == Some("datetime64[ns]");
+    let cal = calendar(v);
     v["data"]
         .as_array()
         .expect("data")
@@ -59,16 +60,28 @@ pub fn numbers(v: &Value) -> Vec<f64> {
             Value::Null => f64::NAN,
             Value::Bool(b) => *b as u8 as f64,
             Value::Number(n) => n.as_f64().expect("number"),
-            Value::String(s) if calendarless => time_of(s) as f64,
+            Value::String(s) if calendarless => time_in(s, cal) as f64,
             other => panic!("unexpected value {other}"),
         })
         .collect()
 }
 
 pub fn time_of(s: &str) -> i64 {
-    parse_datetime_str(s, NUMPY_CALENDAR)
-        .expect("fixture date")
-        .0
+    time_in(s, NUMPY_CALENDAR)
+}
+
+/// A fixture date in a calendar (cftime values carry `"calendar"` beside their dtype).
+pub fn time_in(s: &str, cal: Calendar) -> i64 {
+    parse_datetime_str(s, cal).expect("fixture date").0
+}
+
+/// The calendar of a fixture datetime variable: its `"calendar"`, else numpy's.
+pub fn calendar(v: &Value) -> Calendar {
+    v.get("calendar")
+        .and_then(Value::as_str)
+        .map_or(NUMPY_CALENDAR, |c| {
+            Calendar::parse(c).expect("fixture calendar")
+        })
 }
 
 /// The lazy variable for a fixture variable.
@@ -84,7 +97,7 @@ pub fn variable(v: &Value) -> Variable {
     }
     let (dtype, encoding) = if dtype_name == "datetime64[ns]" {
         let mut enc = Attrs::new();
-        enc.insert("calendar".into(), NUMPY_CALENDAR.name().into());
+        enc.insert("calendar".into(), calendar(v).name().into());
         (DType::I64, enc)
     } else {
         (

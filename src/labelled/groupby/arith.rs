@@ -1,0 +1,214 @@
+//! Groupby arithmetic (`x.groupby("time.month") - climatology`) and `map` over
+//! groups.
+//!
+//! The per-group operand is taken back along the grouped dimension with one engine
+//! `take` (position `i` gets the value of its group), so the result stays lazy and
+//! fuses with what follows: an anomaly's std over time reads `x` once.
+
+use super::GroupBy;
+use super::labels::GroupLabels;
+use crate::engine::{BinaryOp, LazyArray};
+use crate::labelled::dataarray::DataArray;
+use crate::labelled::index::IndexValues;
+use crate::labelled::variable::Variable;
+use crate::{Error, Result};
+
+impl GroupBy {
+    /// Where each group's label sits in `other`'s index along the group dimension.
+    fn positions_in(&self, other: &DataArray) -> Result<Vec<usize>> {
+        let index = other.coords().require_index(&self.name)?;
+        let find = |i: usize| -> Option<usize> {
+            match (&self.groups.labels, index.values()) {
+                (GroupLabels::Int(v), IndexValues::Num(o)) => {
+                    o.iter().position(|&x| x == v[i] as f64)
+                }
+                (GroupLabels::Float(v), IndexValues::Num(o)) => o.iter().position(|&x| x == v[i]),
+                (GroupLabels::Str(v), IndexValues::Str(o)) => o.iter().position(|x| *x == v[i]),
+                (GroupLabels::Time { values, .. }, IndexValues::Time { values: o, .. }) => {
+                    o.iter().position(|&x| x == values[i])
+                }
+                _ => None,
+            }
+        };
+        (0..self.groups.n_groups())
+            .map(|g| {
+                find(g).ok_or_else(|| Error::InvalidGroup {
+                    key: self.name.clone(),
+                    reason: format!(
+                        "group {} has no value in the other operand's {:?} coordinate",
+                        index_label(&self.groups.labels, g),
+                        self.name
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// `other` (which has the group dimension) taken back along the grouped
+    /// dimension: every position gets its group's value.
+    pub fn broadcast_groups(&self, other: &DataArray) -> Result<DataArray> {
+        let axis = other.variable().axis(&self.name)?;
+        let pos = self.positions_in(other)?;
+        if let Some(i) = self.groups.codes.iter().position(|&c| c < 0) {
+            return Err(Error::InvalidGroup {
+                key: self.name.clone(),
+                reason: format!(
+                    "position {i} along {:?} is in no group, so it has no value to combine with",
+                    self.dim
+                ),
+            });
+        }
+        let take: Vec<usize> = self.groups.codes.iter().map(|&c| pos[c as usize]).collect();
+        let data = other.data().take(axis, &take)?;
+        let dims: Vec<String> = other
+            .dims()
+            .iter()
+            .map(|d| {
+                if *d == self.name {
+                    self.dim.clone()
+                } else {
+                    d.clone()
+                }
+            })
+            .collect();
+        let var = Variable::new(dims, data)?.with_attrs(other.attrs().clone());
+        let mut coords = other.coords().clone();
+        coords.retain(|_, c| !c.var.has_dim(&self.name));
+        if let Some(c) = self.obj.coords().get(&self.dim) {
+            coords.insert_with_index(self.dim.clone(), c.var.clone(), c.index.clone());
+        }
+        DataArray::new(other.name().map(str::to_string), var, coords)
+    }
+
+    /// `x op other` where `other` holds one value per group (a climatology): each
+    /// member is combined with its group's value, lazily. The group labels become a
+    /// coordinate along the grouped dimension, as in xarray.
+    pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        let wide = self.broadcast_groups(other)?;
+        let out = self.obj.binary(op, &wide)?;
+        let out = DataArray::new(
+            self.obj.name().map(str::to_string),
+            out.variable().clone(),
+            out.coords().clone(),
+        )?;
+        self.with_member_labels(out)
+    }
+
+    /// `x - other` per group (anomalies from a climatology).
+    pub fn sub(&self, other: &DataArray) -> Result<DataArray> {
+        self.binary(BinaryOp::Sub, other)
+    }
+
+    /// `x + other` per group.
+    pub fn add(&self, other: &DataArray) -> Result<DataArray> {
+        self.binary(BinaryOp::Add, other)
+    }
+
+    /// `x / other` per group.
+    pub fn div(&self, other: &DataArray) -> Result<DataArray> {
+        self.binary(BinaryOp::Div, other)
+    }
+
+    /// The group label of every member as a coordinate along the grouped dimension
+    /// (numbers only: string-valued non-index coordinates do not exist yet).
+    fn with_member_labels(&self, out: DataArray) -> Result<DataArray> {
+        if self.name == self.dim || out.coords().get(&self.name).is_some() {
+            return Ok(out);
+        }
+        let members: Vec<usize> = self.groups.codes.iter().map(|&c| c as usize).collect();
+        match self.groups.labels.take(&members).variable(&self.dim)? {
+            Some(var) => {
+                let mut coords = out.coords().clone();
+                coords.insert_with_index(self.name.clone(), var, None);
+                DataArray::new(
+                    out.name().map(str::to_string),
+                    out.variable().clone(),
+                    coords,
+                )
+            }
+            None => Ok(out),
+        }
+    }
+
+    /// Applies `f` to every group (a lazy selection of its members) and combines the
+    /// results as xarray's `map`: if every result lacks the grouped dimension they
+    /// are stacked along the group dimension; if every result keeps it with the
+    /// group's length they are put back in the original order along it.
+    pub fn map(&self, f: impl Fn(&DataArray) -> Result<DataArray>) -> Result<DataArray> {
+        let members = self.groups.members();
+        let mut results = Vec::with_capacity(members.len());
+        for m in members.iter().filter(|m| !m.is_empty()) {
+            results.push(f(&self.obj.isel_list(&self.dim, m)?)?);
+        }
+        let first = results
+            .first()
+            .ok_or_else(|| Error::EmptyReduction("map over no groups".into()))?;
+        if results.iter().all(|r| !r.variable().has_dim(&self.dim)) {
+            let mut dims = vec![self.name.clone()];
+            dims.extend(first.dims().iter().cloned());
+            let data: Vec<&LazyArray> = results.iter().map(|r| r.data()).collect();
+            let stacked = LazyArray::stack(&data, 0)?;
+            let kept: Vec<usize> = members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !m.is_empty())
+                .map(|(i, _)| i)
+                .collect();
+            let mut coords = first.coords().clone();
+            self.groups
+                .labels
+                .take(&kept)
+                .insert_into(&mut coords, &self.name)?;
+            return DataArray::new(
+                first.name().map(str::to_string),
+                Variable::new(dims, stacked)?.with_attrs(first.attrs().clone()),
+                coords,
+            );
+        }
+        let same_len = results
+            .iter()
+            .zip(members.iter().filter(|m| !m.is_empty()))
+            .all(|(r, m)| r.variable().size_of(&self.dim) == Some(m.len()));
+        if !same_len || results.iter().any(|r| r.dims() != first.dims()) {
+            return Err(Error::invalid(format!(
+                "map: every group result must either drop {:?} or keep it with the group's length and the same dims",
+                self.dim
+            )));
+        }
+        let axis = first.variable().axis(&self.dim)?;
+        let data: Vec<&LazyArray> = results.iter().map(|r| r.data()).collect();
+        let joined = LazyArray::concat(&data, axis)?;
+        // Members in concatenated order -> back to original positions.
+        let order: Vec<usize> = members.iter().flatten().copied().collect();
+        let mut inverse = vec![0; order.len()];
+        for (k, &p) in order.iter().enumerate() {
+            inverse[p] = k;
+        }
+        if order.len() != self.groups.codes.len() {
+            return Err(Error::invalid(
+                "map with results along the grouped dimension needs every position in a group",
+            ));
+        }
+        let data = joined.take(axis, &inverse)?;
+        let var = Variable::new(first.dims().to_vec(), data)?.with_attrs(first.attrs().clone());
+        let mut coords = first.coords().clone();
+        coords.retain(|_, c| !c.var.has_dim(&self.dim));
+        for (n, c) in self.obj.coords().iter() {
+            if c.var.has_dim(&self.dim) {
+                coords.insert_with_index(n.clone(), c.var.clone(), c.index.clone());
+            }
+        }
+        DataArray::new(first.name().map(str::to_string), var, coords)
+    }
+}
+
+fn index_label(labels: &GroupLabels, g: usize) -> String {
+    match labels {
+        GroupLabels::Int(v) => v[g].to_string(),
+        GroupLabels::Float(v) => v[g].to_string(),
+        GroupLabels::Str(v) => format!("{:?}", v[g]),
+        GroupLabels::Time {
+            values, calendar, ..
+        } => calendar.from_micros(values[g]).to_string(),
+    }
+}

@@ -1,0 +1,311 @@
+//! Split-apply-combine along one dimension, as xarray's `groupby`, `groupby_bins`
+//! and `resample`: every position gets a group code (eagerly: group keys are
+//! coordinates, which are small), and each reduction is one engine
+//! `group_reduce` node that streams partial accumulators per group under the
+//! memory budget. Groupby arithmetic takes each group's value back along the
+//! grouped dimension with one lazy `take`, so it fuses with what follows.
+//!
+//! ```
+//! use ndarray::{ArrayD, IxDyn};
+//! use tessera::labelled::DataArray;
+//! let x = DataArray::from_ndarray(
+//!     "v",
+//!     ["x"],
+//!     ArrayD::from_shape_vec(IxDyn(&[4]), vec![1.0, 2.0, 3.0, 5.0]).unwrap(),
+//!     &[2],
+//! )?
+//! .with_coord_values("x", vec![1.0, 1.0, 2.0, 2.0])?;
+//! let m = x.groupby("x")?.mean()?;
+//! assert_eq!(m.values::<f64>()?.into_raw_vec_and_offset().0, vec![1.5, 4.0]);
+//! # Ok::<(), tessera::Error>(())
+//! ```
+
+pub mod arith;
+pub mod bins;
+pub mod labels;
+pub mod reduce;
+pub mod resample;
+
+pub use bins::BinOptions;
+pub use labels::{GroupLabels, Groups};
+pub use resample::Freq;
+
+use super::dataarray::DataArray;
+use super::dataset::Dataset;
+use super::index::IndexValues;
+use super::variable::Variable;
+use crate::time::{Calendar, Component};
+use crate::{Error, Result};
+
+/// How the groups were formed, which decides how the result's coordinates are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Group,
+    Resample,
+}
+
+/// A data array split into groups along one dimension; reduce it, combine it with
+/// per-group values, or map a closure over its groups.
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    obj: DataArray,
+    dim: String,
+    name: String,
+    groups: Groups,
+    kind: Kind,
+}
+
+/// The same grouping applied to every data variable of a dataset that has the
+/// grouped dimension (the others are kept unchanged).
+#[derive(Clone, Debug)]
+pub struct DatasetGroupBy {
+    ds: Dataset,
+    template: GroupBy,
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidGroup {
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// A 1-D coordinate's values: (dimension, variable, string labels if a string index).
+fn coord_1d(obj: &DataArray, key: &str) -> Result<(String, Variable, Option<Vec<String>>)> {
+    let c = obj
+        .coords()
+        .get(key)
+        .ok_or_else(|| Error::UnknownVariable {
+            name: key.to_string(),
+            available: obj.coords().names(),
+        })?;
+    if c.var.ndim() != 1 {
+        return Err(invalid(
+            key,
+            format!(
+                "the coordinate has dims {:?}; only 1-D coordinates group",
+                c.var.dims()
+            ),
+        ));
+    }
+    let strings = match c.index.as_ref().map(|i| i.values()) {
+        Some(IndexValues::Str(s)) => Some(s.clone()),
+        _ => None,
+    };
+    Ok((c.var.dims()[0].clone(), c.var.clone(), strings))
+}
+
+/// The instants and calendar of a datetime coordinate, or an error naming `what`.
+fn times_of(var: &Variable, key: &str, what: &str) -> Result<(Vec<i64>, Calendar)> {
+    let cal = var
+        .encoding()
+        .get("calendar")
+        .and_then(|c| c.as_str())
+        .ok_or_else(|| {
+            invalid(
+                key,
+                format!(
+                    "{what} needs a datetime coordinate, and this one holds {}",
+                    var.dtype()
+                ),
+            )
+        })?;
+    let data = var
+        .data()
+        .compute()?
+        .cast(crate::engine::DType::I64)
+        .into_typed::<i64>()?;
+    Ok((data.iter().copied().collect(), Calendar::parse(cal)?))
+}
+
+/// Groups by a datetime component such as `"time.month"`.
+fn component_groups(
+    obj: &DataArray,
+    coord: &str,
+    comp: &str,
+    key: &str,
+) -> Result<(String, Groups)> {
+    let (dim, var, _) = coord_1d(obj, coord)?;
+    let component = Component::parse(comp)?;
+    let (times, cal) = times_of(&var, key, "grouping by a datetime component")?;
+    let groups = if component == Component::Season {
+        let keys: Vec<Option<String>> = times
+            .iter()
+            .map(|&t| {
+                Component::Month
+                    .of(cal, t)
+                    .map(|m| crate::time::Season::of_month(m as u8).name().to_string())
+            })
+            .collect();
+        labels::from_strings(&keys)
+    } else {
+        let keys: Vec<Option<i64>> = times.iter().map(|&t| component.of(cal, t)).collect();
+        labels::from_ints(&keys)
+    };
+    Ok((dim, groups))
+}
+
+impl GroupBy {
+    fn new(obj: &DataArray, dim: String, name: String, groups: Groups, kind: Kind) -> Result<Self> {
+        let n = obj.variable().size_of(&dim).ok_or_else(|| {
+            invalid(
+                &name,
+                format!(
+                    "its dimension {dim:?} is not one of the array's dims {:?}",
+                    obj.dims()
+                ),
+            )
+        })?;
+        if groups.codes.len() != n {
+            return Err(invalid(
+                &name,
+                format!(
+                    "it has {} values but dimension {dim:?} has length {n}",
+                    groups.codes.len()
+                ),
+            ));
+        }
+        Ok(GroupBy {
+            obj: obj.clone(),
+            dim,
+            name,
+            groups,
+            kind,
+        })
+    }
+
+    /// The grouped dimension.
+    pub fn dim(&self) -> &str {
+        &self.dim
+    }
+
+    /// The name of the dimension the groups become (`month`, `season`, `x_bins`, ...).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The group codes and labels.
+    pub fn groups(&self) -> &Groups {
+        &self.groups
+    }
+
+    /// The grouped array.
+    pub fn obj(&self) -> &DataArray {
+        &self.obj
+    }
+
+    fn with_obj(&self, obj: &DataArray) -> Result<GroupBy> {
+        GroupBy::new(
+            obj,
+            self.dim.clone(),
+            self.name.clone(),
+            self.groups.clone(),
+            self.kind,
+        )
+    }
+}
+
+impl DataArray {
+    /// Groups along a dimension by a 1-D coordinate (`"x"`, a non-index coordinate
+    /// such as `"station_type"`, strings included) or by a datetime component of
+    /// one (`"time.month"`, `"time.season"`, `"time.year"`, `"time.dayofyear"`,
+    /// `"time.hour"`, `"time.day"`, ...). Groups are sorted by label as in xarray;
+    /// NaN keys belong to no group.
+    pub fn groupby(&self, key: &str) -> Result<GroupBy> {
+        if self.coords().get(key).is_none()
+            && let Some((coord, comp)) = key.split_once('.')
+        {
+            let (dim, groups) = component_groups(self, coord, comp, key)?;
+            return GroupBy::new(self, dim, comp.to_string(), groups, Kind::Group);
+        }
+        let (dim, var, strings) = coord_1d(self, key)?;
+        let groups = labels::from_values(&var, strings.as_deref())?;
+        GroupBy::new(self, dim, key.to_string(), groups, Kind::Group)
+    }
+
+    /// Groups by the values of another 1-D array along one of this array's dims
+    /// (xarray's `groupby(DataArray)`); the groups are named after `key`'s name
+    /// (`"group"` if it has none). Its length must match the dimension's.
+    pub fn groupby_array(&self, key: &DataArray) -> Result<GroupBy> {
+        let name = key.name().unwrap_or("group").to_string();
+        if key.dims().len() != 1 {
+            return Err(invalid(
+                &name,
+                format!("it has dims {:?}; only 1-D keys group", key.dims()),
+            ));
+        }
+        let groups = labels::from_values(key.variable(), None)?;
+        GroupBy::new(self, key.dims()[0].clone(), name, groups, Kind::Group)
+    }
+
+    /// Groups a numeric 1-D coordinate into the bins between `edges` (pandas `cut`:
+    /// right-closed unless `opts.right` is false). The groups are named
+    /// `"<coord>_bins"` and labelled like pandas intervals, `"(0.0, 15.0]"`.
+    pub fn groupby_bins(&self, coord: &str, edges: &[f64], opts: BinOptions) -> Result<GroupBy> {
+        let (dim, var, strings) = coord_1d(self, coord)?;
+        if strings.is_some() || var.encoding().contains_key("calendar") {
+            return Err(invalid(coord, "groupby_bins needs a numeric coordinate"));
+        }
+        let values = var.data().compute()?.to_f64_vec();
+        let groups = bins::bin_groups(coord, &values, edges, opts)?;
+        GroupBy::new(self, dim, format!("{coord}_bins"), groups, Kind::Group)
+    }
+
+    /// Resamples along the datetime dimension `dim` to `freq`, a pandas offset alias
+    /// (`"1D"`, `"6h"`, `"MS"`, `"ME"`, `"QS-DEC"`, `"YS"`, `"YE"`, ...), with
+    /// pandas' bins, closed sides and labels, in the coordinate's own calendar.
+    pub fn resample(&self, dim: &str, freq: &str) -> Result<GroupBy> {
+        let (cdim, var, _) = coord_1d(self, dim)?;
+        if cdim != dim {
+            return Err(invalid(
+                dim,
+                format!("{dim:?} is not a dimension coordinate"),
+            ));
+        }
+        let freq = Freq::parse(freq)?;
+        let (times, cal) = times_of(&var, dim, "resample")?;
+        let groups = resample::resample_groups(&times, freq, cal, var.encoding().clone());
+        GroupBy::new(self, cdim, dim.to_string(), groups, Kind::Resample)
+    }
+}
+
+impl Dataset {
+    fn group_template(
+        &self,
+        f: impl FnOnce(&DataArray) -> Result<GroupBy>,
+    ) -> Result<DatasetGroupBy> {
+        // Group on a coordinate-only array with the dataset's dims: the keys are coordinates.
+        let dims = self.dims();
+        let probe = self
+            .data_vars()
+            .map(|(n, _)| n.clone())
+            .find(|n| self.get(n).is_ok_and(|d| d.dims().len() == dims.len()))
+            .or_else(|| self.data_var_names().into_iter().next())
+            .ok_or_else(|| Error::invalid("cannot group a dataset with no data variables"))?;
+        let template = f(&self.get(&probe)?)?;
+        Ok(DatasetGroupBy {
+            ds: self.clone(),
+            template,
+        })
+    }
+
+    /// [`DataArray::groupby`] for every data variable.
+    pub fn groupby(&self, key: &str) -> Result<DatasetGroupBy> {
+        self.group_template(|a| a.groupby(key))
+    }
+
+    /// [`DataArray::groupby_bins`] for every data variable.
+    pub fn groupby_bins(
+        &self,
+        coord: &str,
+        edges: &[f64],
+        opts: BinOptions,
+    ) -> Result<DatasetGroupBy> {
+        self.group_template(|a| a.groupby_bins(coord, edges, opts))
+    }
+
+    /// [`DataArray::resample`] for every data variable.
+    pub fn resample(&self, dim: &str, freq: &str) -> Result<DatasetGroupBy> {
+        self.group_template(|a| a.resample(dim, freq))
+    }
+}

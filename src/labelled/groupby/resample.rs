@@ -1,0 +1,245 @@
+//! Resampling frequencies (pandas offset aliases) and the bins they cut a time axis
+//! into, as pandas/xarray compute them, in any CF calendar.
+//!
+//! - Fixed steps (`"1D"`, `"6h"`, `"15min"`, `"30s"`): bins start at midnight of the
+//!   first time's day (pandas' `origin="start_day"`), closed left, labelled left.
+//! - Month, quarter and year starts (`"MS"`, `"QS-DEC"`, `"YS"`): closed left,
+//!   labelled with the bin's first day.
+//! - Month, quarter and year ends (`"ME"`, `"QE"`, `"YE"`): closed right at the end
+//!   of the period's last day, labelled with midnight of that day.
+
+use super::labels::{GroupLabels, Groups};
+use crate::labelled::variable::Attrs;
+use crate::time::{Calendar, CfDatetime, NAT};
+use crate::{Error, Result};
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+const ACCEPTED: &str = "<n><unit> with unit D, h, min, s, ms, us (fixed steps), MS, ME (or M), \
+     QS, QE (or Q), YS (or AS), YE (or Y, A); quarters and years take an anchor month \
+     such as QS-DEC or YS-JUL";
+
+const MONTHS: [&str; 12] = [
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+];
+
+/// A parsed resampling frequency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freq {
+    /// A fixed step in microseconds.
+    Tick(i64),
+    /// Calendar periods of `months` months, whose first month satisfies
+    /// `(month - anchor) % base == 0`; `end` says closed/labelled right at the
+    /// period's last day.
+    Months {
+        /// Months per bin (`n * base`).
+        months: i64,
+        /// 1 for months, 3 for quarters, 12 for years.
+        base: i64,
+        /// The anchor month, 1-12 (for ends: a month a period ends in).
+        anchor: i64,
+        /// Period ends (`ME`, `QE`, `YE`) rather than starts.
+        end: bool,
+    },
+}
+
+impl Freq {
+    /// Parses a pandas offset alias such as `"1D"`, `"6h"`, `"MS"`, `"QS-DEC"`, `"YE"`.
+    pub fn parse(text: &str) -> Result<Freq> {
+        let bad = || Error::UnknownFrequency {
+            freq: text.to_string(),
+            accepted: ACCEPTED.to_string(),
+        };
+        let digits = text.chars().take_while(|c| c.is_ascii_digit()).count();
+        let n: i64 = if digits == 0 {
+            1
+        } else {
+            text[..digits].parse().map_err(|_| bad())?
+        };
+        if n == 0 {
+            return Err(bad());
+        }
+        let rest = &text[digits..];
+        let (unit, anchor) = match rest.split_once('-') {
+            Some((u, a)) => (u, Some(a)),
+            None => (rest, None),
+        };
+        let anchor_month = match anchor {
+            None => None,
+            Some(a) => Some(MONTHS.iter().position(|m| *m == a).ok_or_else(bad)? as i64 + 1),
+        };
+        let tick = |micros: i64| {
+            if anchor.is_some() {
+                Err(bad())
+            } else {
+                Ok(Freq::Tick(n * micros))
+            }
+        };
+        let months = |base: i64, default_anchor: i64, end: bool| {
+            if base == 1 && anchor.is_some() {
+                return Err(bad());
+            }
+            Ok(Freq::Months {
+                months: n * base,
+                base,
+                anchor: anchor_month.unwrap_or(default_anchor),
+                end,
+            })
+        };
+        match unit {
+            "D" => tick(MICROS_PER_DAY),
+            "h" | "H" => tick(3_600_000_000),
+            "min" | "T" => tick(60_000_000),
+            "s" | "S" => tick(1_000_000),
+            "ms" | "L" => tick(1_000),
+            "us" | "U" => tick(1),
+            "MS" => months(1, 1, false),
+            "ME" | "M" => months(1, 12, true),
+            "QS" => months(3, 1, false),
+            "QE" | "Q" => months(3, 12, true),
+            "YS" | "AS" => months(12, 1, false),
+            "YE" | "Y" | "A" => months(12, 12, true),
+            _ => Err(bad()),
+        }
+    }
+}
+
+fn month_index(d: &CfDatetime) -> i64 {
+    d.year * 12 + d.month as i64 - 1
+}
+
+fn midnight(cal: Calendar, mi: i64, day: Option<u8>) -> i64 {
+    let (y, m) = (mi.div_euclid(12), mi.rem_euclid(12) + 1);
+    let d = day.unwrap_or_else(|| cal.days_in_month(y, m as u8));
+    cal.days_from_date(y, m, d as i64) * MICROS_PER_DAY
+}
+
+/// The resample bins of `times` (microseconds in `cal`; NaT in no bin), from the
+/// bin holding the earliest time to the one holding the latest, empty bins included.
+pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs) -> Groups {
+    let valid = times.iter().copied().filter(|&t| t != NAT);
+    let Some(t0) = valid.clone().min() else {
+        return Groups {
+            codes: vec![-1; times.len()],
+            labels: GroupLabels::Time {
+                values: vec![],
+                calendar: cal,
+                encoding,
+            },
+        };
+    };
+    // Every freq becomes: a key per time (a monotone integer), the key of bin 0,
+    // the keys per bin, and the label of bin k.
+    let (key, first, step): (Box<dyn Fn(i64) -> i64>, i64, i64) = match freq {
+        Freq::Tick(step) => {
+            let origin = t0.div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY;
+            let first = origin + (t0 - origin).div_euclid(step) * step;
+            (Box::new(move |t| t), first, step)
+        }
+        Freq::Months {
+            months,
+            base,
+            anchor,
+            end,
+        } => {
+            // pandas closes end bins at the end of the period's last day (its bin
+            // edges are the labels plus one day less one tick), so whole months
+            // fall into one bin either way.
+            let key = move |t: i64| month_index(&cal.from_micros(t));
+            let k0 = key(t0);
+            let first = if end {
+                k0 + (anchor - 1 - k0).rem_euclid(base)
+            } else {
+                k0 - (k0 - (anchor - 1)).rem_euclid(base)
+            };
+            (Box::new(key), first, months)
+        }
+    };
+    let end = matches!(freq, Freq::Months { end: true, .. });
+    let codes: Vec<i64> = times
+        .iter()
+        .map(|&t| {
+            if t == NAT {
+                return -1;
+            }
+            let off = key(t) - first;
+            if end {
+                // (first + (k-1) step, first + k step]
+                if off <= 0 { 0 } else { (off + step - 1) / step }
+            } else {
+                off.div_euclid(step)
+            }
+        })
+        .collect();
+    let n = codes.iter().copied().max().unwrap_or(-1) + 1;
+    let values = (0..n)
+        .map(|k| match freq {
+            Freq::Tick(_) => first + k * step,
+            Freq::Months { end, .. } => {
+                midnight(cal, first + k * step, if end { None } else { Some(1) })
+            }
+        })
+        .collect();
+    Groups {
+        codes,
+        labels: GroupLabels::Time {
+            values,
+            calendar: cal,
+            encoding,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_datetime_str;
+
+    fn at(cal: Calendar, s: &str) -> i64 {
+        parse_datetime_str(s, cal).unwrap().0
+    }
+
+    fn labels(g: &Groups, cal: Calendar) -> Vec<String> {
+        match &g.labels {
+            GroupLabels::Time { values, .. } => values
+                .iter()
+                .map(|&t| cal.from_micros(t).to_string()[..10].to_string())
+                .collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn month_ends_take_whole_months_and_quarters_anchor() {
+        let cal = Calendar::ProlepticGregorian;
+        let t: Vec<i64> = ["2000-01-31", "2000-01-31T12", "2000-02-15", "2000-04-01"]
+            .iter()
+            .map(|s| at(cal, s))
+            .collect();
+        let g = resample_groups(&t, Freq::parse("ME").unwrap(), cal, Attrs::new());
+        assert_eq!(g.codes, vec![0, 0, 1, 3]);
+        assert_eq!(labels(&g, cal)[..2], ["2000-01-31", "2000-02-29"]);
+        let g = resample_groups(&t, Freq::parse("QS-DEC").unwrap(), cal, Attrs::new());
+        assert_eq!(g.codes, vec![0, 0, 0, 1]);
+        assert_eq!(labels(&g, cal), ["1999-12-01", "2000-03-01"]);
+        let g = resample_groups(&t, Freq::parse("6h").unwrap(), cal, Attrs::new());
+        assert_eq!(g.codes[..2], [0, 2]);
+        let d360 = Calendar::Day360;
+        let g = resample_groups(
+            &[at(d360, "2001-02-30")],
+            Freq::parse("ME").unwrap(),
+            d360,
+            Attrs::new(),
+        );
+        assert_eq!(labels(&g, d360), ["2001-02-30"]);
+    }
+
+    #[test]
+    fn unknown_frequencies_list_what_is_accepted() {
+        for bad in ["", "2X", "MS-DEC", "0D", "QS-FOO", "d"] {
+            let e = Freq::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("QS-DEC"), "{e}");
+        }
+        assert_eq!(Freq::parse("2h").unwrap(), Freq::Tick(7_200_000_000));
+    }
+}
