@@ -1,0 +1,167 @@
+//! `_FillValue`/`missing_value` masking and `scale_factor`/`add_offset` packing
+//! (xarray's `CFMaskCoder` and `CFScaleOffsetCoder`).
+
+use super::attrs::{self, Num};
+use super::move_key;
+use super::pipeline::Pipeline;
+use crate::Result;
+use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
+use crate::labelled::Attrs;
+
+/// xarray's `_choose_float_dtype`: the float type packed data is decoded to.
+pub(super) fn choose_float(dtype: DType, scale: Option<Num>, offset: Option<Num>) -> DType {
+    let type_of = |n: Num| match n {
+        Num::Int(_) => DType::I64,
+        Num::Float(_) => DType::F64,
+    };
+    if scale.is_some() || offset.is_some() {
+        let st = scale.map(type_of);
+        let ot = offset.map(type_of);
+        if st.is_some() && st == ot && st == Some(DType::F64) {
+            return DType::F64;
+        }
+        if offset.is_some() {
+            return DType::F64;
+        }
+        return st.unwrap_or(DType::F64);
+    }
+    match dtype {
+        DType::F32 => DType::F32,
+        d if d.is_integer() && d.size() <= 2 => DType::F32,
+        _ => DType::F64,
+    }
+}
+
+/// numpy's `maybe_promote` for a fill: small integers to float32, others to float64.
+fn promote_for_nan(dtype: DType) -> DType {
+    match dtype {
+        DType::F32 | DType::F64 => dtype,
+        d if d.is_integer() && d.size() <= 2 => DType::F32,
+        _ => DType::F64,
+    }
+}
+
+fn parse_opt(name: &str, key: &str, v: Option<serde_json::Value>) -> Result<Option<Num>> {
+    v.map(|v| attrs::scalar(name, key, &v)).transpose()
+}
+
+/// Masks fill values to NaN and applies scale and offset, moving the keys to the encoding.
+pub(super) fn decode(
+    name: &str,
+    p: &mut Pipeline,
+    attrs: &mut Attrs,
+    encoding: &mut Attrs,
+) -> Result<()> {
+    let mut fills = vec![];
+    for key in ["_FillValue", "missing_value"] {
+        if let Some(v) = move_key(attrs, encoding, key) {
+            fills.extend(
+                attrs::list(name, key, &v)?
+                    .into_iter()
+                    .map(Num::f64)
+                    .filter(|f| !f.is_nan()),
+            );
+        }
+    }
+    let scale = parse_opt(
+        name,
+        "scale_factor",
+        move_key(attrs, encoding, "scale_factor"),
+    )?;
+    let offset = parse_opt(name, "add_offset", move_key(attrs, encoding, "add_offset"))?;
+    let packed = scale.is_some() || offset.is_some();
+    if !fills.is_empty() {
+        let dtype = if packed {
+            choose_float(p.dtype(), scale, offset)
+        } else {
+            promote_for_nan(p.dtype())
+        };
+        let x = p.b.cast(p.reg, dtype);
+        let mut cond = None;
+        for f in fills {
+            let c =
+                p.b.binary_scalar(BinaryOp::Eq, x, Scalar::Float(f), false)?;
+            cond = Some(match cond {
+                Some(prev) => p.b.binary(BinaryOp::Or, prev, c)?,
+                None => c,
+            });
+        }
+        let nan = p.b.constant(Scalar::Float(f64::NAN), dtype);
+        let masked = p.b.select(cond.expect("fills is not empty"), nan, x)?;
+        p.set(masked);
+    }
+    if packed {
+        let dtype = choose_float(p.dtype(), scale, offset);
+        let mut x = p.b.cast(p.reg, dtype);
+        if let Some(s) = scale {
+            x = p.b.binary_scalar(BinaryOp::Mul, x, num_scalar(s), false)?;
+        }
+        if let Some(o) = offset {
+            x = p.b.binary_scalar(BinaryOp::Add, x, num_scalar(o), false)?;
+        }
+        p.set(x);
+    }
+    Ok(())
+}
+
+fn num_scalar(n: Num) -> Scalar {
+    match n {
+        Num::Int(v) => Scalar::Int(v),
+        Num::Float(v) => Scalar::Float(v),
+    }
+}
+
+/// Removes scale and offset, fills NaN with the fill value and casts (rounding) to
+/// the stored dtype, moving the keys back to the attributes.
+pub(super) fn encode(
+    name: &str,
+    p: &mut Pipeline,
+    attrs: &mut Attrs,
+    encoding: &mut Attrs,
+    target: Option<DType>,
+) -> Result<()> {
+    let scale = parse_opt(
+        name,
+        "scale_factor",
+        move_key(encoding, attrs, "scale_factor"),
+    )?;
+    let offset = parse_opt(name, "add_offset", move_key(encoding, attrs, "add_offset"))?;
+    if scale.is_some() || offset.is_some() {
+        let dtype = choose_float(p.dtype(), scale, offset);
+        let mut x = p.b.cast(p.reg, dtype);
+        if let Some(o) = offset {
+            x = p.b.binary_scalar(BinaryOp::Sub, x, num_scalar(o), false)?;
+        }
+        if let Some(s) = scale {
+            x = p.b.binary_scalar(BinaryOp::Div, x, num_scalar(s), false)?;
+        }
+        p.set(x);
+    }
+    let fv = move_key(encoding, attrs, "_FillValue");
+    let mv = move_key(encoding, attrs, "missing_value");
+    let fill = match (fv, mv) {
+        (Some(v), _) => Some(attrs::scalar(name, "_FillValue", &v)?),
+        (None, Some(v)) => attrs::list(name, "missing_value", &v)?.first().copied(),
+        (None, None) => None,
+    };
+    if let Some(f) = fill
+        && !f.f64().is_nan()
+        && p.dtype().is_float()
+    {
+        let isnan = p.b.unary(UnaryOp::IsNan, p.reg)?;
+        let c = p.b.constant(Scalar::Float(f.f64()), p.dtype());
+        let filled = p.b.select(isnan, c, p.reg)?;
+        p.set(filled);
+    }
+    if let Some(t) = target
+        && t != p.dtype()
+    {
+        let mut x = p.reg;
+        if t.is_integer() && p.dtype().is_float() {
+            x = p.b.unary(UnaryOp::Math(FloatFn::Round), x)?;
+        }
+        let x = p.b.cast(x, t);
+        p.set(x);
+    }
+    Ok(())
+}
