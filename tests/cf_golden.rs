@@ -166,3 +166,76 @@ fn decode_and_encode_match_xarray() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn dt_accessor_matches_xarray() {
+    let g = golden();
+    let entries = g["accessor"].as_array().unwrap();
+    assert_eq!(entries.len(), 5);
+    for e in entries {
+        let cal = e["calendar"].as_str().unwrap();
+        let ds = raw_dataset(
+            "t",
+            "time",
+            "int64",
+            e["raw"].as_array().unwrap(),
+            &serde_json::json!({"units": e["units"], "calendar": cal}),
+        );
+        let mut dec = decode_cf(&ds, &DecodeOptions::default()).unwrap();
+        let t = dec.get("t").unwrap();
+        dec.insert_coord("time", t.variable().clone()).unwrap();
+        for comp in ["year", "month", "day", "hour", "dayofyear"] {
+            let want: Vec<i64> = e[comp]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_i64().unwrap())
+                .collect();
+            let dt = t.dt().unwrap();
+            let got = match comp {
+                "year" => dt.year(),
+                "month" => dt.month(),
+                "day" => dt.day(),
+                "hour" => dt.hour(),
+                _ => dt.dayofyear(),
+            }
+            .unwrap();
+            assert_eq!(got.dims(), t.dims());
+            assert_eq!(
+                got.values::<i64>().unwrap().as_slice().unwrap(),
+                &want[..],
+                "{cal} {comp}"
+            );
+            let virt = dec.virtual_coord(&format!("time.{comp}")).unwrap();
+            assert_eq!(
+                virt.values::<i64>().unwrap().as_slice().unwrap(),
+                &want[..],
+                "{cal} time.{comp}"
+            );
+        }
+        let want: Vec<String> = e["season"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(t.dt().unwrap().season().unwrap(), want, "{cal} season");
+    }
+}
+
+#[test]
+fn dt_accessor_errors() {
+    let ds = raw_dataset(
+        "x",
+        "i",
+        "float64",
+        &[serde_json::json!(1.0)],
+        &serde_json::json!({}),
+    );
+    let da = ds.get("x").unwrap();
+    let msg = da.dt().err().unwrap().to_string();
+    assert!(msg.contains("\"x\"") && msg.contains("float64"), "{msg}");
+    assert!(ds.virtual_coord("x").is_err());
+    let msg = ds.virtual_coord("nope.month").unwrap_err().to_string();
+    assert!(msg.contains("nope"), "{msg}");
+}
