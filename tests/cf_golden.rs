@@ -76,8 +76,7 @@ fn check_case(case: &Value) -> Result<(), String> {
     if want_attrs != got_attrs {
         return Err(format!("attrs {got_attrs:?}, xarray {want_attrs:?}"));
     }
-    let decoded: Vec<f64>;
-    if want["dtype"] == "datetime" {
+    let decoded: Vec<f64> = if want["dtype"] == "datetime" {
         if v.dtype() != DType::I64 {
             return Err(format!("time decoded to {}", v.dtype()));
         }
@@ -88,7 +87,7 @@ fn check_case(case: &Value) -> Result<(), String> {
         if got != expect {
             return Err(format!("times {got:?}\n xarray {expect:?}"));
         }
-        decoded = t.iter().map(|&x| x as f64).collect();
+        t.iter().map(|&x| x as f64).collect()
     } else {
         if v.dtype().name() != want["dtype"] {
             return Err(format!("dtype {}, xarray {}", v.dtype(), want["dtype"]));
@@ -99,8 +98,8 @@ fn check_case(case: &Value) -> Result<(), String> {
         if !close(&got, &expect, rel) {
             return Err(format!("values {got:?}, xarray {expect:?}"));
         }
-        decoded = got;
-    }
+        got
+    };
     // Encoding the decoded variable gives what xarray's encoder writes ...
     let enc = encode_cf(&dec).map_err(|e| format!("encode: {e}"))?;
     let e = enc.get("v").map_err(|e| e.to_string())?;
