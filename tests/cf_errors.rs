@@ -205,3 +205,41 @@ fn times_without_units_get_xarray_units_on_encoding() {
     assert_eq!(v.attrs()["calendar"], "noleap");
     assert_eq!(v.values::<i64>().unwrap().as_slice().unwrap(), &[0, 6, 24]);
 }
+
+#[test]
+fn nat_in_int64_times_without_fill_is_written_as_int64_min_like_xarray() {
+    let cal = Calendar::Standard;
+    let t0 = cal.to_micros(&CfDatetime::date(2000, 1, 1)).unwrap();
+    let data = LazyArray::from_ndarray(
+        Array::from_vec(vec![t0, tessera::time::NAT]).into_dyn(),
+        &[2],
+    )
+    .unwrap();
+    let var = Variable::new(["x"], data)
+        .unwrap()
+        .with_encoding(attrs(json!({
+            "calendar": "standard", "units": "days since 2000-01-01", "dtype": "int64"
+        })));
+    let mut ds = Dataset::new();
+    ds.insert("t", var).unwrap();
+    let enc = encode_cf(&ds).unwrap();
+    assert_eq!(
+        enc.get("t")
+            .unwrap()
+            .values::<i64>()
+            .unwrap()
+            .as_slice()
+            .unwrap(),
+        &[0, i64::MIN]
+    );
+    let dec = decode_cf(&enc, &DecodeOptions::default()).unwrap();
+    assert_eq!(
+        dec.get("t")
+            .unwrap()
+            .values::<i64>()
+            .unwrap()
+            .as_slice()
+            .unwrap(),
+        &[t0, tessera::time::NAT]
+    );
+}

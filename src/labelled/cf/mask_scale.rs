@@ -156,11 +156,19 @@ pub(super) fn encode(
     if let Some(t) = target
         && t != p.dtype()
     {
+        let from_float = p.dtype().is_float();
         let mut x = p.reg;
-        if t.is_integer() && p.dtype().is_float() {
+        if t.is_integer() && from_float {
             x = p.b.unary(UnaryOp::Math(FloatFn::Round), x)?;
         }
-        let x = p.b.cast(x, t);
+        let mut x = p.b.cast(x, t);
+        if t == DType::I64 && from_float {
+            // numpy casts NaN to int64 as i64::MIN, which is also how xarray
+            // writes NaT to an int64 time without a fill value.
+            let isnan = p.b.unary(UnaryOp::IsNan, p.reg)?;
+            let min = p.b.constant(Scalar::Int(i64::MIN), DType::I64);
+            x = p.b.select(isnan, min, x)?;
+        }
         p.set(x);
     }
     Ok(())

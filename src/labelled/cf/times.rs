@@ -81,7 +81,11 @@ pub(super) fn decode(
     } else {
         let x = b.cast(p.reg, DType::I64);
         let micros = b.binary_scalar(BinaryOp::Mul, x, Scalar::Int(step), false)?;
-        b.binary_scalar(BinaryOp::Add, micros, Scalar::Int(origin), false)?
+        let t = b.binary_scalar(BinaryOp::Add, micros, Scalar::Int(origin), false)?;
+        // An int64 i64::MIN is how NaT is written without a fill value.
+        let missing = b.binary_scalar(BinaryOp::Eq, x, Scalar::Int(NAT), false)?;
+        let nat = b.constant(Scalar::Int(NAT), DType::I64);
+        b.select(missing, nat, t)?
     };
     p.set(out);
     Ok(())
