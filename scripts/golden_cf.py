@@ -107,6 +107,9 @@ case("int16_fill_and_missing", "int16", [1, -1, -2, 4], {"_FillValue": -1, "miss
 case("float32_scale", "float32", [1.0, 2.0, 3.0, 4.0], {"scale_factor": 0.5})
 case("int16_valid_range", "int16", [-5, 0, 50, 200], {"valid_range": [0, 100], "scale_factor": 1.5})
 case("int16_valid_min_max", "int16", [-5, 0, 50, 200], {"valid_min": 0, "valid_max": 100, "_FillValue": -5})
+case("int16_int_scale", "int16", [1, 2, 3, 4], {"scale_factor": 2})
+case("int16_int_offset_fill", "int16", [1, -1, 3, 4], {"add_offset": 5, "_FillValue": -1})
+case("uint8_scale_offset_float_fill", "uint8", [0, 10, 200, 255], {"scale_factor": 0.25, "add_offset": -10.0, "_FillValue": 255})
 case("float64_plain", "float64", [1.0, 2.0, 3.5, -1.0], {"long_name": "plain"})
 case("int16_plain_units", "int16", [1, 2, 3, 4], {"units": "m/s"})
 
