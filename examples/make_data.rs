@@ -87,7 +87,12 @@ fn main() {
 }
 
 fn write(a: &Args) -> Result<(), String> {
-    let packing = a.packing.as_deref().map(Packing::parse).transpose().map_err(|e| e.to_string())?;
+    let packing = a
+        .packing
+        .as_deref()
+        .map(Packing::parse)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let ds = match a.kind {
         Kind::SeaLevel => {
             let mut s = match a.size {
@@ -123,7 +128,11 @@ fn write(a: &Args) -> Result<(), String> {
         compute = compute.memory_limit(common::parse_bytes(limit)?);
     }
     let opts = WriteOptions {
-        mode: if a.overwrite { WriteMode::Overwrite } else { WriteMode::Create },
+        mode: if a.overwrite {
+            WriteMode::Overwrite
+        } else {
+            WriteMode::Create
+        },
         compressor: match a.compressor {
             Codec::Zstd => Compressor::Zstd(3),
             Codec::Blosc => Compressor::BloscLz4(5),
@@ -137,6 +146,10 @@ fn write(a: &Args) -> Result<(), String> {
     let started = std::time::Instant::now();
     ds.to_zarr(&a.url, &opts).map_err(|e| e.to_string())?;
     println!("{ds}");
-    println!("wrote {} in {:.1} s", a.url, started.elapsed().as_secs_f64());
+    println!(
+        "wrote {} in {:.1} s",
+        a.url,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -225,6 +225,15 @@ pub enum Error {
         /// The accepted forms.
         accepted: String,
     },
+
+    /// A variable whose CF attributes cannot be decoded or encoded.
+    #[error("cannot CF-decode variable {variable:?}: {reason}")]
+    CfVariable {
+        /// The variable.
+        variable: String,
+        /// What was wrong, quoting the attribute as written.
+        reason: String,
+    },
 }
 
 impl Error {

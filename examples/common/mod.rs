@@ -107,7 +107,10 @@ impl Report {
     pub fn print_json(mut self) {
         let seconds = self.seconds();
         self.set("seconds", (seconds * 1000.0).round() / 1000.0);
-        self.set("peak_rss_mb", peak_rss_mb().map(|m| (m * 10.0).round() / 10.0));
+        self.set(
+            "peak_rss_mb",
+            peak_rss_mb().map(|m| (m * 10.0).round() / 10.0),
+        );
         println!("{}", Value::Object(self.values));
     }
 }

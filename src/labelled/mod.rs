@@ -3,6 +3,7 @@
 //! dimension name, reductions and weighted reductions. It only builds engine graphs;
 //! it never touches chunk bytes.
 
+pub mod accessor;
 pub mod align;
 pub mod arith;
 pub mod cf;
@@ -23,6 +24,7 @@ pub mod strings;
 pub mod variable;
 pub mod weighted;
 
+pub use accessor::DtAccessor;
 pub use align::Join;
 pub use coords::{Coord, Coords};
 pub use dataarray::DataArray;

@@ -1,225 +1,158 @@
-//! CF times: `<unit> since <date>` numbers in any CF calendar to instants (µs since
-//! 1970-01-01 in the variable's own calendar, the labelled layer's datetime form) and
-//! back.
+//! `<unit> since <date>` times (xarray's `CFDatetimeCoder`): an affine map between
+//! stored numbers and microsecond instants in the variable's calendar.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use serde_json::Value;
-
-use crate::engine::{ArrayData, DType, LazyArray};
-use crate::labelled::{Attrs, Dataset, Variable};
-use crate::time::{
-    Calendar, NAT, TimeUnits, choose_units, decode_f64, decode_i64, encode_f64, encode_i64,
-};
+use super::move_key;
+use super::pipeline::Pipeline;
+use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
+use crate::labelled::{Attrs, Variable};
+use crate::time::{Calendar, NAT, TimeUnits, choose_units};
 use crate::{Error, Result};
 
-/// True for a `units` attribute of the form `<unit> since <date>`.
-pub fn is_time_units(units: Option<&Value>) -> bool {
-    units
-        .and_then(Value::as_str)
-        .is_some_and(|u| u.to_ascii_lowercase().contains(" since "))
+fn cf_error(name: &str, reason: String) -> Error {
+    Error::CfVariable {
+        variable: name.to_string(),
+        reason,
+    }
 }
 
-/// `units`/`calendar` that bounds variables (named by a time variable's `bounds`
-/// attribute) inherit, as CF says and xarray does.
-pub fn bounds_units(ds: &Dataset) -> HashMap<String, Attrs> {
-    let mut out = HashMap::new();
-    let all = ds
-        .coords()
-        .iter()
-        .map(|(n, c)| (n.clone(), c.var.clone()))
-        .chain(ds.data_vars().map(|(n, v)| (n.clone(), v.clone())));
-    for (_, var) in all {
-        let a = var.attrs();
-        if let (Some(bounds), true) = (
-            a.get("bounds").and_then(Value::as_str),
-            is_time_units(a.get("units")),
-        ) {
-            let inherited: Attrs = ["units", "calendar"]
-                .iter()
-                .filter_map(|k| a.get(*k).map(|v| (k.to_string(), v.clone())))
-                .collect();
-            out.insert(bounds.to_string(), inherited);
+/// True for units xarray treats as times (`... since ...`).
+fn is_time_units(units: &str) -> bool {
+    let lower = units.to_ascii_lowercase();
+    lower.split_whitespace().any(|w| w == "since")
+}
+
+fn calendar_of(name: &str, v: Option<&serde_json::Value>) -> Result<Calendar> {
+    match v {
+        None => Ok(Calendar::Standard),
+        Some(v) => {
+            let text = v
+                .as_str()
+                .ok_or_else(|| cf_error(name, format!("calendar {v} is not a string")))?;
+            Calendar::parse(&text.to_ascii_lowercase())
+                .map_err(|e| cf_error(name, format!("calendar {text:?}: {e}")))
         }
     }
-    out
 }
 
-fn calendar_of(name: &str, attrs: &Attrs) -> Result<Calendar> {
-    match attrs.get("calendar") {
-        None | Some(Value::Null) => Ok(Calendar::Standard),
-        Some(Value::String(c)) => Calendar::parse(c),
-        Some(other) => Err(Error::invalid(format!(
-            "variable {name:?}: calendar attribute {other} is not a string"
-        ))),
-    }
+fn parse_units(name: &str, text: &str) -> Result<TimeUnits> {
+    TimeUnits::parse(text).map_err(|e| cf_error(name, format!("time units {text:?}: {e}")))
 }
 
-fn units_of(name: &str, text: &str) -> Result<TimeUnits> {
-    TimeUnits::parse(text).map_err(|e| {
-        Error::invalid(format!(
-            "variable {name:?}: cannot decode times with units {text:?}: {e}"
-        ))
-    })
-}
-
-/// Decodes a variable with time units into instants (lazily, block by block).
-pub fn decode(name: &str, var: &Variable) -> Result<Variable> {
-    let Some(text) = var.attrs().get("units").and_then(Value::as_str) else {
-        return Ok(var.clone());
+/// Decodes numeric times into instants (`NaN` → NaT), moving `units` and
+/// `calendar` into the encoding (a missing calendar is recorded as `standard`,
+/// which is what the labelled layer reads to know the variable holds times).
+pub(super) fn decode(
+    name: &str,
+    p: &mut Pipeline,
+    attrs: &mut Attrs,
+    encoding: &mut Attrs,
+) -> Result<()> {
+    let Some(text) = attrs
+        .get("units")
+        .and_then(|u| u.as_str())
+        .map(str::to_string)
+    else {
+        return Ok(());
     };
-    if !is_time_units(var.attrs().get("units")) || var.is_strings() || var.dtype() == DType::Bool {
-        return Ok(var.clone());
+    if !is_time_units(&text) || p.dtype() == DType::Bool {
+        return Ok(());
     }
-    let units = units_of(name, text)?;
-    let calendar = calendar_of(name, var.attrs())?;
-    // Fail now, not at compute time, on a reference date the calendar lacks.
-    units.reference_micros(calendar).map_err(|e| {
-        Error::invalid(format!(
-            "variable {name:?}: cannot decode times with units {text:?}: {e}"
-        ))
-    })?;
-    let integer = var.dtype().is_integer();
-    let units = Arc::new(units);
-    let label = format!("decode times of {name}");
-    let data = LazyArray::map_blocks(&[var.data()], label, DType::I64, move |blocks| {
-        let b = &blocks[0];
-        let shape = b.shape().to_vec();
-        let instants = if integer {
-            let v = b.clone().cast(DType::I64).into_typed::<i64>()?;
-            let valid: Vec<i64> = v.iter().map(|&x| if x == NAT { 0 } else { x }).collect();
-            let mut t = decode_i64(&valid, &units, calendar)?;
-            for (out, &x) in t.iter_mut().zip(v.iter()) {
-                if x == NAT {
-                    *out = NAT;
-                }
-            }
-            t
-        } else {
-            let v = b.clone().cast(DType::F64).into_typed::<f64>()?;
-            decode_f64(&v.iter().copied().collect::<Vec<_>>(), &units, calendar)?
-        };
-        let a = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), instants)
-            .expect("one instant per value");
-        Ok(ArrayData::new(a))
-    })?;
-    let mut attrs = var.attrs().clone();
-    let mut encoding = var.encoding().clone();
-    encoding
-        .entry("dtype")
-        .or_insert_with(|| Value::from(var.dtype().name()));
-    for key in ["units", "calendar"] {
-        if let Some(v) = attrs.remove(key) {
-            encoding.insert(key.into(), v);
+    let units = parse_units(name, &text)?;
+    let cal = calendar_of(name, attrs.get("calendar"))?;
+    let origin = units
+        .reference_micros(cal)
+        .map_err(|e| cf_error(name, format!("time units {text:?}: {e}")))?;
+    move_key(attrs, encoding, "units");
+    if move_key(attrs, encoding, "calendar").is_none() {
+        encoding.insert("calendar".into(), cal.name().into());
+    }
+    let step = units.unit.micros();
+    let float = p.dtype().is_float();
+    let b = &mut p.b;
+    let out = if float {
+        let x = b.cast(p.reg, DType::F64);
+        let scaled = b.binary_scalar(BinaryOp::Mul, x, Scalar::Float(step as f64), false)?;
+        let rounded = b.unary(UnaryOp::Math(FloatFn::Round), scaled)?;
+        let micros = b.cast(rounded, DType::I64);
+        let t = b.binary_scalar(BinaryOp::Add, micros, Scalar::Int(origin), false)?;
+        let missing = b.unary(UnaryOp::IsNan, x)?;
+        let nat = b.constant(Scalar::Int(NAT), DType::I64);
+        b.select(missing, nat, t)?
+    } else {
+        let x = b.cast(p.reg, DType::I64);
+        let micros = b.binary_scalar(BinaryOp::Mul, x, Scalar::Int(step), false)?;
+        let t = b.binary_scalar(BinaryOp::Add, micros, Scalar::Int(origin), false)?;
+        // An int64 i64::MIN is how NaT is written without a fill value.
+        let missing = b.binary_scalar(BinaryOp::Eq, x, Scalar::Int(NAT), false)?;
+        let nat = b.constant(Scalar::Int(NAT), DType::I64);
+        b.select(missing, nat, t)?
+    };
+    p.set(out);
+    Ok(())
+}
+
+/// Encodes instants (an `I64` variable whose encoding names a calendar) as floats in
+/// the encoded units (NaT → NaN), leaving the cast to the stored dtype to the mask
+/// stage. Without units in the encoding they are chosen as xarray does, and without
+/// a dtype it is `int64` when every time is a whole number of units, else `float64`;
+/// both need the values, so only then is anything computed.
+pub(super) fn encode(
+    name: &str,
+    var: &Variable,
+    p: &mut Pipeline,
+    attrs: &mut Attrs,
+    encoding: &mut Attrs,
+    target: &mut Option<DType>,
+) -> Result<()> {
+    if var.dtype() != DType::I64 || !encoding.contains_key("calendar") {
+        return Ok(());
+    }
+    let cal = calendar_of(name, encoding.get("calendar"))?;
+    move_key(encoding, attrs, "calendar");
+    let given = match move_key(encoding, attrs, "units") {
+        Some(v) => {
+            let text = v
+                .as_str()
+                .ok_or_else(|| cf_error(name, format!("time units {v} is not a string")))?;
+            Some(parse_units(name, text)?)
         }
-    }
-    encoding
-        .entry("calendar")
-        .or_insert_with(|| Value::from(calendar.name()));
-    Ok(var
-        .with_data(data)?
-        .with_attrs(attrs)
-        .with_encoding(encoding))
-}
-
-/// Encodes instants as numbers in the encoding's units and calendar (chosen as
-/// xarray chooses them when absent), as integers when every time is a whole number
-/// of units, else as floats with NaN for NaT.
-pub fn encode(name: &str, var: &Variable) -> Result<Variable> {
-    if !crate::labelled::reduce::is_datetime(var) {
-        return Ok(var.clone());
-    }
-    let enc = var.encoding();
-    let calendar = calendar_of(name, enc)?;
-    let wanted = enc
-        .get("dtype")
-        .and_then(Value::as_str)
-        .and_then(DType::from_name);
-    // Units and the integer/float choice need the values when the encoding does not
-    // fix them; time variables are small (coordinates), so computing them is cheap.
-    let values: Option<Vec<i64>> = match (enc.get("units").and_then(Value::as_str), wanted) {
-        (Some(_), Some(d)) if d.is_integer() || d.is_float() => None,
-        _ => Some(
-            var.data()
-                .compute()?
-                .into_typed::<i64>()?
-                .iter()
-                .copied()
-                .collect(),
-        ),
+        None => None,
     };
-    let units = match enc.get("units").and_then(Value::as_str) {
-        Some(text) => units_of(name, text)?,
-        None => choose_units(values.as_deref().unwrap_or(&[]), calendar),
+    let instants: Option<Vec<i64>> = if given.is_none() || target.is_none() {
+        let data = var.data().compute()?.into_typed::<i64>()?;
+        Some(data.iter().copied().collect())
+    } else {
+        None
     };
-    let origin = units.reference_micros(calendar)?;
-    let integer = match (wanted, &values) {
-        (Some(d), _) if d.is_integer() || d.is_float() => d.is_integer(),
-        (_, Some(v)) => !v.contains(&NAT) && encode_i64(v, &units, calendar).is_ok(),
-        _ => false,
+    let units = match given {
+        Some(u) => u,
+        None => {
+            let u = choose_units(instants.as_deref().unwrap_or(&[]), cal);
+            attrs.insert("units".into(), u.to_string().into());
+            u
+        }
     };
-    let out_dtype = match wanted {
-        Some(d) if d.is_integer() || d.is_float() => d,
-        _ if integer => DType::I64,
-        _ => DType::F64,
-    };
-    let text = units.to_string();
-    let units = Arc::new(units);
-    let label = format!("encode times of {name}");
-    let numbers = if integer { DType::I64 } else { DType::F64 };
-    // Integer times store NaT as the encoding's integer _FillValue, as xarray does.
-    let int_fill: Option<i64> = enc.get("_FillValue").and_then(Value::as_i64);
-    let data = LazyArray::map_blocks(&[var.data()], label, numbers, move |blocks| {
-        let b = &blocks[0];
-        let shape = b.shape().to_vec();
-        let t: Vec<i64> = b.clone().into_typed::<i64>()?.iter().copied().collect();
-        let dims = ndarray::IxDyn(&shape);
-        Ok(if integer {
-            let valid: Vec<i64> = match int_fill {
-                Some(_) => t
-                    .iter()
-                    .map(|&x| if x == NAT { origin } else { x })
-                    .collect(),
-                None => t.clone(),
-            };
-            let mut n = encode_i64(&valid, &units, calendar)?;
-            if let Some(fill) = int_fill {
-                for (out, &x) in n.iter_mut().zip(&t) {
-                    if x == NAT {
-                        *out = fill;
-                    }
-                }
-            }
-            ArrayData::new(ndarray::ArrayD::from_shape_vec(dims, n).expect("shape"))
-        } else {
-            ArrayData::new(
-                ndarray::ArrayD::from_shape_vec(dims, encode_f64(&t, &units, calendar)?)
-                    .expect("shape"),
-            )
-        })
-    })?
-    .cast(out_dtype)?;
-    let mut attrs = var.attrs().clone();
-    attrs.insert("units".into(), Value::from(text));
-    attrs.insert(
-        "calendar".into(),
-        enc.get("calendar")
-            .cloned()
-            .unwrap_or_else(|| Value::from(calendar.name())),
-    );
-    let mut encoding = enc.clone();
-    for key in ["units", "calendar", "scale_factor", "add_offset"] {
-        encoding.remove(key);
+    let origin = units
+        .reference_micros(cal)
+        .map_err(|e| cf_error(name, format!("time units {units}: {e}")))?;
+    let step = units.unit.micros();
+    if target.is_none() {
+        let exact = instants
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .all(|&t| t != NAT && (t as i128 - origin as i128) % step as i128 == 0);
+        *target = Some(if exact { DType::I64 } else { DType::F64 });
     }
-    encoding.insert("dtype".into(), Value::from(out_dtype.name()));
-    if !integer {
-        encoding.insert("_FillValue".into(), Value::from("NaN"));
-    } else if int_fill.is_none() {
-        encoding.remove("_FillValue");
-    }
-    // Plain numbers from here on: the datetime marker is gone with `calendar`.
-    Ok(Variable::new(var.dims().to_vec(), data)?
-        .with_attrs(attrs)
-        .with_encoding(encoding))
+    let t = p.reg;
+    let b = &mut p.b;
+    // Offsets from the origin are exact in i64 (NaT wraps, and is replaced below).
+    let shifted = b.binary_scalar(BinaryOp::Sub, t, Scalar::Int(origin), false)?;
+    let x = b.cast(shifted, DType::F64);
+    let value = b.binary_scalar(BinaryOp::Div, x, Scalar::Float(step as f64), false)?;
+    let missing = b.binary_scalar(BinaryOp::Eq, t, Scalar::Int(NAT), false)?;
+    let nan = b.constant(Scalar::Float(f64::NAN), DType::F64);
+    let out = b.select(missing, nan, value)?;
+    p.set(out);
+    Ok(())
 }
