@@ -185,6 +185,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    /// Drawing a figure failed inside the plotting backend.
+    #[error("plot: {0}")]
+    Plot(String),
 }
 
 impl Error {

@@ -43,6 +43,8 @@
 pub mod engine;
 mod error;
 pub mod labelled;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod time;
 
 pub use error::{Error, Result};
