@@ -261,7 +261,7 @@ fn draw_colorbar(
         .margin_top((rows.start - top).max(0) as u32)
         .margin_bottom((bottom - rows.end).max(0) as u32)
         .margin_right(4)
-        .set_label_area_size(LabelAreaPosition::Right, 82)
+        .set_label_area_size(LabelAreaPosition::Right, 66)
         .build_cartesian_2d(0f64..1f64, TickedAxis::new(lo..hi, &yt))
         .map_err(draw_err)?;
     chart

@@ -99,6 +99,9 @@ fn render_png(
     let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
+    // Smooth colour gradients compress far better with per-row filter choice.
+    enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    enc.set_compression(png::Compression::Best);
     let png_err = |e: png::EncodingError| match e {
         png::EncodingError::IoError(source) => io(source),
         other => Error::Plot(other.to_string()),

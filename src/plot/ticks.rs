@@ -90,9 +90,10 @@ pub(super) fn numeric(lo: f64, hi: f64, max: usize) -> Ticks {
     let labels = values
         .iter()
         .map(|&v| {
-            if v == 0.0 {
-                "0".to_string()
-            } else if biggest >= 1e6 || (step < 1e-4 && biggest < 1e-3) {
+            if biggest >= 1e6 || (step < 1e-4 && biggest < 1e-3) {
+                if v == 0.0 {
+                    return "0".to_string();
+                }
                 // Mantissa digits down to the step's (1.75e7 with a 2.5e6 step).
                 let digits = (biggest.log10().floor() - step.log10().floor()) as i64
                     + (step / mag == 2.5) as i64;
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(
             t.labels,
             [
-                "-0.20", "-0.15", "-0.10", "-0.05", "0", "0.05", "0.10", "0.15", "0.20"
+                "-0.20", "-0.15", "-0.10", "-0.05", "0.00", "0.05", "0.10", "0.15", "0.20"
             ]
         );
         let t = numeric(0.0, 360.0, 6);
