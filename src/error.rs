@@ -234,6 +234,9 @@ pub enum Error {
         /// What was wrong, quoting the attribute as written.
         reason: String,
     },
+    /// Drawing a figure failed inside the plotting backend.
+    #[error("plot: {0}")]
+    Plot(String),
 }
 
 impl Error {

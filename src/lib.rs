@@ -46,6 +46,8 @@ mod error;
 pub mod io;
 pub mod labelled;
 pub mod synthetic;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod time;
 
 pub use error::{Error, Result};
