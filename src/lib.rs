@@ -45,9 +45,9 @@ mod error;
 #[cfg(feature = "zarr")]
 pub mod io;
 pub mod labelled;
-pub mod synthetic;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod synthetic;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -199,6 +199,20 @@ impl DataArray {
         compute.run(&data)
     }
 
+    /// Computes several arrays in one pass over their data (reads shared) and keeps
+    /// the results in memory as data arrays, with their coordinates.
+    pub fn persist_many(arrays: &[&DataArray], compute: &Compute) -> Result<Vec<DataArray>> {
+        let done = Self::compute_many(arrays, compute)?;
+        arrays
+            .iter()
+            .zip(done)
+            .map(|(a, data)| {
+                let lazy = LazyArray::from_data(data, a.data().chunks().clone())?;
+                Ok(a.with_variable(a.var.with_data(lazy)?))
+            })
+            .collect()
+    }
+
     /// Selection by position along a dimension.
     pub fn isel_positions(&self, dim: &str, pos: &Positions) -> Result<Self> {
         self.var.axis(dim)?;
