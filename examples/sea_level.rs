@@ -206,7 +206,7 @@ fn figures(
     LinePlot::new()
         .series(gmsl, "daily")
         .series(rolling, "365-day centred mean")
-        .series(&trend_line, &format!("trend {trend_mm_per_yr:.2} mm/yr"))
+        .series(&trend_line, format!("trend {trend_mm_per_yr:.2} mm/yr"))
         .title("Global mean sea level (area-weighted)")
         .ylabel("sea level anomaly [m]")
         .save(out("gmsl.png"))?;
