@@ -119,7 +119,9 @@ fn promote_coordinates(ds: &Dataset) -> Result<Dataset> {
     }
     let data_names = ds.data_var_names();
     names.retain(|n| data_names.contains(n));
-    names.dedup();
+    // Many variables list the same coordinates: keep each name once, in order.
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
     let mut out = ds.clone();
     if !names.is_empty() {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
