@@ -1,0 +1,150 @@
+//! The analysis examples run on their embedded fixtures, recover the truth injected
+//! into the synthetic data, print the JSON keys USECASES.md fixes, and agree with the
+//! same analysis written with xarray (`scripts/xarray_examples.py`) when python3 with
+//! xarray is available (skipped with a printed reason otherwise).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The example binary: `cargo test` builds the examples next to the tests; a run of
+/// this file alone (`cargo test --test examples`) builds them first.
+fn example(name: &str) -> PathBuf {
+    let mut dir = std::env::current_exe().expect("test binary path");
+    dir.pop(); // deps/
+    dir.pop(); // debug/ or release/
+    let path = dir.join("examples").join(name);
+    if !path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--example", name])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the {name} example failed");
+    }
+    path
+}
+
+fn run_json(name: &str, extra: &[&str]) -> Value {
+    let out_dir =
+        std::env::temp_dir().join(format!("tessera-example-{name}-{}", std::process::id()));
+    let out = Command::new(example(name))
+        .args(["--json", "--out", out_dir.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap_or_else(|e| panic!("running {name}: {e} (is the example built?)"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().expect("a JSON line");
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("{name}: last line is not JSON ({e}): {last}"))
+}
+
+fn xarray(analysis: &str, store: &str) -> Option<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/xarray_examples.py");
+    let out = Command::new("python3")
+        .args([script, analysis, store])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        println!(
+            "skipping the xarray comparison: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last()?).ok()
+}
+
+fn agree(ours: &Value, theirs: &Value, keys: &[&str]) {
+    for k in keys {
+        match (ours[k].as_f64(), theirs[k].as_f64()) {
+            (Some(a), Some(b)) => assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1e-12),
+                "{k}: tessera {a}, xarray {b}"
+            ),
+            _ => assert_eq!(ours[k], theirs[k], "{k}"),
+        }
+    }
+}
+
+#[test]
+fn sea_level_recovers_the_injected_trend_and_matches_xarray() {
+    let j = run_json("sea_level", &[]);
+    let keys = [
+        "gmsl_trend_mm_per_yr",
+        "gmsl_plain_trend_mm_per_yr",
+        "gmsl_annual_amplitude_mm",
+        "sla_std_mean_m",
+        "eke_mean_cm2_s2",
+        "n_time",
+    ];
+    for k in keys.iter().chain(&["seconds", "peak_rss_mb"]) {
+        assert!(j.get(*k).is_some(), "missing key {k} in {j}");
+    }
+    let trend = j["gmsl_trend_mm_per_yr"].as_f64().unwrap();
+    assert!((trend - 3.3).abs() < 0.05, "{trend}");
+    assert_eq!(j["n_time"], 730);
+    let store = concat!(env!("CARGO_MANIFEST_DIR"), "/data-fixtures/sea_level.zarr");
+    if let Some(x) = xarray("sea_level", store) {
+        agree(&j, &x, &keys);
+    }
+}
+
+#[test]
+fn precipitation_recovers_the_injected_trend_and_matches_xarray() {
+    let j = run_json("precipitation", &[]);
+    let keys = [
+        "tmean_trend_c_per_decade",
+        "tmean_seasonal_amplitude_c",
+        "tmean_djf_c",
+        "tmean_jja_c",
+        "pcp_annual_total_mm",
+        "pcp_ensemble_spread_mm_per_day",
+    ];
+    let trend = j["tmean_trend_c_per_decade"].as_f64().unwrap();
+    assert!((trend - 0.3).abs() < 0.05, "{trend}");
+    assert!(j["tmean_djf_c"].as_f64().unwrap() < j["tmean_jja_c"].as_f64().unwrap());
+    let store = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data-fixtures/precipitation.zarr"
+    );
+    if let Some(x) = xarray("precipitation", store) {
+        agree(&j, &x, &keys);
+    }
+}
+
+#[test]
+fn a_store_that_is_not_what_it_expects_is_one_line_and_a_non_zero_exit() {
+    let missing = Command::new(example("sea_level"))
+        .args(["/nonexistent/store.zarr", "--no-plots"])
+        .output()
+        .expect("runs");
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains("/nonexistent/store.zarr"),
+        "{err}"
+    );
+    // The precipitation store has no `sla`.
+    let wrong = Command::new(example("sea_level"))
+        .args([
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data-fixtures/precipitation.zarr"
+            ),
+            "--no-plots",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("sla"));
+}
