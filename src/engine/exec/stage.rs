@@ -48,10 +48,11 @@ pub fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
     roots.iter().map(|r| transform_up(r, &mut memo_f)).collect()
 }
 
-/// The reductions reachable below the roots that are not roots themselves, outermost
-/// first on each path (deeper ones are staged when these are computed).
+/// The reductions reachable below the roots, outermost first on each path (deeper
+/// ones are staged when these are computed). A reduction that is also a root is
+/// staged too: otherwise the computation that uses it would recompute it per chunk
+/// (a climatology computed together with the anomalies from it).
 pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
-    let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
     let mut seen = HashSet::new();
     let mut found = vec![];
     let mut stack: Vec<LazyArray> = roots.iter().flat_map(|r| r.inputs().to_vec()).collect();
@@ -59,7 +60,7 @@ pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
         if !seen.insert(n.id()) {
             continue;
         }
-        if matches!(n.op(), Op::Reduce { .. }) && !root_ids.contains(&n.id()) {
+        if matches!(n.op(), Op::Reduce { .. }) {
             found.push(n);
             continue;
         }
