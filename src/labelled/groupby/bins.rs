@@ -40,7 +40,11 @@ fn py_float(v: f64) -> String {
 
 /// The group of every value among the bins between `edges` (strictly increasing).
 pub fn bin_groups(key: &str, values: &[f64], edges: &[f64], opts: BinOptions) -> Result<Groups> {
-    if edges.len() < 2 || edges.windows(2).any(|w| !(w[0] < w[1])) {
+    if edges.len() < 2
+        || edges
+            .windows(2)
+            .any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less))
+    {
         return Err(Error::InvalidGroup {
             key: key.to_string(),
             reason: format!(
