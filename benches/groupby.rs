@@ -5,6 +5,12 @@
 //! is a ratio of at most 2. The Zarr-store version comes when Zarr reading lands.
 //!
 //! Run: `cargo bench --bench groupby` (set `TESSERA_BENCH_THREADS` to pin the pool).
+//!
+//! Measured (2 cores, 2026-11-25): bare sum 28.7 ms, climatology + anomaly std
+//! 365 ms, a ratio of 12.7: above the target. The climatology is staged (one read),
+//! then the anomalies are a second read fused into the std; most of the gap is in
+//! the reduction kernels (a plain `std` over time alone costs 3x the sum, a grouped
+//! mean 2x).
 
 use std::hint::black_box;
 use std::ops::Range;
