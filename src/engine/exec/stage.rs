@@ -164,3 +164,39 @@ pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use ndarray::{ArrayD, IxDyn};
+
+    use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+
+    /// A reduction wanted both as an output and inside another output is computed
+    /// once, before the pass that uses it, not once per chunk of that pass.
+    #[test]
+    fn a_root_reduction_used_inside_another_root_is_staged() {
+        let reads = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = reads.clone();
+        let grid = ChunkGrid::regular(&[40, 3], &[4, 3]).unwrap();
+        let x = LazyArray::from_fn("x", DType::F64, grid, move |_, r| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let n = r[0].len() * r[1].len();
+            let v: Vec<f64> = (0..n).map(|i| (r[0].start * 3 + i) as f64).collect();
+            Ok(ArrayData::new(
+                ArrayD::from_shape_vec(IxDyn(&[r[0].len(), r[1].len()]), v).unwrap(),
+            ))
+        });
+        let mean = x.mean(&[0]).unwrap();
+        let anomaly_sum = x.sub(&mean).unwrap().sum(&[0]).unwrap();
+        let out = Compute::new()
+            .threads(2)
+            .run(&[&mean, &anomaly_sum])
+            .unwrap();
+        assert_eq!(out[0].to_f64_vec(), vec![58.5, 59.5, 60.5]);
+        assert!(out[1].to_f64_vec().iter().all(|v| v.abs() < 1e-9));
+        // One read of the 10 chunks for the mean, one for the anomalies.
+        assert_eq!(reads.load(Ordering::SeqCst), 20);
+    }
+}
