@@ -48,10 +48,11 @@ pub fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
     roots.iter().map(|r| transform_up(r, &mut memo_f)).collect()
 }
 
-/// The reductions reachable below the roots that are not roots themselves, outermost
-/// first on each path (deeper ones are staged when these are computed).
+/// The reductions reachable below the roots, outermost first on each path (deeper
+/// ones are staged when these are computed). A reduction that is also a root is
+/// staged too: otherwise the computation that uses it would recompute it per chunk
+/// (a climatology computed together with the anomalies from it).
 pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
-    let root_ids: HashSet<usize> = roots.iter().map(|r| r.id()).collect();
     let mut seen = HashSet::new();
     let mut found = vec![];
     let mut stack: Vec<LazyArray> = roots.iter().flat_map(|r| r.inputs().to_vec()).collect();
@@ -59,7 +60,7 @@ pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
         if !seen.insert(n.id()) {
             continue;
         }
-        if matches!(n.op(), Op::Reduce { .. }) && !root_ids.contains(&n.id()) {
+        if matches!(n.op(), Op::Reduce { .. }) {
             found.push(n);
             continue;
         }
@@ -162,4 +163,40 @@ pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
             .map(|(id, _)| id)
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use ndarray::{ArrayD, IxDyn};
+
+    use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+
+    /// A reduction wanted both as an output and inside another output is computed
+    /// once, before the pass that uses it, not once per chunk of that pass.
+    #[test]
+    fn a_root_reduction_used_inside_another_root_is_staged() {
+        let reads = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = reads.clone();
+        let grid = ChunkGrid::regular(&[40, 3], &[4, 3]).unwrap();
+        let x = LazyArray::from_fn("x", DType::F64, grid, move |_, r| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let n = r[0].len() * r[1].len();
+            let v: Vec<f64> = (0..n).map(|i| (r[0].start * 3 + i) as f64).collect();
+            Ok(ArrayData::new(
+                ArrayD::from_shape_vec(IxDyn(&[r[0].len(), r[1].len()]), v).unwrap(),
+            ))
+        });
+        let mean = x.mean(&[0]).unwrap();
+        let anomaly_sum = x.sub(&mean).unwrap().sum(&[0]).unwrap();
+        let out = Compute::new()
+            .threads(2)
+            .run(&[&mean, &anomaly_sum])
+            .unwrap();
+        assert_eq!(out[0].to_f64_vec(), vec![58.5, 59.5, 60.5]);
+        assert!(out[1].to_f64_vec().iter().all(|v| v.abs() < 1e-9));
+        // One read of the 10 chunks for the mean, one for the anomalies.
+        assert_eq!(reads.load(Ordering::SeqCst), 20);
+    }
 }

@@ -212,3 +212,55 @@ fn index_label(labels: &GroupLabels, g: usize) -> String {
         } => calendar.from_micros(values[g]).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{ArrayD, IxDyn};
+
+    use crate::labelled::DataArray;
+
+    fn sample() -> DataArray {
+        let v = vec![1.0, 2.0, 4.0, 8.0, f64::NAN, 32.0, 64.0, 128.0];
+        DataArray::from_ndarray(
+            "v",
+            ["x", "y"],
+            ArrayD::from_shape_vec(IxDyn(&[4, 2]), v).unwrap(),
+            &[3, 1],
+        )
+        .unwrap()
+        .with_coord_values("x", vec![2.0, 1.0, 2.0, 1.0])
+        .unwrap()
+    }
+
+    fn flat(a: &DataArray) -> Vec<f64> {
+        a.values::<f64>().unwrap().iter().copied().collect()
+    }
+
+    #[test]
+    fn map_reducing_closure_matches_the_grouped_reduction() {
+        let g = sample().groupby("x").unwrap();
+        let mapped = g.map(|d| d.mean("x")).unwrap();
+        assert_eq!(mapped.dims(), ["x", "y"]);
+        assert_eq!(flat(&mapped), flat(&g.mean().unwrap()));
+        assert_eq!(flat(&g.mean().unwrap()), vec![34.0, 68.0, 1.0, 17.0]);
+    }
+
+    #[test]
+    fn map_transform_and_anomaly_keep_the_original_order() {
+        let x = sample();
+        let g = x.groupby("x").unwrap();
+        let centred = g
+            .map(|d| d.binary(crate::engine::BinaryOp::Sub, &d.mean("x")?))
+            .unwrap();
+        let anomaly = g.sub(&g.mean().unwrap()).unwrap();
+        let (a, b) = (flat(&centred), flat(&anomaly));
+        assert_eq!(a.len(), 8);
+        for (p, q) in a.iter().zip(&b) {
+            assert!((p.is_nan() && q.is_nan()) || p == q, "{a:?} vs {b:?}");
+        }
+        assert_eq!(b[..2], [0.0, -15.0]);
+        assert_eq!(b[3], -60.0);
+        // The group labels become a coordinate along x, as in xarray.
+        assert!(anomaly.coords().get("x").is_some());
+    }
+}
