@@ -57,6 +57,10 @@ fn slope(x: &[f64], y: &[f64]) -> f64 {
 fn analyse(cli: &Cli) -> tessera::Result<bool> {
     let clock = Report::start();
     let url = cli.store.as_deref().unwrap_or(FIXTURE);
+    let shown = cli
+        .store
+        .as_deref()
+        .unwrap_or("data-fixtures/precipitation.zarr (embedded fixture)");
     let ds = tessera::open_zarr(url)?;
     let (pcp, t_mean, mask) = (ds.get("pcp")?, ds.get("t_mean")?, ds.get("mask")?);
     let compute = cli.compute().map_err(tessera::Error::InvalidArgument)?;
@@ -121,7 +125,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
     let jja = scalar(&seasonal.sel("season", "JJA")?)?;
 
     println!(
-        "{url}: {} members, {} days on a {} x {} grid",
+        "{shown}: {} members, {} days on a {} x {} grid",
         pcp.dim_len("ensemble")?,
         pcp.dim_len("time")?,
         pcp.dim_len("y")?,

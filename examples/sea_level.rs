@@ -48,6 +48,10 @@ fn scalar(da: &DataArray) -> tessera::Result<f64> {
 fn analyse(cli: &Cli) -> tessera::Result<bool> {
     let report_clock = Report::start();
     let url = cli.store.as_deref().unwrap_or(FIXTURE);
+    let shown = cli
+        .store
+        .as_deref()
+        .unwrap_or("data-fixtures/sea_level.zarr (embedded fixture)");
     let ds = tessera::open_zarr(url)?;
     let sla = ds.get("sla")?;
     for dim in ["time", "latitude", "longitude"] {
@@ -103,7 +107,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         .map(|m| m * 1e4);
 
     println!(
-        "{url}: {n_time} days of sla on {} x {} cells",
+        "{shown}: {n_time} days of sla on {} x {} cells",
         sla.dim_len("latitude")?,
         sla.dim_len("longitude")?
     );
