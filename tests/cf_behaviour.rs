@@ -183,3 +183,43 @@ fn time_bounds_inherit_units_and_calendar() {
     assert_eq!(bnds.variable().encoding()["calendar"], "noleap");
     assert_eq!(bnds.dtype(), DType::I64);
 }
+
+#[test]
+fn valid_range_masks_only_when_asked() {
+    let raw = one(
+        "v",
+        ints(vec![-5, 0, 50, 120]),
+        json!({"valid_range": [0, 100], "scale_factor": 2.0}),
+    );
+    let as_xarray = decode_cf(&raw, &DecodeOptions::default()).unwrap();
+    assert_eq!(
+        as_xarray
+            .get("v")
+            .unwrap()
+            .values::<f64>()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        vec![-10.0, 0.0, 100.0, 240.0]
+    );
+    let cf = DecodeOptions {
+        mask_valid_range: true,
+        ..Default::default()
+    };
+    let masked = decode_cf(&raw, &cf)
+        .unwrap()
+        .get("v")
+        .unwrap()
+        .values::<f64>()
+        .unwrap();
+    assert!(masked[0].is_nan() && masked[3].is_nan(), "{masked}");
+    assert_eq!((masked[1], masked[2]), (0.0, 100.0));
+    let only_max = one("v", ints(vec![1, 7]), json!({"valid_max": 5}));
+    let m = decode_cf(&only_max, &cf)
+        .unwrap()
+        .get("v")
+        .unwrap()
+        .values::<f32>()
+        .unwrap();
+    assert!(m[1].is_nan() && m[0] == 1.0, "{m}");
+}

@@ -51,7 +51,15 @@ pub(super) fn decode(
     p: &mut Pipeline,
     attrs: &mut Attrs,
     encoding: &mut Attrs,
+    mask_valid_range: bool,
 ) -> Result<()> {
+    // Stored values outside valid_min/valid_max/valid_range are missing, as CF says
+    // (xarray leaves them, hence opt-in); the bounds are in stored units.
+    let (lo, hi) = if mask_valid_range {
+        valid_bounds(name, attrs)?
+    } else {
+        (None, None)
+    };
     let mut fills = vec![];
     for key in ["_FillValue", "missing_value"] {
         if let Some(v) = move_key(attrs, encoding, key) {
@@ -70,7 +78,7 @@ pub(super) fn decode(
     )?;
     let offset = parse_opt(name, "add_offset", move_key(attrs, encoding, "add_offset"))?;
     let packed = scale.is_some() || offset.is_some();
-    if !fills.is_empty() {
+    if !fills.is_empty() || lo.is_some() || hi.is_some() {
         let dtype = if packed {
             choose_float(p.dtype(), scale, offset)
         } else {
@@ -86,8 +94,17 @@ pub(super) fn decode(
                 None => c,
             });
         }
+        for (bound, op) in [(lo, BinaryOp::Lt), (hi, BinaryOp::Gt)] {
+            if let Some(b) = bound {
+                let c = p.b.binary_scalar(op, x, Scalar::Float(b), false)?;
+                cond = Some(match cond {
+                    Some(prev) => p.b.binary(BinaryOp::Or, prev, c)?,
+                    None => c,
+                });
+            }
+        }
         let nan = p.b.constant(Scalar::Float(f64::NAN), dtype);
-        let masked = p.b.select(cond.expect("fills is not empty"), nan, x)?;
+        let masked = p.b.select(cond.expect("a fill or a bound"), nan, x)?;
         p.set(masked);
     }
     if packed {
@@ -102,6 +119,26 @@ pub(super) fn decode(
         p.set(x);
     }
     Ok(())
+}
+
+/// `(valid_min, valid_max)` from `valid_range` or the separate attributes.
+fn valid_bounds(name: &str, attrs: &Attrs) -> Result<(Option<f64>, Option<f64>)> {
+    if let Some(v) = attrs.get("valid_range") {
+        return match attrs::list(name, "valid_range", v)?.as_slice() {
+            [lo, hi] => Ok((Some(lo.f64()), Some(hi.f64()))),
+            _ => Err(crate::Error::CfVariable {
+                variable: name.to_string(),
+                reason: format!("valid_range = {v} must hold two numbers"),
+            }),
+        };
+    }
+    let one = |key: &str| -> Result<Option<f64>> {
+        attrs
+            .get(key)
+            .map(|v| attrs::scalar(name, key, v).map(Num::f64))
+            .transpose()
+    };
+    Ok((one("valid_min")?, one("valid_max")?))
 }
 
 fn num_scalar(n: Num) -> Scalar {

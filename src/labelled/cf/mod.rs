@@ -50,6 +50,9 @@ use crate::engine::DType;
 pub struct DecodeOptions {
     /// Apply `scale_factor`/`add_offset` and mask `_FillValue`/`missing_value`.
     pub mask_and_scale: bool,
+    /// Also mask stored values outside `valid_min`/`valid_max`/`valid_range`, as CF
+    /// says and netCDF4-python does (xarray does not, hence off by default).
+    pub mask_valid_range: bool,
     /// Decode `<unit> since <date>` variables into datetimes.
     pub decode_times: bool,
     /// Variables left exactly as stored.
@@ -60,6 +63,7 @@ impl Default for DecodeOptions {
     fn default() -> Self {
         Self {
             mask_and_scale: true,
+            mask_valid_range: false,
             decode_times: true,
             skip_variables: Vec::new(),
         }
@@ -139,7 +143,13 @@ pub fn decode_variable(name: &str, var: &Variable, opts: &DecodeOptions) -> Resu
     let stored = var.dtype();
     let mut p = pipeline::Pipeline::new(stored);
     if opts.mask_and_scale {
-        mask_scale::decode(name, &mut p, &mut attrs, &mut encoding)?;
+        mask_scale::decode(
+            name,
+            &mut p,
+            &mut attrs,
+            &mut encoding,
+            opts.mask_valid_range,
+        )?;
     }
     if opts.decode_times {
         times::decode(name, &mut p, &mut attrs, &mut encoding)?;
