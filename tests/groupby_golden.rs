@@ -180,3 +180,29 @@ fn bad_group_keys_and_frequencies_are_clear_errors() {
     let e = g.sub(&clim).unwrap_err().to_string();
     assert!(e.contains("group 7"), "{e}");
 }
+
+/// The one-read anomaly std equals the generic path (anomalies, then std) on every
+/// golden input with a time axis, NaNs included.
+#[test]
+fn one_read_anomaly_std_matches_the_anomalies_std() {
+    let fixture = golden::read_fixture(FIXTURE);
+    let datasets = golden::datasets(&fixture);
+    for name in ["daily", "hourly", "noleap", "d360"] {
+        let da = datasets[name].get("v").unwrap();
+        for key in ["time.month", "time.season", "time.dayofyear"] {
+            let g = da.groupby(key).unwrap();
+            let fast = g.anomaly_std(0).unwrap();
+            let slow = g.sub(&g.mean().unwrap()).unwrap().std("time", 0).unwrap();
+            assert_eq!(fast.dims(), slow.dims());
+            assert_eq!(fast.dtype(), slow.dtype());
+            assert_eq!(fast.coords().names(), slow.coords().names());
+            let (a, b) = (
+                fast.compute().unwrap().to_f64_vec(),
+                slow.compute().unwrap().to_f64_vec(),
+            );
+            for (p, q) in a.iter().zip(&b) {
+                assert!((p - q).abs() <= 1e-5 * q.abs(), "{name} {key}: {p} vs {q}");
+            }
+        }
+    }
+}
