@@ -15,7 +15,7 @@
 mod common;
 
 use clap::Parser;
-use common::{Cli, Report};
+use common::{Cli, Report, scalar};
 use tessera::engine::BinaryOp;
 use tessera::labelled::{DataArray, Dims};
 use tessera::plot::{LinePlot, MapPanel};
@@ -34,15 +34,6 @@ fn main() {
         let cli = Cli::parse();
         analyse(&cli).map_err(|e| e.to_string())
     });
-}
-
-fn scalar(da: &DataArray) -> tessera::Result<f64> {
-    Ok(da
-        .values::<f64>()?
-        .iter()
-        .next()
-        .copied()
-        .unwrap_or(f64::NAN))
 }
 
 /// Least-squares slope of `y` against `x`.

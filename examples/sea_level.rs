@@ -16,7 +16,7 @@
 mod common;
 
 use clap::Parser;
-use common::{Cli, Report};
+use common::{Cli, Report, scalar};
 use tessera::engine::{BinaryOp, FloatFn};
 use tessera::labelled::{DataArray, Dims, IndexValues};
 use tessera::plot::LinePlot;
@@ -33,16 +33,6 @@ fn main() {
         let cli = Cli::parse();
         analyse(&cli).map_err(|e| e.to_string())
     });
-}
-
-/// The first value of a computed array.
-fn scalar(da: &DataArray) -> tessera::Result<f64> {
-    Ok(da
-        .values::<f64>()?
-        .iter()
-        .next()
-        .copied()
-        .unwrap_or(f64::NAN))
 }
 
 fn analyse(cli: &Cli) -> tessera::Result<bool> {

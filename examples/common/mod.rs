@@ -115,6 +115,16 @@ impl Report {
     }
 }
 
+/// The first value of a computed array (NaN if empty): the headline numbers.
+pub fn scalar(da: &tessera::labelled::DataArray) -> tessera::Result<f64> {
+    Ok(da
+        .values::<f64>()?
+        .iter()
+        .next()
+        .copied()
+        .unwrap_or(f64::NAN))
+}
+
 /// The process's peak resident set size in MiB (Linux `VmHWM`, as `ru_maxrss / 1024`
 /// reports it), if known.
 pub fn peak_rss_mb() -> Option<f64> {
