@@ -72,9 +72,9 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         .rename("pcp_spread");
     let pcp_spread = spread_map.mean(Dims::All)?;
     let pcp_map = member_means.mean("ensemble")?.rename("pcp");
-    let t_map = t_mean
-        .mean(Dims::from(["ensemble", "time"]))?
-        .rename("t_mean");
+    let t_member_means = t_mean.mean("time")?;
+    let t_map = t_member_means.mean("ensemble")?.rename("t_mean");
+    let t_spread_map = t_member_means.std("ensemble", 0)?.rename("t_mean_spread");
     let seasons = t_mean.mean("ensemble")?.groupby("time.season")?.mean()?;
 
     // One pass over the store for everything that reads the big arrays.
@@ -87,6 +87,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
             &pcp_map,
             &t_map,
             &seasons,
+            &t_spread_map,
         ],
         &compute,
     )?;
@@ -160,6 +161,10 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
             .plot()
             .title("Ensemble spread of mean precipitation")
             .save(out("pcp_spread.png"))?;
+        done[7]
+            .plot()
+            .title("Ensemble spread of mean temperature")
+            .save(out("t_spread.png"))?;
         let mut panel = MapPanel::new().title("Seasonal mean temperature");
         for s in ["DJF", "MAM", "JJA", "SON"] {
             panel = panel.map(&done[6].sel("season", s)?, s);
