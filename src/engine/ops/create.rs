@@ -79,17 +79,7 @@ impl LazyArray {
                 .first()
                 .map(|b| b.shape().to_vec())
                 .unwrap_or_default();
-            if out.shape() != want.as_slice() || out.dtype() != dtype {
-                return Err(Error::UserFunction {
-                    context: format!("map_blocks {checked_name}"),
-                    message: format!(
-                        "returned a {} block of shape {:?}, expected {dtype} {want:?}",
-                        out.dtype(),
-                        out.shape()
-                    ),
-                });
-            }
-            Ok(out)
+            checked_block(&format!("map_blocks {checked_name}"), out, &want, dtype)
         };
         Ok(LazyArray::from_parts(
             Op::MapBlocks {
@@ -102,4 +92,25 @@ impl LazyArray {
             first.chunks().clone(),
         ))
     }
+}
+
+/// A user function's block, or an error naming `context` if its shape or dtype is
+/// not the one promised.
+pub(crate) fn checked_block(
+    context: &str,
+    out: ArrayData,
+    want: &[usize],
+    dtype: DType,
+) -> Result<ArrayData> {
+    if out.shape() != want || out.dtype() != dtype {
+        return Err(Error::UserFunction {
+            context: context.to_string(),
+            message: format!(
+                "returned a {} block of shape {:?}, expected {dtype} {want:?}",
+                out.dtype(),
+                out.shape()
+            ),
+        });
+    }
+    Ok(out)
 }

@@ -55,17 +55,7 @@ impl LazyArray {
             let mut want = block.shape().to_vec();
             want[axis] = inner.len();
             let out = f(block, inner)?;
-            if out.shape() != want.as_slice() || out.dtype() != dtype {
-                return Err(Error::UserFunction {
-                    context: format!("map_overlap {checked}"),
-                    message: format!(
-                        "returned a {} block of shape {:?}, expected {dtype} {want:?}",
-                        out.dtype(),
-                        out.shape()
-                    ),
-                });
-            }
-            Ok(out)
+            super::create::checked_block(&format!("map_overlap {checked}"), out, &want, dtype)
         };
         Ok(LazyArray::from_parts(
             Op::Overlap {
