@@ -14,29 +14,20 @@
 //! kernels (a plain `std` over time alone costs 3x the sum, a grouped mean 2x), which
 //! is also why the one-read form is no faster here. It saves a read of a store.
 
+mod common;
+
 use std::hint::black_box;
 use std::ops::Range;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::{ArrayD, IxDyn};
-use tessera::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
 use tessera::labelled::{Coords, DataArray, Variable};
 use tessera::time::{Calendar, CfDatetime};
 
 const DAY: i64 = 86_400_000_000;
 const SHAPE: [usize; 3] = [1000, 360, 360];
-
-fn compute() -> Compute {
-    let c = Compute::new();
-    match std::env::var("TESSERA_BENCH_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        Some(n) => c.threads(n),
-        None => c,
-    }
-}
 
 /// `x[t, i, j] = (7t mod 11) + ((i ^ j) & 3) / 4`, generated per 10-day chunk.
 fn generated() -> DataArray {
@@ -88,7 +79,7 @@ fn climatology_vs_bare_pass(c: &mut Criterion) {
     let clim = g.mean().expect("climatology");
     let anomaly_std = g.sub(&clim).expect("anomaly").std("time", 0).expect("std");
     let bare = x.sum("time").expect("sum");
-    let run = compute();
+    let run = common::compute();
 
     let mut group = c.benchmark_group("groupby_518mb");
     group

@@ -11,27 +11,19 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::{ArrayD, IxDyn};
-use rayon::prelude::*;
-use tessera::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
 use tessera::io::{Compressor, WriteMode, WriteOptions};
 use tessera::labelled::reduce::Dims;
 use tessera::labelled::{Dataset, Variable};
-use zarrs::array::{Array, CodecOptions};
-use zarrs::filesystem::FilesystemStore;
 
 const SHAPE: [usize; 3] = [2048, 256, 256];
 const CHUNK: [usize; 3] = [8, 256, 256];
-
-fn threads() -> Option<usize> {
-    std::env::var("TESSERA_BENCH_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-}
 
 fn store_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-io/x.zarr")
@@ -74,44 +66,19 @@ fn ensure_store() -> PathBuf {
     path
 }
 
-fn bare_sum(path: &std::path::Path) -> f64 {
-    let store = Arc::new(FilesystemStore::new(path).expect("store"));
-    let array = Array::open(store, "/x").expect("array");
-    let opts = CodecOptions::default().with_concurrent_target(1);
-    let grid: Vec<u64> = array.chunk_grid_shape().to_vec();
-    let n: u64 = grid.iter().product();
-    (0..n)
-        .into_par_iter()
-        .map(|c| {
-            let idx = [
-                c / (grid[1] * grid[2]),
-                (c / grid[2]) % grid[1],
-                c % grid[2],
-            ];
-            let v: Vec<f32> = array.retrieve_chunk_opt(&idx, &opts).expect("chunk");
-            v.iter().map(|&x| x as f64).sum::<f64>()
-        })
-        .sum()
-}
-
 fn tessera_sum(path: &std::path::Path) -> f64 {
     let ds = tessera::open_zarr(path.to_str().expect("utf-8")).expect("open");
     let total = ds.get("x").expect("x").sum(Dims::All).expect("sum");
-    let mut compute = Compute::new();
-    if let Some(n) = threads() {
-        compute = compute.threads(n);
-    }
-    total.compute_with(&compute).expect("compute").to_f64_vec()[0]
+    total
+        .compute_with(&common::compute())
+        .expect("compute")
+        .to_f64_vec()[0]
 }
 
 fn zarr_read(c: &mut Criterion) {
     let path = ensure_store();
-    if let Some(n) = threads() {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
-    let (a, b) = (bare_sum(&path), tessera_sum(&path));
+    common::pin_global_pool();
+    let (a, b) = (common::bare_zarrs_sum(&path, "x"), tessera_sum(&path));
     assert!(
         (a - b).abs() <= 1e-6 * a.abs().max(1.0),
         "sums differ: {a} vs {b}"
@@ -123,7 +90,7 @@ fn zarr_read(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     group.bench_function("bare_zarrs_read_sum", |bench| {
-        bench.iter(|| black_box(bare_sum(&path)))
+        bench.iter(|| black_box(common::bare_zarrs_sum(&path, "x")))
     });
     group.bench_function("open_zarr_sum", |bench| {
         bench.iter(|| black_box(tessera_sum(&path)))

@@ -10,6 +10,13 @@ use std::time::Instant;
 use clap::Parser;
 use serde_json::{Map, Value};
 
+/// Every tessera pass allocates a buffer per chunk it reads; glibc's malloc maps and
+/// unmaps buffers this large for each one, and the page faults cost more than the
+/// decoding (a 518 MB Zarr read: 0.96 s of CPU under glibc, 0.35 s under mimalloc).
+/// The library leaves the allocator to the application; the examples pick mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The options every analysis example takes.
 #[derive(Parser, Debug, Clone)]
 pub struct Cli {

@@ -225,10 +225,15 @@ fn stage_nested(
     ctx: &PassContext<'_>,
     records: &mut Vec<TaskRecord>,
 ) -> Result<Vec<LazyArray>> {
-    let nested = stage::nested_reductions(&roots);
+    let mut nested = stage::nested_reductions(&roots);
     if nested.is_empty() {
         return Ok(roots);
     }
+    nested.extend(stage::ride_along_reductions(
+        &roots,
+        &nested,
+        ctx.budget.limit() / 8,
+    ));
     let staged = stage_nested(nested.clone(), ctx, records)?;
     let sinks: Vec<Arc<MemorySink>> = staged
         .iter()

@@ -319,17 +319,22 @@ impl<'a> Pass<'a> {
                             .expect("counted above");
                         self.flush(local.remove(oldest))?;
                     }
-                    // The first partial of an output chunk is the shared one; workers
-                    // add private ones (merged later, without contention) only while
-                    // the budget has room, else they take turns on the shared one.
-                    let key = (r, out_idx);
-                    let shared_exists = self.lock_partials().contains_key(&key);
-                    let out_idx = key.1;
+                    // Workers feed private partials (merged later, without
+                    // contention) while the budget has room, else they take turns on
+                    // the shared one. Where partials are small beside the budget, the
+                    // first private one flushed becomes the shared one, so no partial
+                    // is allocated for nothing (a grouped partial can be a tenth of
+                    // the data); where they are large, the first is the shared one,
+                    // which a worker refused a private one falls back on.
                     let cells = self.out_cells(r, &out_idx);
                     // Partial sizes are linear in their cells: size one without
                     // allocating it.
                     let bytes = new_partial(&red.spec, 1).nbytes() * cells;
-                    if !shared_exists || !self.budget.try_hold(bytes) {
+                    let small = bytes.saturating_mul(8) <= self.budget.limit();
+                    let key = (r, out_idx);
+                    let shared_first = !small && !self.lock_partials().contains_key(&key);
+                    let out_idx = key.1;
+                    if shared_first || !self.budget.try_hold(bytes) {
                         self.feed_shared(r, red, out_idx, region, ev)?;
                         continue;
                     }

@@ -69,6 +69,29 @@ pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
     found
 }
 
+/// Root reductions that need nothing staged and whose results fit in `max_bytes`:
+/// computing them in the staging pass, beside the nested reductions, reads shared
+/// data once (a climatology next to anomaly statistics of the same groups) instead
+/// of once more in the final pass. Large results stay in the final pass, which
+/// streams them to their sinks.
+pub fn ride_along_reductions(
+    roots: &[LazyArray],
+    nested: &[LazyArray],
+    max_bytes: usize,
+) -> Vec<LazyArray> {
+    let mut ids: HashSet<usize> = nested.iter().map(|n| n.id()).collect();
+    roots
+        .iter()
+        .filter(|r| {
+            matches!(r.op(), Op::Reduce { .. })
+                && r.nbytes() <= max_bytes
+                && nested_reductions(std::slice::from_ref(r)).is_empty()
+                && ids.insert(r.id())
+        })
+        .cloned()
+        .collect()
+}
+
 /// Replaces nodes by in-memory arrays with the same chunking.
 pub fn substitute(
     roots: &[LazyArray],
@@ -198,5 +221,28 @@ mod tests {
         assert!(out[1].to_f64_vec().iter().all(|v| v.abs() < 1e-9));
         // One read of the 10 chunks for the mean, one for the anomalies.
         assert_eq!(reads.load(Ordering::SeqCst), 20);
+    }
+
+    /// A root reduction that needs nothing staged is computed in the staging pass
+    /// beside the nested reductions: the data is read once, not once per pass.
+    #[test]
+    fn a_root_reduction_rides_along_with_the_staged_ones() {
+        let reads = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = reads.clone();
+        let grid = ChunkGrid::regular(&[40, 3], &[4, 3]).unwrap();
+        let x = LazyArray::from_fn("x", DType::F64, grid, move |_, r| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let n = r[0].len() * r[1].len();
+            let v: Vec<f64> = (0..n).map(|i| (r[0].start * 3 + i) as f64).collect();
+            Ok(ArrayData::new(
+                ArrayD::from_shape_vec(IxDyn(&[r[0].len(), r[1].len()]), v).unwrap(),
+            ))
+        });
+        let mean = x.mean(&[0]).unwrap();
+        let spread = x.max(&[0]).unwrap().sub(&x.min(&[0]).unwrap()).unwrap();
+        let out = Compute::new().threads(2).run(&[&mean, &spread]).unwrap();
+        assert_eq!(out[0].to_f64_vec(), vec![58.5, 59.5, 60.5]);
+        assert_eq!(out[1].to_f64_vec(), vec![117.0; 3]);
+        assert_eq!(reads.load(Ordering::SeqCst), 10);
     }
 }
