@@ -4,7 +4,8 @@ xarray itself on dask-chunked inputs (uneven chunks, so the halos cross chunk
 boundaries), each cross-checked against the same op on numpy-loaded inputs. The
 serialisation is golden_labelled.py's. Writes data-fixtures/golden/calculus/cases.json.
 
-    pip install xarray dask && python3 scripts/golden_calculus.py
+    pip install xarray dask && python3 scripts/golden_calculus.py   # (re)writes the JSON
+    python3 scripts/golden_calculus.py --check                      # exit 1 if stale
 
 Case vocabulary (tests/calculus_golden.rs replays it): "target" is a data variable or
 "ds" (the whole Dataset); "op" is one of
@@ -229,9 +230,16 @@ def main():
         "dataset": ser_dataset(ds, with_chunks=True),
         "cases": cases,
     }
+    text = json.dumps(doc, indent=1)
+    if "--check" in sys.argv:
+        with open(OUT) as f:
+            if f.read() != text:
+                raise SystemExit(f"{OUT} is stale: rerun scripts/golden_calculus.py")
+        print(f"{OUT} is up to date ({len(cases)} cases)")
+        return
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
-        json.dump(doc, f, indent=1)
+        f.write(text)
     errors = sum("error" in c for c in cases)
     print(f"wrote {len(cases)} cases ({errors} errors) to {OUT}")
 

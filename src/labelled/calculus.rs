@@ -453,3 +453,69 @@ impl Dataset {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Op;
+    use ndarray::{ArrayD, IxDyn};
+
+    fn series() -> DataArray {
+        let v = ArrayD::from_shape_vec(IxDyn(&[6]), vec![1.0, 2.0, 4.0, 7.0, 11.0, 16.0]).unwrap();
+        DataArray::from_ndarray("s", ["t"], v, &[2])
+            .unwrap()
+            .with_coord_values("t", vec![0.0, 1.0, 2.0, 4.0, 8.0, 9.0])
+            .unwrap()
+    }
+
+    #[test]
+    fn each_op_is_one_node_over_the_data() {
+        let s = series();
+        let source = s.data().id();
+        let shifted = s.shift("t", 1).unwrap();
+        assert!(matches!(shifted.data().op(), Op::Overlap { .. }));
+        let grad = s.differentiate("t").unwrap();
+        assert!(matches!(grad.data().op(), Op::Overlap { .. }));
+        assert_eq!(grad.data().inputs()[0].id(), source);
+        // diff: the halo node, then the slice that drops the incomplete first positions.
+        let d = s.diff("t", 2).unwrap();
+        assert!(matches!(d.data().op(), Op::Slice(_)));
+        assert!(matches!(d.data().inputs()[0].op(), Op::Overlap { .. }));
+        assert!(matches!(
+            s.cumsum("t").unwrap().data().op(),
+            Op::Scan { .. }
+        ));
+    }
+
+    #[test]
+    fn diff_labels_follow_the_label_choice() {
+        let s = series();
+        let upper = s.diff("t", 2).unwrap();
+        assert_eq!(
+            upper.coords().values_f64("t").unwrap(),
+            vec![2.0, 4.0, 8.0, 9.0]
+        );
+        let lower = s.diff_label("t", 2, DiffLabel::Lower).unwrap();
+        assert_eq!(
+            lower.coords().values_f64("t").unwrap(),
+            vec![0.0, 1.0, 2.0, 4.0]
+        );
+        assert_eq!(
+            upper.values::<f64>().unwrap().as_slice().unwrap(),
+            &[1.0, 1.0, 1.0, 1.0]
+        );
+        assert_eq!(s.diff("t", 6).unwrap().shape(), &[0]);
+    }
+
+    #[test]
+    fn datetimes_count_whole_nanoseconds_from_the_first() {
+        let day = 86_400_000_000;
+        let t = [NAT, 5 * day, 3 * day, 4 * day];
+        let days = instants_in_unit(&t, unit_nanos("D").unwrap());
+        assert!(days[0].is_nan());
+        assert_eq!(&days[1..], &[2.0, 0.0, 1.0]);
+        assert_eq!(instants_in_unit(&t[2..], 1.0)[1], 86_400e9);
+        assert!(unit_nanos("Y").is_err());
+        assert_eq!(default_unit_nanos(Calendar::NoLeap), 1e9);
+    }
+}

@@ -56,7 +56,9 @@ impl LazyArray {
     /// Moves the values `periods` positions along `axis` (towards the end when
     /// positive, towards the start when negative), as `numpy.roll` without the wrap:
     /// the positions left empty hold `fill`, cast to the array's dtype. The shape,
-    /// chunks and dtype are unchanged.
+    /// chunks and dtype are unchanged. A task reads its chunk and the `|periods|`
+    /// positions before (or after) it, so a shift by many chunks reads more than
+    /// it keeps; a shift by the whole axis or more reads only its own chunk.
     pub fn shift(&self, axis: usize, periods: isize, fill: impl Into<Scalar>) -> Result<LazyArray> {
         check_axis(axis, self.ndim())?;
         let fill = fill.into();
