@@ -209,7 +209,7 @@ impl Evaluator {
                     ext[*axis] = own.start.saturating_sub(*before)..(own.end + after).min(n);
                     let block = self.eval_owned(&inputs[0], &ext)?;
                     let inner = own.start - ext[*axis].start..own.end - ext[*axis].start;
-                    catch_unwind(AssertUnwindSafe(|| f(&block, inner)))
+                    catch_unwind(AssertUnwindSafe(|| f(&block, inner, ext[*axis].start)))
                         .map_err(|p| panic_error(&format!("overlap {name}"), p))?
                         .map(Arc::new)
                 })

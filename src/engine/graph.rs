@@ -21,8 +21,10 @@ use crate::engine::ArrayData;
 pub type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
 
 /// The function of an [`Op::Overlap`] node: a block extended by up to a halo along
-/// one axis, and the extent of the output block inside it along that axis.
-pub type OverlapFn = dyn Fn(&ArrayData, std::ops::Range<usize>) -> Result<ArrayData> + Send + Sync;
+/// one axis, the extent of the output block inside it along that axis, and the
+/// position in the array of the extended block's first element along that axis.
+pub type OverlapFn =
+    dyn Fn(&ArrayData, std::ops::Range<usize>, usize) -> Result<ArrayData> + Send + Sync;
 
 /// Selection of positions along one axis: element `i` of the result is input element
 /// `start + i * step` (`step` may be negative; `start` is then the last element).

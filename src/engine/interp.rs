@@ -260,7 +260,7 @@ fn const_of(instrs: &[Instr], reg: usize) -> Option<Scalar> {
     }
 }
 
-fn scalar_as<T: Element>(s: Scalar) -> T {
+pub(crate) fn scalar_as<T: Element>(s: Scalar) -> T {
     match s {
         Scalar::Bool(b) => T::from_bool(b),
         Scalar::Int(v) => T::from_i64(v),

@@ -6,6 +6,7 @@
 pub mod accessor;
 pub mod align;
 pub mod arith;
+pub mod calculus;
 pub mod cf;
 pub mod combine;
 pub mod coords;
@@ -14,6 +15,7 @@ pub mod dataset;
 pub mod groupby;
 pub mod index;
 pub mod polyfit;
+pub mod polyval;
 pub mod quantile;
 pub mod reduce;
 mod repr;
@@ -26,10 +28,12 @@ pub mod weighted;
 
 pub use accessor::DtAccessor;
 pub use align::Join;
+pub use calculus::DiffLabel;
 pub use coords::{Coord, Coords};
 pub use dataarray::DataArray;
 pub use dataset::Dataset;
 pub use index::{Index, IndexValues, Label};
+pub use polyval::{PolyCoefficients, polyval, polyval_dim};
 pub use reduce::{Dims, ReduceArgs};
 pub use select::{LabelSel, Positions};
 pub use variable::{Attrs, Variable};

@@ -1,4 +1,4 @@
-//! Least-squares polynomial fits along a dimension (`polyfit`, `polyval`) and the
+//! Least-squares polynomial fits along a dimension (`polyfit`) and the
 //! linear trend, in one pass over the data: the normal-equation sums Σ uᵏ and Σ uᵏ y
 //! over each point's valid values are reductions of fused elementwise expressions,
 //! and a tiny solve per point follows, lazily. No design matrix is ever built.
@@ -67,8 +67,11 @@ impl DataArray {
                 )?,
             )?,
         )?;
+        // Only the other dims' indexes come along, as in xarray.
         for (name, c) in coeffs[0].coords().iter() {
-            ds.insert_coord(name.as_str(), c.var.clone())?;
+            if c.index.is_some() {
+                ds.insert_coord(name.as_str(), c.var.clone())?;
+            }
         }
         ds.insert("polyfit_coefficients", Variable::new(dims, data)?)?;
         Ok(ds)

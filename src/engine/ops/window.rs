@@ -43,6 +43,23 @@ impl LazyArray {
         dtype: DType,
         f: impl Fn(&ArrayData, Range<usize>) -> Result<ArrayData> + Send + Sync + 'static,
     ) -> Result<LazyArray> {
+        self.map_overlap_at(axis, before, after, name, dtype, move |block, inner, _| {
+            f(block, inner)
+        })
+    }
+
+    /// Like [`map_overlap`](Self::map_overlap), and `f` also gets the position along
+    /// `axis` of the extended block's first element, for functions that depend on
+    /// where they are (a coordinate's spacing, the array's ends).
+    pub fn map_overlap_at(
+        &self,
+        axis: usize,
+        before: usize,
+        after: usize,
+        name: impl Into<String>,
+        dtype: DType,
+        f: impl Fn(&ArrayData, Range<usize>, usize) -> Result<ArrayData> + Send + Sync + 'static,
+    ) -> Result<LazyArray> {
         if axis >= self.ndim() {
             return Err(Error::AxisOutOfRange {
                 axis: axis as isize,
@@ -51,10 +68,10 @@ impl LazyArray {
         }
         let name = name.into();
         let checked = name.clone();
-        let f = move |block: &ArrayData, inner: Range<usize>| -> Result<ArrayData> {
+        let f = move |block: &ArrayData, inner: Range<usize>, start: usize| -> Result<ArrayData> {
             let mut want = block.shape().to_vec();
             want[axis] = inner.len();
-            let out = f(block, inner)?;
+            let out = f(block, inner, start)?;
             super::create::checked_block(&format!("map_overlap {checked}"), out, &want, dtype)
         };
         Ok(LazyArray::from_parts(
