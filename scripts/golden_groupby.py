@@ -149,11 +149,11 @@ DATASETS = {
 
 
 def reduce(g, func, q=None):
-    if func in ("median", "quantile"):
+    if func in ("median", "quantile", "quantiles"):
         # flox 0.11 cannot reindex order statistics ("uniquely valued Index"): use
         # xarray's own split-apply-combine for them.
         with xr.set_options(use_flox=False):
-            return g.quantile(q) if func == "quantile" else g.median()
+            return g.quantile(q) if func in ("quantile", "quantiles") else g.median()
     return getattr(g, func)()
 
 
@@ -184,6 +184,13 @@ def cases():
     for func in ["mean", "sum", "std", "var", "min", "max", "count", "prod", "median"]:
         out.append(C(f"daily_month_{func}", "daily", "groupby", key="time.month", func=func))
     out.append(C("daily_month_quantile", "daily", "groupby", key="time.month", func="quantile", q=0.3))
+    # order statistics of groups that straddle chunks, several quantiles at once
+    out.append(C("daily_month_quantiles", "daily", "groupby", key="time.month", func="quantiles", q=[0.1, 0.5, 0.9]))
+    out.append(C("daily_season_median", "daily", "groupby", key="time.season", func="median"))
+    out.append(C("noleap_month_median", "noleap", "groupby", key="time.month", func="median"))
+    out.append(C("hourly_hour_quantiles", "hourly", "groupby", key="time.hour", func="quantiles", q=[0.0, 0.25, 1.0]))
+    out.append(C("daily_bins_median", "daily", "groupby_bins", key="x", edges=[0.0, 15.0, 30.0, 50.0], func="median"))
+    out.append(C("daily_resample_QS-DEC_quantiles", "daily", "resample", dim="time", freq="QS-DEC", func="quantiles", q=[0.2, 0.8]))
     for func in ["mean", "std", "count", "max"]:
         out.append(C(f"daily_season_{func}", "daily", "groupby", key="time.season", func=func))
     for func in ["mean", "sum", "min"]:

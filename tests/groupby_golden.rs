@@ -35,6 +35,15 @@ fn reduce(g: &GroupBy, case: &Value) -> Result<DataArray> {
         "prod" => g.prod(),
         "median" => g.median(None),
         "quantile" => g.quantile(case["q"].as_f64().expect("q"), None),
+        "quantiles" => {
+            let q: Vec<f64> = case["q"]
+                .as_array()
+                .expect("q list")
+                .iter()
+                .map(|v| v.as_f64().expect("q"))
+                .collect();
+            g.quantiles(&q, None)
+        }
         other => panic!("func {other}"),
     }
 }
@@ -205,4 +214,23 @@ fn one_read_anomaly_std_matches_the_anomalies_std() {
             }
         }
     }
+}
+
+/// Order statistics per group are one node, not one selection per group: the graph
+/// of a day-of-year median (366 groups) is as small as that of a monthly one.
+#[test]
+fn grouped_order_statistics_do_not_grow_with_the_groups() {
+    let fixture = golden::read_fixture(FIXTURE);
+    let datasets = golden::datasets(&fixture);
+    let da = datasets["daily"].get("v").unwrap();
+    let size = |key: &str| {
+        let g = da.groupby(key).unwrap();
+        (
+            g.median(None).unwrap().data().graph_size(),
+            g.quantiles(&[0.1, 0.9], None).unwrap().data().graph_size(),
+        )
+    };
+    let (month, doy) = (size("time.month"), size("time.dayofyear"));
+    assert_eq!(month, doy, "graph sizes (median, quantiles) by month and day of year");
+    assert!(doy.0 < 20, "a grouped median takes {} nodes", doy.0);
 }

@@ -262,22 +262,75 @@ fn samples_stat(
     }
     let last = x.ndim() - 1;
     let len = x.shape()[last];
-    if len < m {
-        let mut pad_shape = x.shape().to_vec();
-        pad_shape[last] = m - len;
-        let pad_dtype = x.dtype();
-        let pad = LazyArray::from_fn(
-            "quantile padding",
-            pad_dtype,
-            ChunkGrid::single(&pad_shape),
-            move |_, region| Ok(ArrayData::zeros(pad_dtype, &region_shape(region))),
-        );
-        x = LazyArray::concat(&[&x, &pad], last)?;
+    let x = pad_axis(&x, last, m)?;
+    let y = map_whole_samples(
+        &x,
+        nk,
+        data.chunks().max_chunk_len(),
+        stat.name(),
+        out_dtype,
+        move |block| match block {
+            ArrayData::F32(a) => Ok(block_stat(a, nk, len, &stat, skipna)),
+            ArrayData::F64(a) => Ok(block_stat(a, nk, len, &stat, skipna)),
+            other => Err(Error::UnsupportedDType {
+                op: stat.name().to_string(),
+                dtype: other.dtype(),
+            }),
+        },
+    )?;
+    // Cut the results out: the first `m` positions of the last axis at position 0
+    // of the other reduced axes.
+    let mut spec: Vec<AxisSlice> = y.shape().iter().map(|&n| AxisSlice::full(n)).collect();
+    for s in &mut spec[nk..last] {
+        *s = AxisSlice {
+            start: 0,
+            step: 1,
+            len: 1,
+        };
     }
-    // Whole samples per block; split kept axes so that a block stays within the
-    // larger of the biggest input chunk and one sample.
+    spec[last] = AxisSlice {
+        start: 0,
+        step: 1,
+        len: m,
+    };
+    let units: Vec<usize> = (nk..last).collect();
+    y.slice(&spec)?.squeeze(&units)
+}
+
+/// `x` extended with zeros along `axis` to at least `len` positions: room for the
+/// results a block function writes at the start of that axis.
+fn pad_axis(x: &LazyArray, axis: usize, len: usize) -> Result<LazyArray> {
+    let have = x.shape()[axis];
+    if have >= len {
+        return Ok(x.clone());
+    }
+    let mut pad_shape = x.shape().to_vec();
+    pad_shape[axis] = len - have;
+    let pad_dtype = x.dtype();
+    let pad = LazyArray::from_fn(
+        "result padding",
+        pad_dtype,
+        ChunkGrid::single(&pad_shape),
+        move |_, region| Ok(ArrayData::zeros(pad_dtype, &region_shape(region))),
+    );
+    LazyArray::concat(&[x, &pad], axis)
+}
+
+/// Rechunks `x` (`nk` kept axes, then the reduced axes) so that every block holds
+/// whole samples, splitting kept axes until a block is within the larger of
+/// `max_chunk` and one sample, and maps `f` (a block to float64 results of the same
+/// shape) over the blocks, cast to `out_dtype`.
+fn map_whole_samples(
+    x: &LazyArray,
+    nk: usize,
+    max_chunk: usize,
+    name: &'static str,
+    out_dtype: DType,
+    f: impl Fn(&ArrayData) -> Result<ArrayD<f64>> + Send + Sync + 'static,
+) -> Result<LazyArray> {
+    let kept_chunks: Vec<Vec<usize>> = x.chunks().chunks()[..nk].to_vec();
     let sample_len: usize = x.shape()[nk..].iter().product();
-    let target = data.chunks().max_chunk_len().max(sample_len);
+    let target = max_chunk.max(sample_len);
     let mut sizes: Vec<usize> = kept_chunks
         .iter()
         .map(|c| c.iter().copied().max().unwrap_or(1))
@@ -297,38 +350,132 @@ fn samples_stat(
         .collect();
     chunks.extend(x.shape()[nk..].iter().map(|&n| vec![n]));
     let x = x.rechunk(ChunkGrid::new(chunks)?)?;
-    let name = stat.name();
-    let f = move |blocks: &[ArrayData]| -> Result<ArrayData> {
-        let out = match &blocks[0] {
-            ArrayData::F32(a) => block_stat(a, nk, len, &stat, skipna),
-            ArrayData::F64(a) => block_stat(a, nk, len, &stat, skipna),
-            other => {
-                return Err(Error::UnsupportedDType {
-                    op: stat.name().to_string(),
-                    dtype: other.dtype(),
-                });
-            }
-        };
-        Ok(ArrayData::new(out).cast(out_dtype))
+    LazyArray::map_blocks(&[&x], name, out_dtype, move |blocks: &[ArrayData]| {
+        Ok(ArrayData::new(f(&blocks[0])?).cast(out_dtype))
+    })
+}
+
+/// The statistic of each group of positions along `axis` of float `data`, as one
+/// engine node (a block holds whole rows along `axis`; its function computes every
+/// group of every row): position `i` belongs to group `codes[i]` (negative: none).
+/// The result has `n_groups` in place of `axis`, and a trailing axis with one entry
+/// per output of `stat` when `quantile_axis` is set. Empty groups give NaN.
+pub(crate) fn grouped_stat(
+    data: &LazyArray,
+    axis: usize,
+    codes: &[i64],
+    n_groups: usize,
+    q: Option<&[f64]>,
+    quantile_axis: bool,
+    skipna: Option<bool>,
+) -> Result<LazyArray> {
+    let stat = match q {
+        Some(q) => {
+            check_q(q)?;
+            Stat::Quantiles(Arc::new(q.to_vec()))
+        }
+        None => Stat::Median,
     };
-    let y = LazyArray::map_blocks(&[&x], name, out_dtype, f)?;
-    // Cut the results out: the first `m` positions of the last axis at position 0
-    // of the other reduced axes.
-    let mut spec: Vec<AxisSlice> = y.shape().iter().map(|&n| AxisSlice::full(n)).collect();
-    for s in &mut spec[nk..last] {
-        *s = AxisSlice {
-            start: 0,
-            step: 1,
-            len: 1,
-        };
+    let dtype = data.dtype();
+    if dtype == DType::Bool {
+        return Err(Error::UnsupportedDType {
+            op: stat.name().to_string(),
+            dtype,
+        });
     }
-    spec[last] = AxisSlice {
-        start: 0,
-        step: 1,
-        len: m,
+    let out_dtype = match stat {
+        Stat::Median => dtype.float_result(),
+        Stat::Quantiles(_) => DType::F64,
     };
-    let units: Vec<usize> = (nk..last).collect();
-    y.slice(&spec)?.squeeze(&units)
+    let skipna = skipna.unwrap_or(true) && dtype.is_float();
+    let data = if dtype.is_float() {
+        data.clone()
+    } else {
+        data.cast(DType::F64)?
+    };
+    let m = stat.n_out();
+    let nk = data.ndim() - 1;
+    let mut perm: Vec<usize> = (0..data.ndim()).filter(|&a| a != axis).collect();
+    perm.push(axis);
+    // Room for every group's results at the start of each row.
+    let x = pad_axis(&data.transpose(&perm)?, nk, n_groups * m)?;
+    let mut members: Vec<Vec<usize>> = vec![vec![]; n_groups];
+    for (i, &c) in codes.iter().enumerate() {
+        if let Ok(g) = usize::try_from(c) {
+            members
+                .get_mut(g)
+                .ok_or_else(|| Error::invalid(format!("group code {c} of {n_groups} groups")))?
+                .push(i);
+        }
+    }
+    let members = Arc::new(members);
+    let y = map_whole_samples(
+        &x,
+        nk,
+        data.chunks().max_chunk_len(),
+        stat.name(),
+        out_dtype,
+        move |block| match block {
+            ArrayData::F32(a) => Ok(block_group_stat(a, &members, &stat, skipna)),
+            ArrayData::F64(a) => Ok(block_group_stat(a, &members, &stat, skipna)),
+            other => Err(Error::UnsupportedDType {
+                op: stat.name().to_string(),
+                dtype: other.dtype(),
+            }),
+        },
+    )?;
+    // Output j of group g sits at position g * m + j of each row.
+    let mut per_output = vec![];
+    for j in 0..m {
+        let mut spec: Vec<AxisSlice> = y.shape().iter().map(|&n| AxisSlice::full(n)).collect();
+        spec[nk] = AxisSlice {
+            start: j,
+            step: m as isize,
+            len: n_groups,
+        };
+        per_output.push(y.slice(&spec)?);
+    }
+    let refs: Vec<&LazyArray> = per_output.iter().collect();
+    let (out, trailing) = if quantile_axis {
+        (LazyArray::stack(&refs, nk + 1)?, 1)
+    } else if m == 1 {
+        (per_output[0].clone(), 0)
+    } else {
+        return Err(Error::invalid(
+            "several quantiles need a quantile dimension",
+        ));
+    };
+    // Back to the input's axis order, the groups where the grouped axis was.
+    let mut back: Vec<usize> = (0..nk).collect();
+    back.insert(axis, nk);
+    back.extend((0..trailing).map(|t| nk + 1 + t));
+    out.transpose(&back)
+}
+
+/// Every group's statistic of every row of a block laid out as kept axes then the
+/// grouped axis; results go to the start of each row (group `g`, output `j` at
+/// `g * m + j`), the rest is zero.
+fn block_group_stat<T: Float + Storable>(
+    a: &ArrayD<T>,
+    members: &[Vec<usize>],
+    stat: &Stat,
+    skipna: bool,
+) -> ArrayD<f64> {
+    let shape = a.shape().to_vec();
+    let a = a.as_standard_layout();
+    let values = a.as_slice().expect("standard layout is contiguous");
+    let row = shape.last().copied().unwrap_or(1).max(1);
+    let m = stat.n_out();
+    let mut out = vec![0.0; values.len()];
+    let mut buf: Vec<T> = Vec::new();
+    for (r, res) in values.chunks_exact(row).zip(out.chunks_exact_mut(row)) {
+        for (g, pos) in members.iter().enumerate() {
+            buf.clear();
+            buf.extend(pos.iter().map(|&p| r[p]));
+            sample_stat(&mut buf, stat, skipna, &mut res[g * m..(g + 1) * m]);
+        }
+    }
+    ArrayD::from_shape_vec(IxDyn(&shape), out).expect("output has the block's shape")
 }
 
 /// The statistic of every sample of a block laid out as kept axes (`nk` of them)

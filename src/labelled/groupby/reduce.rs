@@ -3,14 +3,14 @@
 //! dimension dropped and the group labels appended as the new dimension's
 //! coordinate (xarray's layout).
 //!
-//! Median and quantiles are order statistics with no streaming accumulator: each
-//! group is selected with a lazy `take` and reduced with the labelled layer's
-//! median/quantile (which rechunks the group to one block, as dask does), then the
-//! groups are stacked. The graph grows with the number of groups there, not with
-//! the data.
+//! Median and quantiles are order statistics with no streaming accumulator: they are
+//! one node too, over blocks rechunked to hold whole rows along the grouped
+//! dimension (as dask rechunks for a median), whose function computes every group
+//! of every row.
 
 use super::{DatasetGroupBy, GroupBy};
 use crate::engine::{LazyArray, ReduceKind, ReduceOptions};
+use crate::labelled::coords::Coords;
 use crate::labelled::dataarray::DataArray;
 use crate::labelled::dataset::Dataset;
 use crate::labelled::reduce::ReduceArgs;
@@ -39,6 +39,13 @@ impl GroupBy {
         if keep_attrs {
             var = var.with_attrs(self.obj.attrs().clone());
         }
+        let coords = self.group_coords(extra)?;
+        DataArray::new(self.obj.name().map(str::to_string), var, coords)
+    }
+
+    /// The coordinates of a per-group result: those without the grouped dimension,
+    /// `extra`, then the group labels (xarray's order).
+    fn group_coords(&self, extra: Option<(&str, Variable)>) -> Result<Coords> {
         let mut coords = self.obj.coords().clone();
         coords.retain(|_, c| !c.var.has_dim(&self.dim));
         coords.remove(&self.name);
@@ -46,7 +53,7 @@ impl GroupBy {
             coords.insert(n, v)?;
         }
         self.groups.labels.insert_into(&mut coords, &self.name)?;
-        DataArray::new(self.obj.name().map(str::to_string), var, coords)
+        Ok(coords)
     }
 
     /// Any reduction of each group (NaN skipped for floats unless `args.skipna` says
@@ -126,70 +133,62 @@ impl GroupBy {
         self.reduce(ReduceKind::Prod, ReduceArgs::default())
     }
 
-    /// The members of each group as a lazy selection (empty groups: `None`).
-    fn group_arrays(&self) -> Result<Vec<Option<DataArray>>> {
-        self.groups
-            .members()
-            .into_iter()
-            .map(|m| {
-                if m.is_empty() {
-                    Ok(None)
-                } else {
-                    self.obj.isel_list(&self.dim, &m).map(Some)
-                }
-            })
-            .collect()
-    }
-
-    /// Stacks per-group results (lacking the grouped dim) along the group axis;
-    /// empty groups become NaN.
-    fn stack_groups(&self, parts: Vec<Option<DataArray>>) -> Result<LazyArray> {
+    /// The order statistic of each group as one engine node (see
+    /// `quantile::grouped_stat`): `q` `None` is the median.
+    fn order_stat(
+        &self,
+        q: Option<&[f64]>,
+        quantile_axis: bool,
+        skipna: Option<bool>,
+    ) -> Result<LazyArray> {
         let axis = self.obj.variable().axis(&self.dim)?;
-        let template = parts
-            .iter()
-            .flatten()
-            .next()
-            .ok_or_else(|| Error::EmptyReduction("every group is empty".into()))?
-            .data()
-            .clone();
-        let nan = template.binary_scalar(crate::engine::BinaryOp::Mul, f64::NAN, false)?;
-        let data: Vec<LazyArray> = parts
-            .iter()
-            .map(|p| p.as_ref().map_or_else(|| nan.clone(), |d| d.data().clone()))
-            .collect();
-        let refs: Vec<&LazyArray> = data.iter().collect();
-        LazyArray::stack(&refs, axis)
+        crate::labelled::quantile::grouped_stat(
+            self.obj.data(),
+            axis,
+            &self.groups.codes,
+            self.groups.n_groups(),
+            q,
+            quantile_axis,
+            skipna,
+        )
     }
 
     /// Median of each group (NaN skipped unless `skipna` is `Some(false)`).
     pub fn median(&self, skipna: Option<bool>) -> Result<DataArray> {
-        let parts = self
-            .group_arrays()?
-            .into_iter()
-            .map(|g| g.map(|g| g.median(self.dim.as_str(), skipna)).transpose())
-            .collect::<Result<Vec<_>>>()?;
-        self.assemble(self.stack_groups(parts)?, true)
+        self.assemble(self.order_stat(None, false, skipna)?, true)
     }
 
     /// One quantile `q` of each group (numpy's linear method), with a scalar
     /// `quantile` coordinate as xarray gives for a scalar `q`.
     pub fn quantile(&self, q: f64, skipna: Option<bool>) -> Result<DataArray> {
-        let parts = self
-            .group_arrays()?
-            .into_iter()
-            .map(|g| {
-                g.map(|g| g.quantile_scalar(q, self.dim.as_str(), skipna))
-                    .transpose()
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let qcoord = parts
-            .iter()
-            .flatten()
-            .next()
-            .and_then(|p| p.coords().get("quantile"))
-            .map(|c| c.var.clone());
-        let extra = qcoord.map(|v| ("quantile", v));
-        self.assemble_with(self.stack_groups(parts)?, true, extra)
+        let data = self.order_stat(Some(&[q]), false, skipna)?;
+        let scalar =
+            LazyArray::from_ndarray(ndarray::ArrayD::from_elem(ndarray::IxDyn(&[]), q), &[])?;
+        let qcoord = Variable::new(Vec::<String>::new(), scalar)?;
+        self.assemble_with(data, true, Some(("quantile", qcoord)))
+    }
+
+    /// Quantiles `q` of each group (numpy's linear method), with a trailing
+    /// `quantile` dimension and coordinate, as xarray gives for a list of `q`.
+    pub fn quantiles(&self, q: &[f64], skipna: Option<bool>) -> Result<DataArray> {
+        if self.obj.dims().iter().any(|d| d == "quantile") {
+            return Err(Error::invalid(
+                "quantile: the array already has a dimension named \"quantile\"",
+            ));
+        }
+        let data = self.order_stat(Some(q), true, skipna)?;
+        let axis = self.obj.variable().axis(&self.dim)?;
+        let mut dims = self.obj.dims().to_vec();
+        dims[axis] = self.name.clone();
+        dims.push("quantile".to_string());
+        let var = Variable::new(dims, data)?.with_attrs(self.obj.attrs().clone());
+        let qvals = LazyArray::from_ndarray(
+            ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[q.len()]), q.to_vec())
+                .map_err(|e| Error::invalid(e.to_string()))?,
+            &[q.len().max(1)],
+        )?;
+        let coords = self.group_coords(Some(("quantile", Variable::new(["quantile"], qvals)?)))?;
+        DataArray::new(self.obj.name().map(str::to_string), var, coords)
     }
 }
 
