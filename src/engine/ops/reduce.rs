@@ -103,19 +103,38 @@ impl LazyArray {
         n_groups: usize,
         opts: ReduceOptions,
     ) -> Result<LazyArray> {
-        check_axis(axis, self.ndim())?;
-        if labels.len() != self.shape()[axis] {
-            return Err(Error::ShapeMismatch {
-                op: format!("group labels along axis {axis}"),
-                left: vec![labels.len()],
-                right: vec![self.shape()[axis]],
-            });
-        }
+        self.group_reduce_axes(kind, vec![(axis, labels, n_groups)], opts)
+    }
+
+    /// Reduces groups along several axes at once: `groups` holds `(axis, labels,
+    /// n_groups)` per grouped axis, and output cell `(g, h)` gathers the positions
+    /// labelled `g` along the first axis and `h` along the second (coarsen's 2-D
+    /// windows). One node, exact for every statistic: the mean of a window is the
+    /// mean of all its valid values, not a mean of row means.
+    pub fn group_reduce_axes(
+        &self,
+        kind: ReduceKind,
+        groups: Vec<(usize, Vec<i64>, usize)>,
+        opts: ReduceOptions,
+    ) -> Result<LazyArray> {
         let mut roles = vec![AxisRole::Keep; self.ndim()];
-        roles[axis] = AxisRole::Group {
-            labels: Arc::new(labels),
-            n_groups,
-        };
+        for (axis, labels, n_groups) in groups {
+            check_axis(axis, self.ndim())?;
+            if labels.len() != self.shape()[axis] {
+                return Err(Error::ShapeMismatch {
+                    op: format!("group labels along axis {axis}"),
+                    left: vec![labels.len()],
+                    right: vec![self.shape()[axis]],
+                });
+            }
+            if roles[axis] != AxisRole::Keep {
+                return Err(Error::invalid(format!("axis {axis} is grouped twice")));
+            }
+            roles[axis] = AxisRole::Group {
+                labels: Arc::new(labels),
+                n_groups,
+            };
+        }
         self.reduce_node(kind, roles, opts)
     }
 
