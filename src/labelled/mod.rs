@@ -7,6 +7,7 @@ pub mod accessor;
 pub mod align;
 pub mod arith;
 pub mod cf;
+pub mod coarsen;
 pub mod combine;
 pub mod coords;
 pub mod dataarray;
@@ -26,6 +27,7 @@ pub mod weighted;
 
 pub use accessor::DtAccessor;
 pub use align::Join;
+pub use coarsen::{Boundary, Coarsen, Coarsenable, Side};
 pub use coords::{Coord, Coords};
 pub use dataarray::DataArray;
 pub use dataset::Dataset;
