@@ -4,11 +4,12 @@
 //!
 //! Every window gets a group number along its dimension (positions cut off by
 //! [`Boundary::Trim`] get none) and each reduction is one engine node grouping all
-//! coarsened axes at once ([`LazyArray::group_reduce_axes`]). Grouping all axes in
-//! one node is what makes 2-D windows exact: reducing one axis after the other would
-//! give a mean of row means, which is wrong as soon as rows hold different numbers
-//! of NaNs (and a std of stds is wrong always). Windows that follow the chunks reduce
-//! block by block; windows that cut through chunks stream partial accumulators.
+//! coarsened axes at once
+//! ([`group_reduce_axes`](crate::engine::LazyArray::group_reduce_axes)). One node
+//! for all axes is what makes 2-D windows exact: reducing one axis after the other
+//! gives a mean of row means, wrong as soon as rows hold different numbers of NaNs
+//! (and a std of stds is always wrong). Windows that follow the chunks reduce block
+//! by block; windows that cut through chunks stream partial accumulators.
 //!
 //! [`Boundary::Pad`] pads nothing: xarray pads with NaN and its coarsen reductions
 //! skip NaN (they take no `skipna`), so a short first or last window has exactly
@@ -38,15 +39,17 @@
 
 use std::str::FromStr;
 
+mod variable;
+mod windows;
+
 use super::coords::Coords;
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
-use super::index::{Index, IndexValues};
-use super::reduce::is_datetime;
-use super::variable::{Attrs, Variable};
-use crate::engine::{BinaryOp, DType, LazyArray, ReduceKind, ReduceOptions};
-use crate::time::NAT;
+use super::variable::Attrs;
+use crate::engine::ReduceKind;
 use crate::{Error, Result};
+use variable::{Stat, coarsen_variable};
+use windows::{DimWindows, dim_windows};
 
 /// What to do with a dimension whose length is not a multiple of its window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,58 +118,27 @@ pub struct Coarsen<T> {
     coord_funcs: Vec<(String, ReduceKind)>,
 }
 
-/// The windows along one dimension: a group per window, -1 for trimmed positions.
-struct DimWindows {
-    dim: String,
-    labels: Vec<i64>,
-    n_groups: usize,
-    /// A window is short (boundary pad): values become floats, as NaN padding makes them.
-    padded: bool,
-}
-
-fn dim_windows(
-    dim: &str,
-    size: usize,
-    window: usize,
-    b: Boundary,
-    side: Side,
-) -> Result<DimWindows> {
-    let excess = size % window;
-    // Window k covers the positions i with (i + shift) / window == k.
-    let (n_groups, shift) = match (b, side) {
-        _ if excess == 0 => (size / window, 0),
-        (Boundary::Exact, _) => {
-            return Err(Error::invalid(format!(
-                "cannot coarsen dimension {dim:?} of size {size} with window {window} and boundary \
-                 exact: {size} is not a multiple of {window}; use boundary trim or pad"
-            )));
-        }
-        (Boundary::Trim, Side::Left) => (size / window, 0),
-        (Boundary::Trim, Side::Right) => (size / window, -(excess as i64)),
-        (Boundary::Pad, Side::Left) => (size / window + 1, 0),
-        (Boundary::Pad, Side::Right) => (size / window + 1, (window - excess) as i64),
-    };
-    let labels = (0..size as i64)
-        .map(|i| {
-            let k = (i + shift).div_euclid(window as i64);
-            if i + shift < 0 || k >= n_groups as i64 {
-                -1
-            } else {
-                k
-            }
-        })
-        .collect();
-    Ok(DimWindows {
-        dim: dim.to_string(),
-        labels,
-        n_groups,
-        padded: b == Boundary::Pad && excess != 0,
-    })
-}
-
 impl DataArray {
     /// Windows of `windows[i].1` positions along dimension `windows[i].0`; reduce them
     /// with [`Coarsen::mean`] and friends (xarray's `da.coarsen(lat=4, lon=4)`).
+    ///
+    /// ```
+    /// use ndarray::{ArrayD, IxDyn};
+    /// use tessera::labelled::{Boundary, DataArray, Side};
+    /// let n = DataArray::from_ndarray(
+    ///     "n",
+    ///     ["x"],
+    ///     ArrayD::from_shape_vec(IxDyn(&[5]), vec![1i32, 2, 3, 4, 5]).unwrap(),
+    ///     &[3],
+    /// )?;
+    /// // Windows of 2 counted from the end; the first is completed with a missing
+    /// // value, so the integers become floats, as in xarray.
+    /// let s = n.coarsen(&[("x", 2)])?.boundary(Boundary::Pad).side(Side::Right).sum()?;
+    /// assert_eq!(s.values::<f64>()?.into_raw_vec_and_offset().0, vec![1.0, 5.0, 9.0]);
+    /// // Exact windows refuse a length that is not a multiple of the window.
+    /// assert!(n.coarsen(&[("x", 2)])?.sum().is_err());
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
     pub fn coarsen(&self, windows: &[(&str, usize)]) -> Result<Coarsen<DataArray>> {
         let sizes: Vec<(String, usize)> = self
             .dims()
@@ -181,6 +153,19 @@ impl DataArray {
 impl Dataset {
     /// [`DataArray::coarsen`] for every variable that has one of the dimensions; the
     /// others are kept as they are.
+    ///
+    /// ```
+    /// use ndarray::{ArrayD, IxDyn};
+    /// use tessera::labelled::{DataArray, Dataset};
+    /// let t = DataArray::from_ndarray("t", ["time", "x"], ArrayD::from_elem(IxDyn(&[4, 3]), 2.0), &[2, 3])?;
+    /// let h = DataArray::from_ndarray("h", ["x"], ArrayD::from_elem(IxDyn(&[3]), 7.0), &[3])?;
+    /// let mut ds = Dataset::from_array(&t)?;
+    /// ds.insert_array(&h)?;
+    /// let daily = ds.coarsen(&[("time", 2)])?.max()?;
+    /// assert_eq!(daily.get("t")?.shape(), &[2, 3]);
+    /// assert_eq!(daily.get("h")?.shape(), &[3]); // no time: unchanged
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
     pub fn coarsen(&self, windows: &[(&str, usize)]) -> Result<Coarsen<Dataset>> {
         Coarsen::new(self.clone(), windows, &self.dims())
     }
@@ -300,104 +285,6 @@ impl<T> Coarsen<T> {
     }
 }
 
-/// The statistic of each window.
-#[derive(Clone, Copy)]
-struct Stat {
-    kind: ReduceKind,
-    ddof: usize,
-}
-
-/// One variable coarsened along the windows' dims it has (unchanged if none).
-fn coarsen_variable(
-    var: &Variable,
-    wins: &[DimWindows],
-    stat: Stat,
-    keep_attrs: bool,
-    index: Option<&Index>,
-    what: &str,
-) -> Result<Variable> {
-    let attrs = if keep_attrs {
-        var.attrs().clone()
-    } else {
-        Attrs::new()
-    };
-    let own: Vec<&DimWindows> = wins.iter().filter(|w| var.has_dim(&w.dim)).collect();
-    if own.is_empty() {
-        return Ok(var.clone().with_attrs(attrs));
-    }
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "cannot coarsen {what}: it holds strings, which have no {:?}; drop it first",
-            stat.kind
-        )));
-    }
-    let groups = own
-        .iter()
-        .map(|w| Ok((var.axis(&w.dim)?, w.labels.clone(), w.n_groups)))
-        .collect::<Result<Vec<_>>>()?;
-    let opts = ReduceOptions {
-        skipna: true,
-        ddof: stat.ddof,
-        ..Default::default()
-    };
-    let (data, encoding) = if is_datetime(var) {
-        let data = coarsen_instants(var.data(), groups, stat.kind, opts, index, what)?;
-        (data, var.encoding().clone())
-    } else {
-        let mut x = var.data().clone();
-        if own.iter().any(|w| w.padded) && !x.dtype().is_float() {
-            x = x.cast(DType::F64)?;
-        }
-        (x.group_reduce_axes(stat.kind, groups, opts)?, Attrs::new())
-    };
-    Ok(Variable::new(var.dims().to_vec(), data)?
-        .with_attrs(attrs)
-        .with_encoding(encoding))
-}
-
-/// Coarsens CF instants: mean, min and max stay instants, counts are counts, NaT is
-/// skipped. Values are shifted by the index's first instant before averaging, so
-/// window sums stay far below 2^53 µs and means are exact to the microsecond.
-fn coarsen_instants(
-    x: &LazyArray,
-    groups: Vec<(usize, Vec<i64>, usize)>,
-    kind: ReduceKind,
-    opts: ReduceOptions,
-    index: Option<&Index>,
-    what: &str,
-) -> Result<LazyArray> {
-    if !matches!(
-        kind,
-        ReduceKind::Mean | ReduceKind::Min | ReduceKind::Max | ReduceKind::Count
-    ) {
-        return Err(Error::UnsupportedDType {
-            op: format!("coarsen {kind:?} of the datetimes of {what}"),
-            dtype: x.dtype(),
-        });
-    }
-    let offset = match index.map(Index::values) {
-        Some(IndexValues::Time { values, .. }) => {
-            values.iter().copied().find(|&t| t != NAT).unwrap_or(0)
-        }
-        _ => 0,
-    } as f64;
-    let nat = NAT as f64;
-    let as_float = x.cast(DType::F64)?;
-    let valid = as_float.binary_scalar(BinaryOp::Ne, nat, false)?;
-    let shifted = as_float.binary_scalar(BinaryOp::Sub, offset, false)?;
-    let reduced = valid
-        .select_scalar(&shifted, f64::NAN)?
-        .group_reduce_axes(kind, groups, opts)?;
-    if kind == ReduceKind::Count {
-        return Ok(reduced);
-    }
-    // NaN (a window of NaT only) casts to NaT exactly: i64::MIN is a power of two.
-    reduced
-        .binary_scalar(BinaryOp::Add, offset, false)?
-        .fillna(nat)?
-        .cast(DType::I64)
-}
-
 /// What can be coarsened: [`DataArray`] and [`Dataset`].
 pub trait Coarsenable: Sized + sealed::Sealed {
     /// Applies the windows of `c` to `self` with one reduction (use the methods of
@@ -509,32 +396,6 @@ impl<T: Coarsenable> Coarsen<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn labels(size: usize, w: usize, b: Boundary, s: Side) -> (Vec<i64>, usize) {
-        let d = dim_windows("x", size, w, b, s).unwrap();
-        (d.labels, d.n_groups)
-    }
-
-    #[test]
-    fn windows_follow_boundary_and_side() {
-        use Boundary::*;
-        use Side::*;
-        assert_eq!(labels(6, 2, Exact, Left), (vec![0, 0, 1, 1, 2, 2], 3));
-        assert_eq!(labels(5, 2, Trim, Left), (vec![0, 0, 1, 1, -1], 2));
-        assert_eq!(labels(5, 2, Trim, Right), (vec![-1, 0, 0, 1, 1], 2));
-        assert_eq!(labels(5, 2, Pad, Left), (vec![0, 0, 1, 1, 2], 3));
-        assert_eq!(labels(5, 2, Pad, Right), (vec![0, 1, 1, 2, 2], 3));
-        assert_eq!(labels(3, 5, Pad, Right), (vec![0, 0, 0], 1));
-        assert_eq!(labels(3, 5, Trim, Left), (vec![-1, -1, -1], 0));
-        let e = dim_windows("lat", 5, 2, Exact, Left)
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            e.contains("\"lat\"") && e.contains("5") && e.contains("2"),
-            "{e}"
-        );
-    }
 
     #[test]
     fn names_parse_as_xarray_spells_them() {
