@@ -149,3 +149,66 @@ fn coarsen_is_one_grouped_node_and_keeps_chunks_where_windows_align() {
         .unwrap();
     assert_eq!(m.data().chunks().axis_chunks(1), &[1, 1]);
 }
+
+#[test]
+fn edges_give_empty_results_or_clear_errors() {
+    let fx = golden::read_fixture(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data-fixtures/golden/coarsen/cases.json"
+    ));
+    let ds = golden::dataset(&fx["dataset"]);
+    let t = ds.get("t").unwrap();
+    // Trim with a window longer than the dim leaves no window, as in xarray.
+    let m = t
+        .coarsen(&[("lon", 10)])
+        .unwrap()
+        .boundary(Boundary::Trim)
+        .mean()
+        .unwrap();
+    assert_eq!(m.shape(), &[12, 10, 0]);
+    assert!(m.compute().unwrap().to_f64_vec().is_empty());
+    // Pad with a window longer than the dim: one window.
+    let m = t
+        .coarsen(&[("lon", 10)])
+        .unwrap()
+        .boundary(Boundary::Pad)
+        .count()
+        .unwrap();
+    assert_eq!(m.shape(), &[12, 10, 1]);
+    // A coord_func for a coordinate that does not exist, and positions as values.
+    let e = t
+        .coarsen(&[("lat", 2)])
+        .unwrap()
+        .coord_func("depth", ReduceKind::Max)
+        .mean()
+        .unwrap_err();
+    assert!(matches!(e, Error::UnknownVariable { .. }), "{e}");
+    let e = t
+        .coarsen(&[("lat", 2)])
+        .unwrap()
+        .reduce(ReduceKind::ArgMax)
+        .unwrap_err();
+    assert!(e.to_string().contains("ArgMax"), "{e}");
+    // Windows repeated, strings that are no boundary or side.
+    assert!(t.coarsen(&[("lat", 2), ("lat", 5)]).is_err());
+    assert!("middle".parse::<Side>().is_err());
+    // A string coordinate along a coarsened dim has no mean.
+    let s = t
+        .isel_slice("time", Some(0), Some(2), 1)
+        .unwrap()
+        .with_coord_strings("time", vec!["a".into(), "b".into()])
+        .unwrap();
+    let e = s.coarsen(&[("time", 2)]).unwrap().mean().unwrap_err();
+    assert!(
+        e.to_string().contains("\"time\"") && e.to_string().contains("strings"),
+        "{e}"
+    );
+    // A datetime coordinate under std: no std of instants, named.
+    let e = t
+        .coarsen(&[("time", 2)])
+        .unwrap()
+        .coord_func("time", ReduceKind::Std)
+        .mean()
+        .unwrap_err();
+    assert!(e.to_string().contains("datetimes"), "{e}");
+}
