@@ -140,14 +140,17 @@ impl DataArray {
     /// # Ok::<(), tessera::Error>(())
     /// ```
     pub fn coarsen(&self, windows: &[(&str, usize)]) -> Result<Coarsen<DataArray>> {
-        let sizes: Vec<(String, usize)> = self
-            .dims()
-            .iter()
-            .cloned()
-            .zip(self.shape().iter().copied())
-            .collect();
-        Coarsen::new(self.clone(), windows, &sizes)
+        Coarsen::new(self.clone(), windows, &sizes(self))
     }
+}
+
+/// A data array's dims with their lengths.
+fn sizes(da: &DataArray) -> Vec<(String, usize)> {
+    da.dims()
+        .iter()
+        .cloned()
+        .zip(da.shape().iter().copied())
+        .collect()
 }
 
 impl Dataset {
@@ -229,8 +232,13 @@ impl<T> Coarsen<T> {
         self.windows
             .iter()
             .map(|(dim, w)| {
-                let size = sizes.iter().find(|(d, _)| d == dim).map_or(0, |s| s.1);
-                dim_windows(dim, size, *w, self.boundary, self.side)
+                let size = sizes.iter().find(|(d, _)| d == dim).ok_or_else(|| {
+                    Error::UnknownDimension {
+                        dim: dim.clone(),
+                        dims: sizes.iter().map(|(d, _)| d.clone()).collect(),
+                    }
+                })?;
+                dim_windows(dim, size.1, *w, self.boundary, self.side)
             })
             .collect()
     }
@@ -301,13 +309,7 @@ mod sealed {
 
 impl Coarsenable for DataArray {
     fn coarsen_by(&self, c: &Coarsen<Self>, kind: ReduceKind, ddof: usize) -> Result<Self> {
-        let sizes: Vec<(String, usize)> = self
-            .dims()
-            .iter()
-            .cloned()
-            .zip(self.shape().iter().copied())
-            .collect();
-        let wins = c.dim_windows(&sizes)?;
+        let wins = c.dim_windows(&sizes(self))?;
         let stat = Stat { kind, ddof };
         let var = coarsen_variable(self.variable(), &wins, stat, c.keep_attrs, None, "the data")?;
         // xarray keeps a data array's coordinates without coarsened dims as they are.
