@@ -30,6 +30,8 @@ enum AxisMap {
         stride: usize,
         labels: Arc<Vec<i64>>,
         start: usize,
+        /// The first group the partial holds (it holds one output chunk's groups).
+        first: i64,
     },
 }
 
@@ -43,22 +45,32 @@ pub struct BlockLayout {
 
 impl BlockLayout {
     /// The layout of block `region` (in the reduction's input) feeding a partial that
-    /// covers `outer` along the kept axes.
+    /// covers `outer` along the kept axes, and along grouped axes the groups of the
+    /// output chunks that the input positions `outer` feed.
     pub fn within(
         spec: &ReduceSpec,
         region: &[std::ops::Range<usize>],
         outer: &[std::ops::Range<usize>],
     ) -> Self {
         let shape: Vec<usize> = region.iter().map(|r| r.end - r.start).collect();
+        let cells: Vec<std::ops::Range<usize>> = spec
+            .roles
+            .iter()
+            .zip(outer)
+            .enumerate()
+            .map(|(axis, (r, o))| match r {
+                AxisRole::Group { .. } => spec.group_cells(axis, o),
+                _ => 0..o.len(),
+            })
+            .collect();
         // Accumulator axes are the kept and grouped axes, in order, C-contiguous.
         let acc_len: Vec<usize> = spec
             .roles
             .iter()
-            .zip(outer)
-            .filter_map(|(r, o)| match r {
-                AxisRole::Keep => Some(o.len()),
+            .zip(&cells)
+            .filter_map(|(r, c)| match r {
                 AxisRole::Reduce => None,
-                AxisRole::Group { n_groups, .. } => Some(*n_groups),
+                _ => Some(c.len()),
             })
             .collect();
         let mut acc_strides = vec![1usize; acc_len.len()];
@@ -70,8 +82,8 @@ impl BlockLayout {
         let maps = spec
             .roles
             .iter()
-            .zip(region.iter().zip(outer))
-            .map(|(r, (reg, out))| match r {
+            .zip(region.iter().zip(outer).zip(&cells))
+            .map(|(r, ((reg, out), cell))| match r {
                 AxisRole::Keep => {
                     k += 1;
                     base += (reg.start - out.start) * acc_strides[k - 1];
@@ -86,6 +98,7 @@ impl BlockLayout {
                         stride: acc_strides[k - 1],
                         labels: labels.clone(),
                         start: reg.start,
+                        first: cell.start as i64,
                     }
                 }
             })
@@ -141,12 +154,13 @@ impl<'l> Walker<'l> {
                     stride,
                     labels,
                     start,
+                    first,
                 } => {
                     let l = labels[start + i];
                     if l < 0 {
                         return (None, pos);
                     }
-                    base += l as usize * stride;
+                    base += (l - first) as usize * stride;
                 }
             }
         }
@@ -192,11 +206,12 @@ impl<'l> Walker<'l> {
                         stride,
                         labels,
                         start,
+                        first,
                     } => {
                         let labs = &labels[start + i0..start + i0 + k];
                         for (&x, &l) in v.iter().zip(labs) {
                             if l >= 0 {
-                                acc.one(base + l as usize * stride, x, 0);
+                                acc.one(base + (l - first) as usize * stride, x, 0);
                             }
                         }
                     }

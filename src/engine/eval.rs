@@ -331,8 +331,9 @@ impl Evaluator {
         pre: &Arc<Expr>,
         region: &[Range<usize>],
     ) -> Result<ArrayData> {
-        // The input region over whole reduced and grouped axes; the partial's shape
-        // (all groups); and the cut of the requested groups.
+        // The input region over whole reduced axes and the grouped ones' feeding
+        // chunks; the partial's shape (those chunks' groups); and the cut of the
+        // requested groups.
         let in_shape = spec.in_grid.shape();
         let (mut outer, mut cells_shape, mut cut) = (vec![], vec![], vec![]);
         let mut out_axis = 0;
@@ -352,10 +353,15 @@ impl Evaluator {
                         out_axis += 1;
                     }
                 }
-                AxisRole::Group { n_groups, .. } => {
-                    outer.push(0..in_shape[axis]);
-                    cells_shape.push(*n_groups);
-                    cut.push(region[out_axis].clone());
+                AxisRole::Group { .. } => {
+                    // Only the output chunks holding the requested groups, and the
+                    // input chunks that feed them.
+                    let (inputs, groups) = spec.group_inputs(axis, &region[out_axis]);
+                    cells_shape.push(groups.len());
+                    cut.push(
+                        region[out_axis].start - groups.start..region[out_axis].end - groups.start,
+                    );
+                    outer.push(inputs);
                     out_axis += 1;
                 }
             }

@@ -13,6 +13,7 @@ pub mod exec;
 pub mod expr;
 pub mod graph;
 pub mod grid;
+pub mod group_chunks;
 pub mod interp;
 pub mod ops;
 pub mod optimize;

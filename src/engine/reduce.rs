@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::dtype::{DType, Kind};
 use super::grid::ChunkGrid;
+use super::group_chunks::GroupChunks;
 use crate::{Error, Result};
 
 /// The statistic a reduction computes.
@@ -98,6 +99,8 @@ pub struct ReduceSpec {
     pub in_grid: ChunkGrid,
     /// Dtype of the values reduced (the output of the fused pre-program).
     pub in_dtype: DType,
+    /// The output chunking of every grouped axis (derived from its labels).
+    group_chunks: Vec<Option<Arc<GroupChunks>>>,
 }
 
 impl ReduceSpec {
@@ -142,6 +145,18 @@ impl ReduceSpec {
             }
         }
         kind.out_dtype(in_dtype)?;
+        let group_chunks = roles
+            .iter()
+            .enumerate()
+            .map(|(axis, r)| match r {
+                AxisRole::Group { labels, n_groups } => Some(Arc::new(GroupChunks::new(
+                    labels,
+                    in_grid.axis_chunks(axis),
+                    *n_groups,
+                ))),
+                _ => None,
+            })
+            .collect();
         Ok(ReduceSpec {
             kind,
             skipna: false,
@@ -151,7 +166,54 @@ impl ReduceSpec {
             roles,
             in_grid,
             in_dtype,
+            group_chunks,
         })
+    }
+
+    /// How grouped axis `axis` is chunked in the output (`None` for other axes).
+    pub fn group_chunks(&self, axis: usize) -> Option<&GroupChunks> {
+        self.group_chunks.get(axis)?.as_deref()
+    }
+
+    fn grouped(&self, axis: usize) -> &GroupChunks {
+        self.group_chunks(axis)
+            .expect("every grouped axis has its output chunks")
+    }
+
+    /// The groups of the output chunks fed by input positions `inputs` along grouped
+    /// axis `axis`: the cells a partial for those inputs holds.
+    pub fn group_cells(
+        &self,
+        axis: usize,
+        inputs: &std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
+        let g = self.grouped(axis);
+        if inputs.is_empty() {
+            return 0..0;
+        }
+        let first = g.of_input(self.in_grid.chunk_of(axis, inputs.start));
+        let last = g.of_input(self.in_grid.chunk_of(axis, inputs.end - 1));
+        g.groups(first).start..g.groups(last).end
+    }
+
+    /// For groups `groups` of grouped axis `axis`: the input positions of the output
+    /// chunks that hold them, and those chunks' groups.
+    pub fn group_inputs(
+        &self,
+        axis: usize,
+        groups: &std::ops::Range<usize>,
+    ) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let g = self.grouped(axis);
+        let outs = g.overlapping(groups);
+        if outs.is_empty() {
+            return (0..0, groups.start..groups.start);
+        }
+        let offsets = self.in_grid.axis_offsets(axis);
+        let inputs = offsets[g.inputs(outs.start).start]..offsets[g.inputs(outs.end - 1).end];
+        (
+            inputs,
+            g.groups(outs.start).start..g.groups(outs.end - 1).end,
+        )
     }
 
     /// Output dtype.
@@ -175,7 +237,7 @@ impl ReduceSpec {
                 AxisRole::Keep => chunks.push(self.in_grid.axis_chunks(axis).to_vec()),
                 AxisRole::Reduce if self.keepdims => chunks.push(vec![1]),
                 AxisRole::Reduce => {}
-                AxisRole::Group { n_groups, .. } => chunks.push(vec![*n_groups]),
+                AxisRole::Group { .. } => chunks.push(self.grouped(axis).sizes()),
             }
         }
         ChunkGrid::new(chunks).expect("derived grid is valid")
@@ -207,19 +269,38 @@ impl ReduceSpec {
                 AxisRole::Keep => out.push(block[axis]),
                 AxisRole::Reduce if self.keepdims => out.push(0),
                 AxisRole::Reduce => {}
-                AxisRole::Group { .. } => out.push(0),
+                AxisRole::Group { .. } => out.push(self.grouped(axis).of_input(block[axis])),
             }
         }
         out
     }
 
-    /// How many input blocks feed each output chunk.
-    pub fn blocks_per_out_chunk(&self) -> usize {
+    /// True if some output chunk has no input block (a reduced or grouped axis of
+    /// length 0): such chunks are finished without being fed.
+    pub fn has_unfed_out_chunks(&self) -> bool {
         self.roles
             .iter()
             .enumerate()
-            .filter(|(_, r)| **r != AxisRole::Keep)
-            .map(|(axis, _)| self.in_grid.axis_chunks(axis).len())
-            .product()
+            .any(|(axis, r)| *r != AxisRole::Keep && self.in_grid.axis_chunks(axis).is_empty())
+    }
+
+    /// How many input blocks feed output chunk `out_idx`.
+    pub fn blocks_of_out_chunk(&self, out_idx: &[usize]) -> usize {
+        let mut out_axis = 0;
+        let mut blocks = 1;
+        for (axis, r) in self.roles.iter().enumerate() {
+            match r {
+                AxisRole::Keep => out_axis += 1,
+                AxisRole::Reduce => {
+                    blocks *= self.in_grid.axis_chunks(axis).len();
+                    out_axis += usize::from(self.keepdims);
+                }
+                AxisRole::Group { .. } => {
+                    blocks *= self.grouped(axis).inputs(out_idx[out_axis]).len();
+                    out_axis += 1;
+                }
+            }
+        }
+        blocks
     }
 }

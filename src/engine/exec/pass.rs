@@ -49,7 +49,6 @@ struct Segment {
 struct ReduceRoot {
     spec: Arc<ReduceSpec>,
     pre: Arc<crate::engine::expr::Expr>,
-    blocks_per_chunk: usize,
 }
 
 /// Everything workers share during a pass.
@@ -120,7 +119,6 @@ impl<'a> Pass<'a> {
                 Op::Reduce { spec, pre } => Some(ReduceRoot {
                     spec: spec.clone(),
                     pre: pre.clone(),
-                    blocks_per_chunk: spec.blocks_per_out_chunk(),
                 }),
                 _ => None,
             });
@@ -359,7 +357,7 @@ impl<'a> Pass<'a> {
                 lp.partial.as_mut(),
             )?;
             lp.blocks += 1;
-            if lp.blocks == red.blocks_per_chunk {
+            if lp.blocks == red.spec.blocks_of_out_chunk(&lp.out_idx) {
                 let lp = local.remove(pos);
                 self.finish_chunk(lp.root, &lp.out_idx, lp.partial, lp.bytes)?;
             }
@@ -433,7 +431,8 @@ impl<'a> Pass<'a> {
         let total = self.reduce[key.0]
             .as_ref()
             .expect("partials exist only for reductions")
-            .blocks_per_chunk;
+            .spec
+            .blocks_of_out_chunk(&key.1);
         let mut map = self.lock_partials();
         if blocks == total {
             map.remove(&key);
@@ -491,16 +490,20 @@ impl<'a> Pass<'a> {
         self.sinks[root].write(&region, &data?)
     }
 
-    /// Reductions over an empty axis have no blocks; their chunks are finished empty.
+    /// Output chunks that no block feeds (reductions over an empty axis) are
+    /// finished empty.
     fn finish_empty_reductions(&self) -> Result<()> {
         for (r, red) in self.reduce.iter().enumerate() {
             let Some(red) = red else { continue };
-            if red.blocks_per_chunk > 0 {
+            if !red.spec.has_unfed_out_chunks() {
                 continue;
             }
             let grid = self.roots[r].chunks();
             for c in 0..grid.n_chunks() {
                 let idx = grid.unravel(c);
+                if red.spec.blocks_of_out_chunk(&idx) > 0 {
+                    continue;
+                }
                 let cells = grid.chunk_region(&idx).iter().map(|r| r.len()).product();
                 self.finish_chunk(r, &idx, new_partial(&red.spec, cells), 0)?;
             }
