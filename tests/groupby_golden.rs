@@ -231,6 +231,9 @@ fn grouped_order_statistics_do_not_grow_with_the_groups() {
         )
     };
     let (month, doy) = (size("time.month"), size("time.dayofyear"));
-    assert_eq!(month, doy, "graph sizes (median, quantiles) by month and day of year");
+    assert_eq!(
+        month, doy,
+        "graph sizes (median, quantiles) by month and day of year"
+    );
     assert!(doy.0 < 20, "a grouped median takes {} nodes", doy.0);
 }

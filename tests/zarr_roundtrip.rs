@@ -300,3 +300,36 @@ fn a_write_larger_than_the_budget_streams() {
     let n = 1024.0 * 8192.0;
     assert_eq!(total, n * (n - 1.0) / 2.0);
 }
+
+/// `json!(f64::NAN)` is null in serde_json: a float variable whose `_FillValue`
+/// attribute came out null is written as a NaN fill, which xarray can read (it
+/// refuses a null v3 `_FillValue`).
+#[test]
+fn a_null_float_fill_value_is_written_as_nan() {
+    let dir = temp_dir("null-fill");
+    let _cleanup = Cleanup(dir.clone());
+    let x = Array::from_shape_vec(IxDyn(&[4]), vec![1.0f32, f32::NAN, 3.0, 4.0]).unwrap();
+    let mut ds = Dataset::new();
+    ds.insert(
+        "x",
+        Variable::new(["n"], LazyArray::from_ndarray(x, &[2]).unwrap())
+            .unwrap()
+            .with_attrs(attrs(json!({ "_FillValue": f64::NAN }))),
+    )
+    .unwrap();
+    let path = dir.join("x.zarr");
+    write(
+        &ds,
+        path.to_str().unwrap(),
+        WriteOptions {
+            mode: WriteMode::Overwrite,
+            zarr_format: 3,
+            ..WriteOptions::default()
+        },
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path.join("x/zarr.json")).unwrap()).unwrap();
+    let fill = &meta["attributes"]["_FillValue"];
+    assert!(fill.is_string(), "the v3 _FillValue attribute is {fill}");
+    xarray_agrees(&path);
+}

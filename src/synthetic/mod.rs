@@ -50,7 +50,8 @@ impl Packing {
     /// The CF encoding of a variable packed with steps of `scale`.
     fn encoding(self, scale: f64) -> Attrs {
         let value = match self {
-            Packing::Float32 => json!({"dtype": "float32", "_FillValue": f64::NAN}),
+            // The crate's attribute form of NaN (serde_json turns f64::NAN into null).
+            Packing::Float32 => json!({"dtype": "float32", "_FillValue": "NaN"}),
             Packing::Int16 => {
                 json!({"dtype": "int16", "scale_factor": scale, "_FillValue": i16::MIN})
             }

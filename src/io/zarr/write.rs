@@ -384,6 +384,9 @@ fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor
         if let Some(f) = fill {
             let value = match (dtype.is_float(), attr_f64(&f)) {
                 (true, Some(x)) => encode_v3_fill(x),
+                // serde_json has no NaN: `json!(f64::NAN)` is null. A null float fill
+                // can only have meant NaN, and xarray refuses a null one.
+                (true, None) if f.is_null() => encode_v3_fill(f64::NAN),
                 _ => f,
             };
             attrs.insert("_FillValue".into(), value);
