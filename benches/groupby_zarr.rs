@@ -17,48 +17,27 @@ mod common;
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tessera::io::{Compressor, WriteMode, WriteOptions};
 use tessera::labelled::{DataArray, Dataset};
 use tessera::synthetic::{Packing, SeaLevel};
 
-fn store_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-groupby/sla.zarr")
-}
-
-/// Writes the store unless a complete one (consolidated metadata comes last) exists.
+/// The synthetic `sla` store, written once under `target/bench-groupby/`.
 fn ensure_store() -> PathBuf {
-    let path = store_path();
-    let done = std::fs::read_to_string(path.join("zarr.json"))
-        .is_ok_and(|t| t.contains("consolidated_metadata"));
-    if done {
-        return path;
-    }
-    let full = SeaLevel {
-        n_time: 1000,
-        n_lat: 360,
-        n_lon: 360,
-        time_chunk: 10,
-        packing: Packing::Float32,
-        ..SeaLevel::small()
-    }
-    .dataset()
-    .expect("synthetic dataset");
-    let sla = Dataset::from_array(&full.get("sla").expect("sla")).expect("dataset");
-    let start = Instant::now();
-    sla.to_zarr(
-        path.to_str().expect("utf-8 path"),
-        &WriteOptions {
-            mode: WriteMode::Overwrite,
-            compressor: Compressor::Zstd(1),
-            ..WriteOptions::default()
-        },
-    )
-    .expect("writing the bench store");
-    println!("wrote {} in {:?}", path.display(), start.elapsed());
-    path
+    common::store_once("bench-groupby", "sla", || {
+        let full = SeaLevel {
+            n_time: 1000,
+            n_lat: 360,
+            n_lon: 360,
+            time_chunk: 10,
+            packing: Packing::Float32,
+            ..SeaLevel::small()
+        }
+        .dataset()
+        .expect("synthetic dataset");
+        Dataset::from_array(&full.get("sla").expect("sla")).expect("dataset")
+    })
 }
 
 fn open_sla(path: &std::path::Path) -> DataArray {

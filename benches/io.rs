@@ -11,59 +11,39 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::{ArrayD, IxDyn};
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
-use tessera::io::{Compressor, WriteMode, WriteOptions};
 use tessera::labelled::reduce::Dims;
 use tessera::labelled::{Dataset, Variable};
 
 const SHAPE: [usize; 3] = [2048, 256, 256];
 const CHUNK: [usize; 3] = [8, 256, 256];
 
-fn store_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-io/x.zarr")
-}
-
-/// Writes the store unless a complete one (consolidated metadata is written last) exists.
+/// The generated store, written once under `target/bench-io/`.
 fn ensure_store() -> PathBuf {
-    let path = store_path();
-    let done = std::fs::read_to_string(path.join("zarr.json"))
-        .is_ok_and(|t| t.contains("consolidated_metadata"));
-    if done {
-        return path;
-    }
-    let grid = ChunkGrid::regular(&SHAPE, &CHUNK).expect("valid grid");
-    let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
-        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
-        Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
-            let (t, y, x) = (
-                i[0] + region[0].start,
-                i[1] + region[1].start,
-                i[2] + region[2].start,
-            );
-            ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25
-        })))
-    });
-    let mut ds = Dataset::new();
-    ds.insert("x", Variable::new(["time", "y", "x"], x).expect("dims"))
-        .expect("insert");
-    let start = Instant::now();
-    ds.to_zarr(
-        path.to_str().expect("utf-8 path"),
-        &WriteOptions {
-            mode: WriteMode::Overwrite,
-            compressor: Compressor::Zstd(1),
-            ..WriteOptions::default()
-        },
-    )
-    .expect("writing the bench store");
-    println!("wrote {} in {:?}", path.display(), start.elapsed());
-    path
+    common::store_once("bench-io", "x", || {
+        let grid = ChunkGrid::regular(&SHAPE, &CHUNK).expect("valid grid");
+        let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
+            let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+            Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+                let (t, y, x) = (
+                    i[0] + region[0].start,
+                    i[1] + region[1].start,
+                    i[2] + region[2].start,
+                );
+                ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25
+            })))
+        });
+        let mut ds = Dataset::new();
+        ds.insert("x", Variable::new(["time", "y", "x"], x).expect("dims"))
+            .expect("insert");
+        ds
+    })
 }
 
 fn tessera_sum(path: &std::path::Path) -> f64 {

@@ -66,3 +66,37 @@ pub fn bare_zarrs_sum(path: &Path, name: &str) -> f64 {
         })
         .sum()
 }
+
+/// The bench store `target/<dir>/<name>.zarr` (Zarr v3, zstd level 1), written from
+/// `make()` unless a complete one (consolidated metadata is written last) exists.
+#[cfg(feature = "zarr")]
+pub fn store_once(
+    dir: &str,
+    name: &str,
+    make: impl FnOnce() -> tessera::labelled::Dataset,
+) -> std::path::PathBuf {
+    use tessera::io::{Compressor, WriteMode, WriteOptions};
+
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(dir)
+        .join(format!("{name}.zarr"));
+    let done = std::fs::read_to_string(path.join("zarr.json"))
+        .is_ok_and(|t| t.contains("consolidated_metadata"));
+    if done {
+        return path;
+    }
+    let start = std::time::Instant::now();
+    make()
+        .to_zarr(
+            path.to_str().expect("utf-8 path"),
+            &WriteOptions {
+                mode: WriteMode::Overwrite,
+                compressor: Compressor::Zstd(1),
+                ..WriteOptions::default()
+            },
+        )
+        .expect("writing the bench store");
+    println!("wrote {} in {:?}", path.display(), start.elapsed());
+    path
+}

@@ -60,6 +60,9 @@ pub struct Pass<'a> {
     total_units: usize,
     next: AtomicUsize,
     cancelled: AtomicBool,
+    /// Whether workers start private partials before a shared one exists (set by
+    /// `run`, which knows the number of workers).
+    private_first: AtomicBool,
     error: Mutex<Option<Error>>,
     budget: &'a Budget,
     partials: Mutex<SharedPartials>,
@@ -152,6 +155,7 @@ impl<'a> Pass<'a> {
             total_units: total,
             next: AtomicUsize::new(0),
             cancelled: AtomicBool::new(false),
+            private_first: AtomicBool::new(false),
             error: Mutex::new(None),
             budget,
             partials: Mutex::new(HashMap::new()),
@@ -174,6 +178,19 @@ impl<'a> Pass<'a> {
     /// Runs the pass on `workers` threads of the current rayon pool.
     pub fn run(&self, pool: &rayon::ThreadPool, workers: usize) -> Result<Vec<TaskRecord>> {
         self.progress.start(self.total_units, self.total_bytes());
+        // Private partials first when a set per worker, and the shared ones, take at
+        // most half the budget.
+        let partial_bytes: usize = (0..self.roots.len())
+            .filter_map(|r| {
+                let red = self.reduce[r].as_ref()?;
+                let cells = self.roots[r].chunks().max_chunk_len();
+                Some(new_partial(&red.spec, 1).nbytes() * cells)
+            })
+            .sum();
+        self.private_first.store(
+            partial_bytes.saturating_mul(workers + 1) <= self.budget.limit() / 2,
+            Ordering::Relaxed,
+        );
         pool.scope(|s| {
             for w in 0..workers.max(1) {
                 s.spawn(move |_| self.worker(w));
@@ -319,18 +336,19 @@ impl<'a> Pass<'a> {
                     }
                     // Workers feed private partials (merged later, without
                     // contention) while the budget has room, else they take turns on
-                    // the shared one. Where partials are small beside the budget, the
+                    // the shared one. Where every worker's partials fit easily, the
                     // first private one flushed becomes the shared one, so no partial
                     // is allocated for nothing (a grouped partial can be a tenth of
-                    // the data); where they are large, the first is the shared one,
-                    // which a worker refused a private one falls back on.
+                    // the data); otherwise the first is the shared one, held before
+                    // any private one, so that the fallback never adds to a budget
+                    // the private ones have filled.
                     let cells = self.out_cells(r, &out_idx);
                     // Partial sizes are linear in their cells: size one without
                     // allocating it.
                     let bytes = new_partial(&red.spec, 1).nbytes() * cells;
-                    let small = bytes.saturating_mul(8) <= self.budget.limit();
                     let key = (r, out_idx);
-                    let shared_first = !small && !self.lock_partials().contains_key(&key);
+                    let shared_first = !self.private_first.load(Ordering::Relaxed)
+                        && !self.lock_partials().contains_key(&key);
                     let out_idx = key.1;
                     if shared_first || !self.budget.try_hold(bytes) {
                         self.feed_shared(r, red, out_idx, region, ev)?;

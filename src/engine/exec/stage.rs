@@ -196,10 +196,8 @@ mod tests {
 
     use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
 
-    /// A reduction wanted both as an output and inside another output is computed
-    /// once, before the pass that uses it, not once per chunk of that pass.
-    #[test]
-    fn a_root_reduction_used_inside_another_root_is_staged() {
+    /// A 40 x 3 array `x[i, j] = 3i + j` in 10 chunks, and the count of chunk reads.
+    fn counted_reads() -> (LazyArray, std::sync::Arc<AtomicUsize>) {
         let reads = std::sync::Arc::new(AtomicUsize::new(0));
         let seen = reads.clone();
         let grid = ChunkGrid::regular(&[40, 3], &[4, 3]).unwrap();
@@ -211,6 +209,14 @@ mod tests {
                 ArrayD::from_shape_vec(IxDyn(&[r[0].len(), r[1].len()]), v).unwrap(),
             ))
         });
+        (x, reads)
+    }
+
+    /// A reduction wanted both as an output and inside another output is computed
+    /// once, before the pass that uses it, not once per chunk of that pass.
+    #[test]
+    fn a_root_reduction_used_inside_another_root_is_staged() {
+        let (x, reads) = counted_reads();
         let mean = x.mean(&[0]).unwrap();
         let anomaly_sum = x.sub(&mean).unwrap().sum(&[0]).unwrap();
         let out = Compute::new()
@@ -227,17 +233,7 @@ mod tests {
     /// beside the nested reductions: the data is read once, not once per pass.
     #[test]
     fn a_root_reduction_rides_along_with_the_staged_ones() {
-        let reads = std::sync::Arc::new(AtomicUsize::new(0));
-        let seen = reads.clone();
-        let grid = ChunkGrid::regular(&[40, 3], &[4, 3]).unwrap();
-        let x = LazyArray::from_fn("x", DType::F64, grid, move |_, r| {
-            seen.fetch_add(1, Ordering::SeqCst);
-            let n = r[0].len() * r[1].len();
-            let v: Vec<f64> = (0..n).map(|i| (r[0].start * 3 + i) as f64).collect();
-            Ok(ArrayData::new(
-                ArrayD::from_shape_vec(IxDyn(&[r[0].len(), r[1].len()]), v).unwrap(),
-            ))
-        });
+        let (x, reads) = counted_reads();
         let mean = x.mean(&[0]).unwrap();
         let spread = x.max(&[0]).unwrap().sub(&x.min(&[0]).unwrap()).unwrap();
         let out = Compute::new().threads(2).run(&[&mean, &spread]).unwrap();

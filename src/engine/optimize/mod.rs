@@ -4,12 +4,14 @@
 //! applies them in a fixed order over all outputs together, so nodes the outputs
 //! share stay shared (and their reads happen once).
 
+mod anomaly_moments;
 mod cse;
 mod fuse_elementwise;
 mod fuse_reduce;
 mod pushdown_slice;
 mod remove_noop;
 
+pub use anomaly_moments::AnomalyMoments;
 pub use cse::eliminate_common_subexpressions;
 pub use fuse_elementwise::FuseElementwise;
 pub use fuse_reduce::FuseReduce;
@@ -31,6 +33,7 @@ pub trait OptimizerRule {
 pub fn rules() -> Vec<Box<dyn OptimizerRule>> {
     vec![
         Box::new(RemoveNoop),
+        Box::new(AnomalyMoments),
         Box::new(PushdownSlice),
         Box::new(RemoveNoop),
         Box::new(FuseElementwise),
