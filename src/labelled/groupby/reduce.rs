@@ -228,7 +228,9 @@ impl GroupBy {
     /// the anomalies of a group have mean zero, so their sum of squares is the
     /// group's `count * var`, and the result is
     /// `sqrt(sum_g(count_g * var_g) / (sum_g count_g - ddof))` (NaN skipped, as
-    /// xarray's default; positions in no group are left out).
+    /// xarray's default; positions in no group are left out). With `ddof` 0 the
+    /// optimizer finds the same plan for xarray's spelling (the `anomaly_moments`
+    /// rule); this method also takes other `ddof`s.
     pub fn anomaly_std(&self, ddof: usize) -> Result<DataArray> {
         let axis = self.obj.variable().axis(&self.dim)?;
         let group = |kind| {
