@@ -165,7 +165,8 @@ def run(ds, case):
     if op == "groupby_bins":
         return reduce(da.groupby_bins(case["key"], case["edges"]), case["func"], case.get("q"))
     if op == "resample":
-        return reduce(da.resample({case["dim"]: case["freq"]}), case["func"], case.get("q"))
+        overrides = {k: case[k] for k in ("closed", "label", "offset") if k in case}
+        return reduce(da.resample({case["dim"]: case["freq"]}, **overrides), case["func"], case.get("q"))
     if op == "anomaly":
         g = da.groupby(case["key"])
         out = g - g.mean()
@@ -222,6 +223,21 @@ def cases():
     for cal in ["noleap", "d360"]:
         for freq, func in [("MS", "mean"), ("ME", "sum"), ("QS-DEC", "mean"), ("YS", "count"), ("YE", "mean"), ("5D", "max")]:
             out.append(C(f"{cal}_resample_{freq}_{func}", cal, "resample", dim="time", freq=freq, func=func))
+    # pandas' closed / label / offset overrides
+    for ds, freq, func, kw in [
+        ("hourly", "12h", "sum", {"closed": "right"}),
+        ("hourly", "12h", "mean", {"label": "right"}),
+        ("hourly", "1D", "sum", {"closed": "right", "label": "right"}),
+        ("hourly", "1D", "mean", {"offset": "6h"}),
+        ("hourly", "6h", "max", {"closed": "right", "offset": "3h"}),
+        ("daily", "7D", "max", {"closed": "right"}),
+        ("daily", "MS", "mean", {"label": "right"}),
+        ("daily", "ME", "sum", {"label": "left"}),
+        ("noleap", "5D", "mean", {"closed": "right", "label": "right"}),
+        ("d360", "MS", "sum", {"label": "right"}),
+    ]:
+        tag = "_".join(f"{k}{v}" for k, v in kw.items())
+        out.append(C(f"{ds}_resample_{freq}_{func}_{tag}", ds, "resample", dim="time", freq=freq, func=func, **kw))
     # anomalies
     for ds in ["daily", "noleap", "d360", "hourly"]:
         out.append(C(f"{ds}_anomaly_month", ds, "anomaly", key="time.month", dim="time"))

@@ -7,7 +7,7 @@
 mod golden;
 
 use serde_json::Value;
-use tessera::labelled::groupby::{BinOptions, GroupBy};
+use tessera::labelled::groupby::{BinOptions, BinSide, GroupBy, ResampleOptions};
 use tessera::labelled::{DataArray, Dataset};
 use tessera::{Error, Result};
 
@@ -71,13 +71,26 @@ fn run(ds: &Dataset, case: &Value) -> Result<Out> {
             &da.groupby_bins(key, &edges(case), BinOptions::default())?,
             case,
         )?,
-        "resample" => reduce(
-            &da.resample(
-                case["dim"].as_str().expect("dim"),
-                case["freq"].as_str().expect("freq"),
-            )?,
-            case,
-        )?,
+        "resample" => {
+            let side = |k: &str| {
+                case[k]
+                    .as_str()
+                    .map(|s| s.parse::<BinSide>().expect("side"))
+            };
+            let opts = ResampleOptions {
+                closed: side("closed"),
+                label: side("label"),
+                offset: case["offset"].as_str().map(str::to_string),
+            };
+            reduce(
+                &da.resample_with(
+                    case["dim"].as_str().expect("dim"),
+                    case["freq"].as_str().expect("freq"),
+                    &opts,
+                )?,
+                case,
+            )?
+        }
         "anomaly" => {
             let g = da.groupby(key)?;
             let anomaly = g.sub(&g.mean()?)?;

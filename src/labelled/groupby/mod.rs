@@ -28,7 +28,7 @@ pub mod resample;
 
 pub use bins::BinOptions;
 pub use labels::{GroupLabels, Groups};
-pub use resample::Freq;
+pub use resample::{BinRule, BinSide, Freq, ResampleOptions};
 
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
@@ -255,6 +255,12 @@ impl DataArray {
     /// (`"1D"`, `"6h"`, `"MS"`, `"ME"`, `"QS-DEC"`, `"YS"`, `"YE"`, ...), with
     /// pandas' bins, closed sides and labels, in the coordinate's own calendar.
     pub fn resample(&self, dim: &str, freq: &str) -> Result<GroupBy> {
+        self.resample_with(dim, freq, &ResampleOptions::default())
+    }
+
+    /// [`DataArray::resample`] with pandas' `closed`, `label` and `offset`
+    /// overrides.
+    pub fn resample_with(&self, dim: &str, freq: &str, opts: &ResampleOptions) -> Result<GroupBy> {
         let (cdim, var, _) = coord_1d(self, dim)?;
         if cdim != dim {
             return Err(invalid(
@@ -262,9 +268,9 @@ impl DataArray {
                 format!("{dim:?} is not a dimension coordinate"),
             ));
         }
-        let freq = Freq::parse(freq)?;
+        let rule = BinRule::new(Freq::parse(freq)?, opts)?;
         let (times, cal) = times_of(&var, dim, "resample")?;
-        let groups = resample::resample_groups(&times, freq, cal, var.encoding().clone());
+        let groups = resample::resample_groups(&times, rule, cal, var.encoding().clone());
         GroupBy::new(self, cdim, dim.to_string(), groups, Kind::Resample)
     }
 }
@@ -307,5 +313,15 @@ impl Dataset {
     /// [`DataArray::resample`] for every data variable.
     pub fn resample(&self, dim: &str, freq: &str) -> Result<DatasetGroupBy> {
         self.group_template(|a| a.resample(dim, freq))
+    }
+
+    /// [`DataArray::resample_with`] for every data variable.
+    pub fn resample_with(
+        &self,
+        dim: &str,
+        freq: &str,
+        opts: &ResampleOptions,
+    ) -> Result<DatasetGroupBy> {
+        self.group_template(|a| a.resample_with(dim, freq, opts))
     }
 }

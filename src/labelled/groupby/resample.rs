@@ -7,6 +7,9 @@
 //!   labelled with the bin's first day.
 //! - Month, quarter and year ends (`"ME"`, `"QE"`, `"YE"`): closed right at the end
 //!   of the period's last day, labelled with midnight of that day.
+//!
+//! [`ResampleOptions`] overrides these as pandas' `closed`, `label` and `offset` do
+//! (`closed` and `offset` for fixed steps only).
 
 use super::labels::{GroupLabels, Groups};
 use crate::labelled::variable::Attrs;
@@ -22,6 +25,77 @@ const ACCEPTED: &str = "<n><unit> with unit D, h, min, s, ms, us (fixed steps), 
 const MONTHS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];
+
+/// A side of a resampling bin, for [`ResampleOptions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinSide {
+    /// The bin's start.
+    Left,
+    /// The bin's end.
+    Right,
+}
+
+impl std::str::FromStr for BinSide {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<BinSide> {
+        match s {
+            "left" => Ok(BinSide::Left),
+            "right" => Ok(BinSide::Right),
+            other => Err(Error::invalid(format!(
+                "a bin side is \"left\" or \"right\", not {other:?}"
+            ))),
+        }
+    }
+}
+
+/// pandas' overrides of a frequency's bins (`df.resample(..., closed=, label=,
+/// offset=)`); `None` keeps the frequency's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResampleOptions {
+    /// Which side of each bin is closed (fixed steps only).
+    pub closed: Option<BinSide>,
+    /// Which edge labels each bin.
+    pub label: Option<BinSide>,
+    /// Shifts the bin edges of a fixed step from midnight (e.g. `"6h"`).
+    pub offset: Option<String>,
+}
+
+/// The bin rule a frequency and its options resolve to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BinRule {
+    freq: Freq,
+    closed_right: bool,
+    label_right: bool,
+    offset: i64,
+}
+
+impl BinRule {
+    /// `freq` with `opts` applied, checked.
+    pub fn new(freq: Freq, opts: &ResampleOptions) -> Result<BinRule> {
+        let end = matches!(freq, Freq::Months { end: true, .. });
+        let closed_right = opts.closed.map_or(end, |c| c == BinSide::Right);
+        if matches!(freq, Freq::Months { .. }) && (closed_right != end || opts.offset.is_some()) {
+            return Err(Error::invalid(
+                "resample: `closed` and `offset` are supported for fixed steps (D, h, min, s, ...) only",
+            ));
+        }
+        let offset = match opts.offset.as_deref().map(Freq::parse).transpose()? {
+            None => 0,
+            Some(Freq::Tick(micros)) => micros,
+            Some(_) => {
+                return Err(Error::invalid(
+                    "resample: an offset is a fixed step such as \"6h\", not a calendar period",
+                ));
+            }
+        };
+        Ok(BinRule {
+            freq,
+            closed_right,
+            label_right: opts.label.map_or(end, |l| l == BinSide::Right),
+            offset,
+        })
+    }
+}
 
 /// A parsed resampling frequency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +190,7 @@ fn midnight(cal: Calendar, mi: i64, day: Option<u8>) -> i64 {
 
 /// The resample bins of `times` (microseconds in `cal`; NaT in no bin), from the
 /// bin holding the earliest time to the one holding the latest, empty bins included.
-pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs) -> Groups {
+pub fn resample_groups(times: &[i64], rule: BinRule, cal: Calendar, encoding: Attrs) -> Groups {
     let valid = times.iter().copied().filter(|&t| t != NAT);
     let Some(t0) = valid.clone().min() else {
         return Groups {
@@ -128,12 +202,19 @@ pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs
             },
         };
     };
-    // Every freq becomes: a key per time (a monotone integer), the key of bin 0,
-    // the keys per bin, and the label of bin k.
-    let (key, first, step): (Box<dyn Fn(i64) -> i64>, i64, i64) = match freq {
+    // Every freq becomes: a key per time (a monotone integer), the key of bin 0's
+    // start, the keys per bin, and the label of bin k.
+    let (key, first, step): (Box<dyn Fn(i64) -> i64>, i64, i64) = match rule.freq {
         Freq::Tick(step) => {
-            let origin = t0.div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY;
-            let first = origin + (t0 - origin).div_euclid(step) * step;
+            // pandas' origin "start_day" (midnight of the first day) plus the offset;
+            // closed right, a first time on an edge ends the bin before it.
+            let origin = t0.div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY + rule.offset;
+            let past = (t0 - origin).rem_euclid(step);
+            let first = if rule.closed_right && past == 0 {
+                t0 - step
+            } else {
+                t0 - past
+            };
             (Box::new(move |t| t), first, step)
         }
         Freq::Months {
@@ -155,7 +236,7 @@ pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs
             (Box::new(key), first, months)
         }
     };
-    let end = matches!(freq, Freq::Months { end: true, .. });
+    let month_ends = matches!(rule.freq, Freq::Months { end: true, .. });
     let codes: Vec<i64> = times
         .iter()
         .map(|&t| {
@@ -163,9 +244,12 @@ pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs
                 return -1;
             }
             let off = key(t) - first;
-            if end {
+            if month_ends {
                 // (first + (k-1) step, first + k step]
                 if off <= 0 { 0 } else { (off + step - 1) / step }
+            } else if rule.closed_right {
+                // (first + k step, first + (k+1) step]
+                (off - 1).div_euclid(step)
             } else {
                 off.div_euclid(step)
             }
@@ -173,10 +257,16 @@ pub fn resample_groups(times: &[i64], freq: Freq, cal: Calendar, encoding: Attrs
         .collect();
     let n = codes.iter().copied().max().unwrap_or(-1) + 1;
     let values = (0..n)
-        .map(|k| match freq {
-            Freq::Tick(_) => first + k * step,
-            Freq::Months { end, .. } => {
-                midnight(cal, first + k * step, if end { None } else { Some(1) })
+        .map(|k| match rule.freq {
+            Freq::Tick(_) => first + (k + rule.label_right as i64) * step,
+            // A period start is labelled with its first day (or the next period's,
+            // labelled right); a period end with its last day (or the previous
+            // period's, labelled left).
+            Freq::Months { end: false, .. } => {
+                midnight(cal, first + (k + rule.label_right as i64) * step, Some(1))
+            }
+            Freq::Months { end: true, .. } => {
+                midnight(cal, first + (k - !rule.label_right as i64) * step, None)
             }
         })
         .collect();
@@ -199,6 +289,10 @@ mod tests {
         parse_datetime_str(s, cal).unwrap().0
     }
 
+    fn rule(freq: &str) -> BinRule {
+        BinRule::new(Freq::parse(freq).unwrap(), &ResampleOptions::default()).unwrap()
+    }
+
     fn labels(g: &Groups, cal: Calendar) -> Vec<String> {
         match &g.labels {
             GroupLabels::Time { values, .. } => values
@@ -216,22 +310,45 @@ mod tests {
             .iter()
             .map(|s| at(cal, s))
             .collect();
-        let g = resample_groups(&t, Freq::parse("ME").unwrap(), cal, Attrs::new());
+        let g = resample_groups(&t, rule("ME"), cal, Attrs::new());
         assert_eq!(g.codes, vec![0, 0, 1, 3]);
         assert_eq!(labels(&g, cal)[..2], ["2000-01-31", "2000-02-29"]);
-        let g = resample_groups(&t, Freq::parse("QS-DEC").unwrap(), cal, Attrs::new());
+        let g = resample_groups(&t, rule("QS-DEC"), cal, Attrs::new());
         assert_eq!(g.codes, vec![0, 0, 0, 1]);
         assert_eq!(labels(&g, cal), ["1999-12-01", "2000-03-01"]);
-        let g = resample_groups(&t, Freq::parse("6h").unwrap(), cal, Attrs::new());
+        let g = resample_groups(&t, rule("6h"), cal, Attrs::new());
         assert_eq!(g.codes[..2], [0, 2]);
         let d360 = Calendar::Day360;
-        let g = resample_groups(
-            &[at(d360, "2001-02-30")],
-            Freq::parse("ME").unwrap(),
-            d360,
-            Attrs::new(),
-        );
+        let g = resample_groups(&[at(d360, "2001-02-30")], rule("ME"), d360, Attrs::new());
         assert_eq!(labels(&g, d360), ["2001-02-30"]);
+    }
+
+    #[test]
+    fn overrides_that_pandas_has_no_meaning_for_are_errors() {
+        let with =
+            |freq: &str, opts: ResampleOptions| BinRule::new(Freq::parse(freq).unwrap(), &opts);
+        let right = ResampleOptions {
+            closed: Some(BinSide::Right),
+            ..Default::default()
+        };
+        assert!(
+            with("MS", right.clone())
+                .unwrap_err()
+                .to_string()
+                .contains("fixed steps")
+        );
+        assert!(with("1D", right).is_ok());
+        let monthly_offset = ResampleOptions {
+            offset: Some("MS".into()),
+            ..Default::default()
+        };
+        assert!(
+            with("1D", monthly_offset)
+                .unwrap_err()
+                .to_string()
+                .contains("offset")
+        );
+        assert!("middle".parse::<BinSide>().is_err());
     }
 
     #[test]
