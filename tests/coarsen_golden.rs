@@ -111,13 +111,7 @@ fn coarsen_matches_xarray() {
             failures.push(format!("{}: {}", case["id"], errors.join("; ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    golden::assert_all_match(&failures, cases.len());
     assert!(cases.len() >= 25);
 }
 

@@ -543,12 +543,6 @@ fn labelled_operations_match_xarray() {
             failures.push(format!("{id}: {}", errors.join("; ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from xarray:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    golden::assert_all_match(&failures, cases.len());
     assert_eq!(passed, cases.len(), "every case runs and matches");
 }

@@ -68,13 +68,7 @@ fn rolling_and_polyfit_match_xarray() {
             failures.push(format!("{}: {}", case["id"], errors.join("; ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    golden::assert_all_match(&failures, cases.len());
     assert!(cases.len() >= 17);
 }
 

@@ -370,3 +370,14 @@ pub fn compare_dataset(ds: &Dataset, exp: &Value, errors: &mut Vec<String>) {
         ));
     }
 }
+
+/// Fails listing every case in `failures` (one line each) out of `n_cases`.
+pub fn assert_all_match(failures: &[String], n_cases: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from xarray:\n{}",
+        failures.len(),
+        n_cases,
+        failures.join("\n")
+    );
+}
