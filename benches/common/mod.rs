@@ -3,10 +3,6 @@
 
 #![allow(dead_code)] // each bench uses part of this
 
-use std::path::Path;
-use std::sync::Arc;
-
-use rayon::prelude::*;
 use tessera::engine::Compute;
 
 /// Every tessera pass allocates a buffer per chunk it reads; glibc's malloc maps and
@@ -43,7 +39,10 @@ pub fn pin_global_pool() {
 /// One bare read: zarrs alone reads and decodes every chunk of the f32 array `name` of
 /// the store at `path` on rayon (codec concurrency 1, as tessera runs it) and sums it.
 #[cfg(feature = "zarr")]
-pub fn bare_zarrs_sum(path: &Path, name: &str) -> f64 {
+pub fn bare_zarrs_sum(path: &std::path::Path, name: &str) -> f64 {
+    use std::sync::Arc;
+
+    use rayon::prelude::*;
     use zarrs::array::{Array, CodecOptions};
     use zarrs::filesystem::FilesystemStore;
 
