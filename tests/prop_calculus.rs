@@ -3,25 +3,16 @@
 //! random orders, periods and coordinates, against a direct eager computation of each
 //! element from its definition.
 
+#[path = "common/chunks.rs"]
+mod chunks;
+
+use chunks::split_cycled;
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, LazyArray};
 use tessera::labelled::DataArray;
 
 const DIMS: [&str; 3] = ["a", "b", "c"];
-
-/// Splits `n` into chunks of the given lengths (cycled; the last one cut).
-fn split(n: usize, lens: &[usize]) -> Vec<usize> {
-    let mut out = vec![];
-    let (mut left, mut k) = (n, 0);
-    while left > 0 {
-        let c = lens[k % lens.len()].min(left);
-        out.push(c);
-        left -= c;
-        k += 1;
-    }
-    out
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -79,7 +70,7 @@ impl Case {
             .shape
             .iter()
             .zip(&self.chunk_lens)
-            .map(|(&n, l)| split(n, l))
+            .map(|(&n, l)| split_cycled(n, l))
             .collect();
         let lazy = LazyArray::from_data(a, ChunkGrid::new(chunks).unwrap()).unwrap();
         DataArray::from_lazy("v", DIMS[..self.shape.len()].iter().copied(), lazy).unwrap()

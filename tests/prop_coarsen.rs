@@ -3,23 +3,14 @@
 //! boundary and side, against an eager computation written from xarray's definition
 //! (trim or NaN-pad each dim, then reduce each block of the reshaped array).
 
+#[path = "common/chunks.rs"]
+mod chunks;
+
+use chunks::split_cycled;
 use ndarray::{ArrayD, Dimension, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray, ReduceKind};
 use tessera::labelled::{Boundary, DataArray, Side, Variable};
-
-/// Splits `n` into chunks of the given lengths (cycled; the last one cut).
-fn split(n: usize, lens: &[usize]) -> Vec<usize> {
-    let mut out = vec![];
-    let (mut left, mut k) = (n, 0);
-    while left > 0 {
-        let c = lens[k % lens.len()].min(left);
-        out.push(c);
-        left -= c;
-        k += 1;
-    }
-    out
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -175,7 +166,7 @@ proptest! {
             (true, _) => c.values.iter().map(|v| if v.is_nan() { 3.0 } else { *v }).collect(),
             (false, _) => c.values.clone(),
         };
-        let chunks: Vec<Vec<usize>> = c.shape.iter().zip(&c.chunk_lens).map(|(&n, l)| split(n, l)).collect();
+        let chunks: Vec<Vec<usize>> = c.shape.iter().zip(&c.chunk_lens).map(|(&n, l)| split_cycled(n, l)).collect();
         let data = ArrayData::new(ArrayD::from_shape_vec(IxDyn(&c.shape), values.clone()).unwrap());
         let data = if c.ints { data.cast(DType::I32) } else { data };
         let x = LazyArray::from_data(data, ChunkGrid::new(chunks).unwrap()).unwrap();

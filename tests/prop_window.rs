@@ -3,25 +3,13 @@
 //! than a chunk), centring and `min_periods`, against a direct eager computation of
 //! each window from its definition.
 
+#[path = "common/chunks.rs"]
+mod chunks;
+
+use chunks::split_cycled;
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, Compute, LazyArray, RollingKind};
-
-/// Splits `n` into chunks of the given lengths (cycled; the last one cut).
-fn split(n: usize, lens: &[usize]) -> Vec<usize> {
-    let mut out = vec![];
-    let (mut left, mut k) = (n, 0);
-    while left > 0 {
-        let c = lens[k % lens.len()].min(left);
-        out.push(c);
-        left -= c;
-        k += 1;
-    }
-    if out.is_empty() {
-        out.push(0);
-    }
-    out
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -122,7 +110,7 @@ proptest! {
     #[test]
     fn rolling_matches_the_definition(c in case()) {
         let a = ArrayD::from_shape_vec(IxDyn(&c.shape), c.values.clone()).unwrap();
-        let chunks: Vec<Vec<usize>> = c.shape.iter().zip(&c.chunk_lens).map(|(&n, l)| split(n, l)).collect();
+        let chunks: Vec<Vec<usize>> = c.shape.iter().zip(&c.chunk_lens).map(|(&n, l)| split_cycled(n, l)).collect();
         let x = LazyArray::from_data(ArrayData::new(a.clone()), ChunkGrid::new(chunks).unwrap()).unwrap();
         let kind = kind_of(c.kind);
         let r = x.rolling(c.axis, c.window, c.center, c.min_periods, kind).unwrap();

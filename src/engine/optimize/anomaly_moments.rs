@@ -159,21 +159,25 @@ mod tests {
         (x, reads)
     }
 
+    /// Means of 4 groups along axis 0.
+    fn monthly_means(x: &LazyArray, labels: &[i64]) -> LazyArray {
+        x.group_reduce(
+            ReduceKind::Mean,
+            0,
+            labels.to_vec(),
+            4,
+            ReduceOptions::skipna(),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn anomaly_spread_reads_once_and_equals_the_two_pass_result() {
         let labels: Vec<i64> = (0..24).map(|t| (t % 4) as i64).collect();
         let take: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
         for kind in [ReduceKind::Std, ReduceKind::Var] {
             let (x, reads) = counted();
-            let means = x
-                .group_reduce(
-                    ReduceKind::Mean,
-                    0,
-                    labels.clone(),
-                    4,
-                    ReduceOptions::skipna(),
-                )
-                .unwrap();
+            let means = monthly_means(&x, &labels);
             let anomalies = x.sub(&means.take(0, &take).unwrap()).unwrap();
             let spread = anomalies
                 .reduce(kind, &[0], ReduceOptions::skipna())
@@ -202,15 +206,7 @@ mod tests {
     fn other_spreads_are_left_alone() {
         let (x, _) = counted();
         let labels: Vec<i64> = (0..24).map(|t| (t % 4) as i64).collect();
-        let means = x
-            .group_reduce(
-                ReduceKind::Mean,
-                0,
-                labels.clone(),
-                4,
-                ReduceOptions::skipna(),
-            )
-            .unwrap();
+        let means = monthly_means(&x, &labels);
         // Means taken back in another order are not this group's anomalies.
         let shuffled: Vec<usize> = labels.iter().map(|&l| 3 - l as usize).collect();
         let off = x.sub(&means.take(0, &shuffled).unwrap()).unwrap();
