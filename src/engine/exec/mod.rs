@@ -243,6 +243,11 @@ fn stage_nested(
         .iter()
         .map(|s| s.clone() as Arc<dyn ChunkSink>)
         .collect();
+    // Staged results stay in memory for the rest of the computation (they replace
+    // their nodes in the graph): like the final in-memory outputs, they take their
+    // share of the budget before any task runs.
+    ctx.budget
+        .hold(dyn_sinks.iter().map(|s| s.resident_bytes()).sum());
     let shared = stage::shared_nodes(&staged);
     let pass = pass::Pass::new(
         &staged,
