@@ -150,6 +150,41 @@ impl LazyArray {
         self.reduce_node(kind, roles, opts)
     }
 
+    /// The variance (or, with `std`, the standard deviation) along `axis` of the
+    /// anomalies of this array from its group means (groups as in
+    /// [`group_reduce`](Self::group_reduce)), NaN skipped, in float64 and in one
+    /// read: the anomalies of a group have mean zero, so their sum of squares is
+    /// the group's `count * var`, and the variance is
+    /// `sum_g(count_g * var_g) / (sum_g count_g - ddof)`.
+    pub fn anomaly_spread(
+        &self,
+        axis: usize,
+        labels: Vec<i64>,
+        n_groups: usize,
+        ddof: usize,
+        std: bool,
+    ) -> Result<LazyArray> {
+        let opts = ReduceOptions::skipna();
+        let count = self
+            .group_reduce(ReduceKind::Count, axis, labels.clone(), n_groups, opts)?
+            .cast(DType::F64)?;
+        let var = self
+            .group_reduce(ReduceKind::Var, axis, labels, n_groups, opts)?
+            .cast(DType::F64)?
+            .fillna(0.0)?;
+        let squares = var.mul(&count)?.sum(&[axis])?;
+        let n =
+            count
+                .sum(&[axis])?
+                .binary_scalar(crate::engine::BinaryOp::Sub, ddof as f64, false)?;
+        let spread = squares.div(&n)?;
+        if std {
+            spread.math(crate::engine::FloatFn::Sqrt)
+        } else {
+            Ok(spread)
+        }
+    }
+
     /// Sum over axes, NaN propagating.
     pub fn sum(&self, axes: &[usize]) -> Result<LazyArray> {
         self.reduce(ReduceKind::Sum, axes, ReduceOptions::default())

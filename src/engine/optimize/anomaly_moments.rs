@@ -8,17 +8,16 @@
 //! `var(anomalies) = sum_g(count_g * var_g) / sum_g(count_g)`
 //!
 //! from grouped moments of `x` alone: one read, beside the climatology if it is
-//! computed too (`GroupBy::anomaly_std` spells the same thing by hand). Only the
+//! computed too (`LazyArray::anomaly_spread`, which `GroupBy::anomaly_std` calls). Only the
 //! exact pattern is rewritten: NaN skipped in both reductions, `ddof` 0 (xarray's
 //! default), every position in a group, the means taken back in label order.
 
 use super::OptimizerRule;
 use crate::Result;
+use crate::engine::BinaryOp;
 use crate::engine::expr::Instr;
 use crate::engine::graph::{LazyArray, Op};
-use crate::engine::ops::reduce::ReduceOptions;
 use crate::engine::reduce::{AxisRole, ReduceKind};
-use crate::engine::{BinaryOp, DType, FloatFn};
 
 /// See the module documentation.
 pub struct AnomalyMoments;
@@ -32,19 +31,7 @@ impl OptimizerRule for AnomalyMoments {
         let Some((x, axis, labels, n_groups, std)) = match_anomaly_spread(node) else {
             return Ok(None);
         };
-        let opts = ReduceOptions::skipna();
-        let count = x
-            .group_reduce(ReduceKind::Count, axis, labels.clone(), n_groups, opts)?
-            .cast(DType::F64)?;
-        let var = x
-            .group_reduce(ReduceKind::Var, axis, labels, n_groups, opts)?
-            .cast(DType::F64)?
-            .fillna(0.0)?;
-        let squares = var.mul(&count)?.sum(&[axis])?;
-        let mut out = squares.div(&count.sum(&[axis])?)?;
-        if std {
-            out = out.math(FloatFn::Sqrt)?;
-        }
+        let out = x.anomaly_spread(axis, labels, n_groups, 0, std)?;
         Ok(Some(out.cast(node.dtype())?))
     }
 }

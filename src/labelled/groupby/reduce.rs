@@ -224,41 +224,28 @@ impl DatasetGroupBy {
 
 impl GroupBy {
     /// The std over the grouped dimension of the anomalies from the group means,
-    /// `(x.groupby(k) - x.groupby(k).mean()).std(dim, ddof)`, in one read of `x`:
-    /// the anomalies of a group have mean zero, so their sum of squares is the
-    /// group's `count * var`, and the result is
-    /// `sqrt(sum_g(count_g * var_g) / (sum_g count_g - ddof))` (NaN skipped, as
-    /// xarray's default; positions in no group are left out). With `ddof` 0 the
+    /// `(x.groupby(k) - x.groupby(k).mean()).std(dim, ddof)`, in one read of `x`
+    /// ([`LazyArray::anomaly_spread`]; NaN skipped, as xarray's default; positions
+    /// in no group are left out). With `ddof` 0 the
     /// optimizer finds the same plan for xarray's spelling (the `anomaly_moments`
     /// rule); this method also takes other `ddof`s.
     pub fn anomaly_std(&self, ddof: usize) -> Result<DataArray> {
         let axis = self.obj.variable().axis(&self.dim)?;
-        let group = |kind| {
-            self.obj.data().group_reduce(
-                kind,
-                axis,
-                self.groups.codes.clone(),
-                self.groups.n_groups(),
-                ReduceOptions::skipna(),
-            )
-        };
-        let count = group(ReduceKind::Count)?.cast(crate::engine::DType::F64)?;
-        let var = group(ReduceKind::Var)?
-            .cast(crate::engine::DType::F64)?
-            .fillna(0.0)?;
-        let ss = var.mul(&count)?.sum(&[axis])?;
-        let n =
-            count
-                .sum(&[axis])?
-                .binary_scalar(crate::engine::BinaryOp::Sub, ddof as f64, false)?;
         let out_dtype = if self.obj.dtype() == crate::engine::DType::F32 {
             crate::engine::DType::F32
         } else {
             crate::engine::DType::F64
         };
-        let data = ss
-            .div(&n)?
-            .math(crate::engine::FloatFn::Sqrt)?
+        let data = self
+            .obj
+            .data()
+            .anomaly_spread(
+                axis,
+                self.groups.codes.clone(),
+                self.groups.n_groups(),
+                ddof,
+                true,
+            )?
             .cast(out_dtype)?;
         let dims: Vec<String> = self
             .obj
