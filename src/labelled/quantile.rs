@@ -263,20 +263,19 @@ fn samples_stat(
     let last = x.ndim() - 1;
     let len = x.shape()[last];
     let x = pad_axis(&x, last, m)?;
+    // One group: the sample's values, the first `len` of each row of its span (the
+    // rest is padding).
+    let row = x.shape()[last];
+    let span: usize = x.shape()[nk..].iter().product();
+    let sample: Vec<usize> = (0..span).filter(|p| p % row < len).collect();
     let y = map_whole_samples(
         &x,
         nk,
         data.chunks().max_chunk_len(),
-        stat.name(),
+        stat,
+        skipna,
         out_dtype,
-        move |block| match block {
-            ArrayData::F32(a) => Ok(block_stat(a, nk, len, &stat, skipna)),
-            ArrayData::F64(a) => Ok(block_stat(a, nk, len, &stat, skipna)),
-            other => Err(Error::UnsupportedDType {
-                op: stat.name().to_string(),
-                dtype: other.dtype(),
-            }),
-        },
+        vec![sample],
     )?;
     // Cut the results out: the first `m` positions of the last axis at position 0
     // of the other reduced axes.
@@ -318,15 +317,17 @@ fn pad_axis(x: &LazyArray, axis: usize, len: usize) -> Result<LazyArray> {
 
 /// Rechunks `x` (`nk` kept axes, then the reduced axes) so that every block holds
 /// whole samples, splitting kept axes until a block is within the larger of
-/// `max_chunk` and one sample, and maps `f` (a block to float64 results of the same
-/// shape) over the blocks, cast to `out_dtype`.
+/// `max_chunk` and one sample, and maps over the blocks the statistic of each group
+/// of positions (`groups`, offsets within a sample's span) of every sample, cast to
+/// `out_dtype` (see `block_group_stat`).
 fn map_whole_samples(
     x: &LazyArray,
     nk: usize,
     max_chunk: usize,
-    name: &'static str,
+    stat: Stat,
+    skipna: bool,
     out_dtype: DType,
-    f: impl Fn(&ArrayData) -> Result<ArrayD<f64>> + Send + Sync + 'static,
+    groups: Vec<Vec<usize>>,
 ) -> Result<LazyArray> {
     let kept_chunks: Vec<Vec<usize>> = x.chunks().chunks()[..nk].to_vec();
     let sample_len: usize = x.shape()[nk..].iter().product();
@@ -350,9 +351,24 @@ fn map_whole_samples(
         .collect();
     chunks.extend(x.shape()[nk..].iter().map(|&n| vec![n]));
     let x = x.rechunk(ChunkGrid::new(chunks)?)?;
-    LazyArray::map_blocks(&[&x], name, out_dtype, move |blocks: &[ArrayData]| {
-        Ok(ArrayData::new(f(&blocks[0])?).cast(out_dtype))
-    })
+    LazyArray::map_blocks(
+        &[&x],
+        stat.name(),
+        out_dtype,
+        move |blocks: &[ArrayData]| {
+            let out = match &blocks[0] {
+                ArrayData::F32(a) => block_group_stat(a, nk, &groups, &stat, skipna),
+                ArrayData::F64(a) => block_group_stat(a, nk, &groups, &stat, skipna),
+                other => {
+                    return Err(Error::UnsupportedDType {
+                        op: stat.name().to_string(),
+                        dtype: other.dtype(),
+                    });
+                }
+            };
+            Ok(ArrayData::new(out).cast(out_dtype))
+        },
+    )
 }
 
 /// The statistic of each group of positions along `axis` of float `data`, as one
@@ -408,21 +424,14 @@ pub(crate) fn grouped_stat(
                 .push(i);
         }
     }
-    let members = Arc::new(members);
     let y = map_whole_samples(
         &x,
         nk,
         data.chunks().max_chunk_len(),
-        stat.name(),
+        stat,
+        skipna,
         out_dtype,
-        move |block| match block {
-            ArrayData::F32(a) => Ok(block_group_stat(a, &members, &stat, skipna)),
-            ArrayData::F64(a) => Ok(block_group_stat(a, &members, &stat, skipna)),
-            other => Err(Error::UnsupportedDType {
-                op: stat.name().to_string(),
-                dtype: other.dtype(),
-            }),
-        },
+        members,
     )?;
     // Output j of group g sits at position g * m + j of each row.
     let mut per_output = vec![];
@@ -452,55 +461,30 @@ pub(crate) fn grouped_stat(
     out.transpose(&back)
 }
 
-/// Every group's statistic of every row of a block laid out as kept axes then the
-/// grouped axis; results go to the start of each row (group `g`, output `j` at
-/// `g * m + j`), the rest is zero.
+/// Every group's statistic of every sample of a block laid out as `nk` kept axes
+/// then the sample's axes; a group is a list of offsets within the sample's span.
+/// Results go to the start of each span (group `g`, output `j` at `g * m + j`), the
+/// rest is zero.
 fn block_group_stat<T: Float + Storable>(
     a: &ArrayD<T>,
-    members: &[Vec<usize>],
+    nk: usize,
+    groups: &[Vec<usize>],
     stat: &Stat,
     skipna: bool,
 ) -> ArrayD<f64> {
     let shape = a.shape().to_vec();
     let a = a.as_standard_layout();
     let values = a.as_slice().expect("standard layout is contiguous");
-    let row = shape.last().copied().unwrap_or(1).max(1);
+    let span = shape[nk..].iter().product::<usize>().max(1);
     let m = stat.n_out();
     let mut out = vec![0.0; values.len()];
     let mut buf: Vec<T> = Vec::new();
-    for (r, res) in values.chunks_exact(row).zip(out.chunks_exact_mut(row)) {
-        for (g, pos) in members.iter().enumerate() {
+    for (sample, res) in values.chunks_exact(span).zip(out.chunks_exact_mut(span)) {
+        for (g, pos) in groups.iter().enumerate() {
             buf.clear();
-            buf.extend(pos.iter().map(|&p| r[p]));
+            buf.extend(pos.iter().map(|&p| sample[p]));
             sample_stat(&mut buf, stat, skipna, &mut res[g * m..(g + 1) * m]);
         }
-    }
-    ArrayD::from_shape_vec(IxDyn(&shape), out).expect("output has the block's shape")
-}
-
-/// The statistic of every sample of a block laid out as kept axes (`nk` of them)
-/// then reduced axes; the last reduced axis holds `len` values (then padding). The
-/// results go to the first positions of each sample's span; the rest is zero.
-fn block_stat<T: Float + Storable>(
-    a: &ArrayD<T>,
-    nk: usize,
-    len: usize,
-    stat: &Stat,
-    skipna: bool,
-) -> ArrayD<f64> {
-    let shape = a.shape().to_vec();
-    let a = a.as_standard_layout();
-    let values = a.as_slice().expect("standard layout is contiguous");
-    let span: usize = shape[nk..].iter().product();
-    let row = shape[shape.len() - 1];
-    let mut out = vec![0.0; values.len()];
-    let mut buf: Vec<T> = Vec::with_capacity(span);
-    for (sample, res) in values.chunks_exact(span).zip(out.chunks_exact_mut(span)) {
-        buf.clear();
-        for r in sample.chunks_exact(row) {
-            buf.extend_from_slice(&r[..len]);
-        }
-        sample_stat(&mut buf, stat, skipna, res);
     }
     ArrayD::from_shape_vec(IxDyn(&shape), out).expect("output has the block's shape")
 }
