@@ -245,6 +245,17 @@ def cases():
     out.append(C("daily_anomaly_dayofyear_std", "daily", "anomaly", key="time.dayofyear", dim="time", then_std=True))
     out.append(C("daily_anomaly_season_std", "daily", "anomaly", key="time.season", dim="time", then_std=True))
     out.append(C("daily_dataset_month_mean", "daily", "dataset_groupby", key="time.month", func="mean"))
+    out.append(C("daily_dataset_season_std", "daily", "dataset_groupby", key="time.season", func="std"))
+    out.append(C("daily_dataset_month_median", "daily", "dataset_groupby", key="time.month", func="median"))
+    # first / last: the first and last non-NaN member of each group, in time order
+    out.append(C("daily_month_first", "daily", "groupby", key="time.month", func="first"))
+    out.append(C("daily_bins_last", "daily", "groupby_bins", key="x", edges=[0.0, 15.0, 30.0, 50.0], func="last"))
+    out.append(C("daily_resample_MS_first", "daily", "resample", dim="time", freq="MS", func="first"))
+    out.append(C("daily_resample_7D_last", "daily", "resample", dim="time", freq="7D", func="last"))
+    out.append(C("hourly_resample_1D_last", "hourly", "resample", dim="time", freq="1D", func="last"))
+    out.append(C("noleap_resample_QS-DEC_first", "noleap", "resample", dim="time", freq="QS-DEC", func="first"))
+    out.append(C("d360_season_last", "d360", "groupby", key="time.season", func="last"))
+    out.append(C("stations_string_first", "stations", "groupby", key="station", func="first"))
     return out
 
 

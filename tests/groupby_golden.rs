@@ -23,29 +23,41 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
      standard but outside the shared comparator's 1e-6",
 )];
 
-fn reduce(g: &GroupBy, case: &Value) -> Result<DataArray> {
-    match case["func"].as_str().expect("func") {
-        "mean" => g.mean(),
-        "sum" => g.sum(),
-        "std" => g.std(0),
-        "var" => g.var(0),
-        "min" => g.min(),
-        "max" => g.max(),
-        "count" => g.count(),
-        "prod" => g.prod(),
-        "median" => g.median(None),
-        "quantile" => g.quantile(case["q"].as_f64().expect("q"), None),
-        "quantiles" => {
-            let q: Vec<f64> = case["q"]
-                .as_array()
-                .expect("q list")
-                .iter()
-                .map(|v| v.as_f64().expect("q"))
-                .collect();
-            g.quantiles(&q, None)
+/// The statistic `case["func"]` of a grouping: a `GroupBy` or a `DatasetGroupBy`,
+/// whose methods share names.
+macro_rules! statistic {
+    ($g:expr, $case:expr) => {{
+        let (g, case) = ($g, $case);
+        match case["func"].as_str().expect("func") {
+            "mean" => g.mean(),
+            "sum" => g.sum(),
+            "std" => g.std(0),
+            "var" => g.var(0),
+            "min" => g.min(),
+            "max" => g.max(),
+            "count" => g.count(),
+            "prod" => g.prod(),
+            "first" => g.first(),
+            "last" => g.last(),
+            "median" => g.median(None),
+            "quantile" => g.quantile(case["q"].as_f64().expect("q"), None),
+            "quantiles" => g.quantiles(&qs(case), None),
+            other => panic!("func {other}"),
         }
-        other => panic!("func {other}"),
-    }
+    }};
+}
+
+fn qs(case: &Value) -> Vec<f64> {
+    case["q"]
+        .as_array()
+        .expect("q list")
+        .iter()
+        .map(|v| v.as_f64().expect("q"))
+        .collect()
+}
+
+fn reduce(g: &GroupBy, case: &Value) -> Result<DataArray> {
+    statistic!(g, case)
 }
 
 fn edges(case: &Value) -> Vec<f64> {
@@ -100,10 +112,7 @@ fn run(ds: &Dataset, case: &Value) -> Result<Out> {
                 anomaly
             }
         }
-        "dataset_groupby" => {
-            assert_eq!(case["func"], "mean");
-            return Ok(Out::Set(ds.groupby(key)?.mean()?));
-        }
+        "dataset_groupby" => return Ok(Out::Set(statistic!(&ds.groupby(key)?, case)?)),
         other => return Err(Error::InvalidArgument(format!("op {other}"))),
     }))
 }

@@ -586,7 +586,7 @@ mod np {
             Sum | Prod if unsigned(d) => U64,
             Sum | Prod => I64,
             Mean | Var | Std => float_of(d),
-            Min | Max => d,
+            Min | Max | First | Last => d,
             Count | ArgMin | ArgMax => I64,
             Any | All => Bool,
         }
@@ -596,9 +596,15 @@ mod np {
         matches!(kind, ReduceKind::ArgMin | ReduceKind::ArgMax)
     }
 
+    /// Reductions defined along exactly one axis: argmin/argmax, first/last.
+    pub fn one_axis(kind: ReduceKind) -> bool {
+        is_arg(kind) || matches!(kind, ReduceKind::First | ReduceKind::Last)
+    }
+
     /// The reduction of one lane of values of dtype `d` (in C order along the reduced
     /// axes); `None` where the engine reports an error: min/max of no integers,
-    /// argmin/argmax of no (non-NaN, with skipna) values.
+    /// argmin/argmax of no (non-NaN, with skipna) values, first/last of no
+    /// integers.
     pub fn reduce_lane(
         kind: ReduceKind,
         d: DType,
@@ -655,6 +661,18 @@ mod np {
                 (false, Some(i)) => i as f64,
                 _ => extreme(kind == ArgMax)?.0 as f64,
             },
+            First | Last => {
+                let end = if kind == First {
+                    valid.first()
+                } else {
+                    valid.last()
+                };
+                match end {
+                    Some(&v) => v,
+                    None if float => f64::NAN,
+                    None => return None,
+                }
+            }
             Count => lane.iter().filter(|v| !v.is_nan()).count() as f64,
             Any => lane.iter().any(|&v| v != 0.0) as u8 as f64,
             All => lane.iter().all(|&v| v != 0.0) as u8 as f64,
@@ -809,7 +827,7 @@ impl Eager {
         if self.dtype == Bool && matches!(kind, ReduceKind::Var | ReduceKind::Std) {
             return Err(format!("{kind:?} of bool"));
         }
-        if np::is_arg(kind) && axes.len() != 1 {
+        if np::one_axis(kind) && axes.len() != 1 {
             return Err(format!("{kind:?} over {} axes", axes.len()));
         }
         let sh = self.shape().to_vec();
@@ -1199,7 +1217,7 @@ const BINARY_OPS: [BinaryOp; 21] = {
     ]
 };
 
-const REDUCE_KINDS: [ReduceKind; 12] = [
+const REDUCE_KINDS: [ReduceKind; 14] = [
     ReduceKind::Sum,
     ReduceKind::Prod,
     ReduceKind::Mean,
@@ -1212,6 +1230,8 @@ const REDUCE_KINDS: [ReduceKind; 12] = [
     ReduceKind::All,
     ReduceKind::ArgMin,
     ReduceKind::ArgMax,
+    ReduceKind::First,
+    ReduceKind::Last,
 ];
 
 /// The array a reduction of `kind` is tested on: products get [`Arr::prod_safe`] values.
@@ -1235,7 +1255,7 @@ fn axes_of(mask: u8, nd: usize) -> Vec<usize> {
 
 /// The axes a reduction of `kind` runs over: one for argmin/argmax, else [`axes_of`].
 fn axes_for(kind: ReduceKind, mask: u8, nd: usize) -> Vec<usize> {
-    if np::is_arg(kind) && nd > 0 {
+    if np::one_axis(kind) && nd > 0 {
         vec![mask as usize % nd]
     } else {
         axes_of(mask, nd)
@@ -1635,7 +1655,7 @@ proptest! {
     /// Every reduction kind, with and without skipna, over random sets of axes (all of
     /// them via `reduce_all` too), with keepdims, ddof and min_count. Empty and all-NaN
     /// lanes give NaN, or the error the engine documents (min/max of no integers,
-    /// argmin/argmax of no values); argmin/argmax need exactly one axis.
+    /// argmin/argmax of no values); argmin/argmax and first/last need exactly one axis.
     #[test]
     fn reductions(
         a in generate::arr(0..=4, DTYPES),

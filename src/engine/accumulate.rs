@@ -156,7 +156,8 @@ impl<'l> Walker<'l> {
                     start,
                     first,
                 } => {
-                    let l = labels[start + i];
+                    pos = start + i;
+                    let l = labels[pos];
                     if l < 0 {
                         return (None, pos);
                     }
@@ -208,10 +209,11 @@ impl<'l> Walker<'l> {
                         start,
                         first,
                     } => {
-                        let labs = &labels[start + i0..start + i0 + k];
-                        for (&x, &l) in v.iter().zip(labs) {
+                        let p0 = start + i0;
+                        let labs = &labels[p0..p0 + k];
+                        for (j, (&x, &l)) in v.iter().zip(labs).enumerate() {
                             if l >= 0 {
-                                acc.one(base + (l - first) as usize * stride, x, 0);
+                                acc.one(base + (l - first) as usize * stride, x, p0 + j);
                             }
                         }
                     }
@@ -301,6 +303,9 @@ pub fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
             ReduceKind::Var | ReduceKind::Std => Box::new(MomentAcc::<T>::new(cells, sk)),
             ReduceKind::Min | ReduceKind::Max | ReduceKind::ArgMin | ReduceKind::ArgMax => {
                 Box::new(ExtremeAcc::<T>::new(cells, spec.kind, sk))
+            }
+            ReduceKind::First | ReduceKind::Last => {
+                Box::new(EndAcc::<T>::new(cells, spec.kind == ReduceKind::Last, sk))
             }
             ReduceKind::Count => Box::new(CountAcc::<T>::new(cells)),
             ReduceKind::Any | ReduceKind::All => Box::new(AnyAllAcc::<T>::new(cells, spec.kind == ReduceKind::All)),
@@ -752,6 +757,83 @@ impl<T: Tileable> Partial for ExtremeAcc<T> {
     }
     fn nbytes(&self) -> usize {
         self.val.len() * (std::mem::size_of::<T>() + 17)
+    }
+}
+
+/// The first or last value by position along the one reduced or grouped axis; NaN
+/// is passed over when skipped. Partials merge by position, so their order does not
+/// matter.
+struct EndAcc<T> {
+    val: Vec<T>,
+    pos: Vec<usize>,
+    seen: Vec<bool>,
+    last: bool,
+    skipna: bool,
+}
+
+impl<T: Element> EndAcc<T> {
+    fn new(cells: usize, last: bool, skipna: bool) -> Self {
+        EndAcc {
+            val: vec![T::default(); cells],
+            pos: vec![0; cells],
+            seen: vec![false; cells],
+            last,
+            skipna,
+        }
+    }
+    #[inline(always)]
+    fn offer(&mut self, c: usize, v: T, pos: usize) {
+        let better = !self.seen[c]
+            || if self.last {
+                pos > self.pos[c]
+            } else {
+                pos < self.pos[c]
+            };
+        if better {
+            self.val[c] = v;
+            self.pos[c] = pos;
+            self.seen[c] = true;
+        }
+    }
+    fn merge_same(&mut self, o: Self) {
+        for c in 0..self.val.len() {
+            if o.seen[c] {
+                self.offer(c, o.val[c], o.pos[c]);
+            }
+        }
+    }
+}
+
+impl<T: Element> Acc<T> for EndAcc<T> {
+    #[inline(always)]
+    fn one(&mut self, c: usize, v: T, pos: usize) {
+        if !(self.skipna && v.is_nan()) {
+            self.offer(c, v, pos);
+        }
+    }
+}
+
+impl<T: Tileable> Partial for EndAcc<T> {
+    partial_common!();
+    fn finish(self: Box<Self>, spec: &ReduceSpec, shape: &[usize]) -> Result<ArrayData> {
+        let s = *self;
+        let mut out = Vec::with_capacity(s.val.len());
+        for (&v, &seen) in s.val.iter().zip(&s.seen) {
+            if seen {
+                out.push(v);
+            } else if T::KIND == Kind::Float {
+                out.push(T::nan_or_default());
+            } else {
+                return Err(Error::EmptyReduction(format!(
+                    "{:?} of an empty slice of integers has no result",
+                    spec.kind
+                )));
+            }
+        }
+        Ok(wrap_out(out, spec.out_dtype(), shape))
+    }
+    fn nbytes(&self) -> usize {
+        self.val.len() * (std::mem::size_of::<T>() + 9)
     }
 }
 

@@ -39,6 +39,12 @@ pub enum ReduceKind {
     ArgMin,
     /// Position of the maximum along the (single) reduced axis.
     ArgMax,
+    /// The first value along the (single) reduced or grouped axis; the first non-NaN
+    /// one when NaN is skipped (xarray's `groupby(...).first()`).
+    First,
+    /// The last value along the (single) reduced or grouped axis; the last non-NaN one
+    /// when NaN is skipped.
+    Last,
 }
 
 impl ReduceKind {
@@ -51,7 +57,7 @@ impl ReduceKind {
                 Kind::Signed | Kind::Bool => DType::I64,
             },
             ReduceKind::Mean | ReduceKind::Var | ReduceKind::Std => d.float_result(),
-            ReduceKind::Min | ReduceKind::Max => d,
+            ReduceKind::Min | ReduceKind::Max | ReduceKind::First | ReduceKind::Last => d,
             ReduceKind::Count | ReduceKind::ArgMin | ReduceKind::ArgMax => DType::I64,
             ReduceKind::Any | ReduceKind::All => DType::Bool,
         })
@@ -60,6 +66,12 @@ impl ReduceKind {
     /// True for argmin/argmax, which need exactly one reduced axis.
     pub fn is_arg(self) -> bool {
         matches!(self, ReduceKind::ArgMin | ReduceKind::ArgMax)
+    }
+
+    /// True for first/last, whose result depends on the order along exactly one
+    /// reduced or grouped axis.
+    pub fn is_ordered(self) -> bool {
+        matches!(self, ReduceKind::First | ReduceKind::Last)
     }
 }
 
@@ -141,6 +153,14 @@ impl ReduceSpec {
             if n_reduced != 1 || grouped {
                 return Err(Error::invalid(format!(
                     "{kind:?} needs exactly one reduced axis and no grouping"
+                )));
+            }
+        }
+        if kind.is_ordered() {
+            let n_ordered = roles.iter().filter(|r| **r != AxisRole::Keep).count();
+            if n_ordered != 1 {
+                return Err(Error::invalid(format!(
+                    "{kind:?} needs exactly one reduced or grouped axis, not {n_ordered}"
                 )));
             }
         }

@@ -133,6 +133,18 @@ impl GroupBy {
         self.reduce(ReduceKind::Prod, ReduceArgs::default())
     }
 
+    /// The first non-NaN value of each group in the order of the grouped dimension
+    /// (xarray's `first()`; `reduce(ReduceKind::First, ..)` with `skipna` `Some(false)`
+    /// takes the first value whatever it is).
+    pub fn first(&self) -> Result<DataArray> {
+        self.reduce(ReduceKind::First, ReduceArgs::default())
+    }
+
+    /// The last non-NaN value of each group (xarray's `last()`).
+    pub fn last(&self) -> Result<DataArray> {
+        self.reduce(ReduceKind::Last, ReduceArgs::default())
+    }
+
     /// The order statistic of each group as one engine node (see
     /// `quantile::grouped_stat`): `q` `None` is the median.
     fn order_stat(
@@ -210,16 +222,36 @@ impl DatasetGroupBy {
     pub fn reduce(&self, kind: ReduceKind, args: ReduceArgs) -> Result<Dataset> {
         self.apply(|g| g.reduce(kind, args))
     }
+}
 
-    /// Mean of each group of every variable.
-    pub fn mean(&self) -> Result<Dataset> {
-        self.apply(GroupBy::mean)
-    }
+/// Every [`GroupBy`] statistic, applied to each data variable of a dataset.
+macro_rules! per_variable {
+    ($($name:ident($($arg:ident: $ty:ty),*) $doc:literal;)*) => {
+        impl DatasetGroupBy {
+            $(
+                #[doc = $doc]
+                pub fn $name(&self, $($arg: $ty),*) -> Result<Dataset> {
+                    self.apply(|g| g.$name($($arg),*))
+                }
+            )*
+        }
+    };
+}
 
-    /// Sum of each group of every variable.
-    pub fn sum(&self) -> Result<Dataset> {
-        self.apply(GroupBy::sum)
-    }
+per_variable! {
+    sum() "Sum of each group of every variable.";
+    mean() "Mean of each group of every variable.";
+    std(ddof: usize) "Standard deviation of each group of every variable.";
+    var(ddof: usize) "Variance of each group of every variable.";
+    min() "Minimum of each group of every variable.";
+    max() "Maximum of each group of every variable.";
+    count() "Number of non-missing values in each group of every variable.";
+    prod() "Product of each group of every variable.";
+    first() "First non-NaN value of each group of every variable.";
+    last() "Last non-NaN value of each group of every variable.";
+    median(skipna: Option<bool>) "Median of each group of every variable.";
+    quantile(q: f64, skipna: Option<bool>) "Quantile `q` of each group of every variable.";
+    quantiles(q: &[f64], skipna: Option<bool>) "Quantiles `q` of each group of every variable.";
 }
 
 impl GroupBy {
