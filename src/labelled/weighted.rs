@@ -4,7 +4,7 @@
 
 use super::dataarray::DataArray;
 use super::reduce::Dims;
-use crate::engine::{BinaryOp, ReduceKind};
+use crate::engine::{BinaryOp, DType, ReduceKind};
 use crate::{Error, Result};
 
 /// A data array paired with weights: `da.weighted(&w)?.mean(["lat", "lon"])`.
@@ -66,22 +66,73 @@ impl Weighted {
         Ok(dims)
     }
 
+    /// The reduced dims split into those of the data that the weights lack (`free`)
+    /// and the rest.
+    fn split_dims(&self, dims: Dims) -> (Vec<String>, Vec<String>) {
+        let names = match dims {
+            Dims::Names(ns) => ns,
+            Dims::All => {
+                let mut ns = self.data.dims().to_vec();
+                ns.extend(
+                    self.weights
+                        .dims()
+                        .iter()
+                        .filter(|d| !self.data.dims().contains(d))
+                        .cloned(),
+                );
+                ns
+            }
+        };
+        names
+            .into_iter()
+            .partition(|d| self.data.dims().contains(d) && !self.weights.dims().contains(d))
+    }
+
+    /// Σ over `dims` of `q(data) * weights`. The weights are constant along the
+    /// `free` dims, so those are summed first by `inner` (which sums `q(data)` over
+    /// them) and only that smaller result meets the weights: Σ_lat Σ_lon w(lat) x is
+    /// Σ_lat w(lat) Σ_lon x. The pass over the data is then a plain sum, with no
+    /// broadcast product per element.
+    fn total(
+        &self,
+        dims: impl Into<Dims>,
+        per_element: impl Fn(&DataArray) -> Result<DataArray>,
+        inner: impl Fn(&DataArray, Vec<String>) -> Result<DataArray>,
+    ) -> Result<DataArray> {
+        let (free, rest) = self.split_dims(self.dims(dims)?);
+        let partial = if free.is_empty() {
+            per_element(&self.data)?
+        } else {
+            inner(&self.data, free)?
+        };
+        let prod = partial.binary(BinaryOp::Mul, &self.weights)?;
+        Ok(self.like_data(if rest.is_empty() {
+            prod
+        } else {
+            prod.sum(rest)?
+        }))
+    }
+
     /// Sum of the weights of the non-missing values.
     pub fn sum_of_weights(&self, dims: impl Into<Dims>) -> Result<DataArray> {
-        let dims = self.dims(dims)?;
-        let valid = self.data.notnull()?.astype(self.weights.dtype())?;
-        let w = valid.binary(BinaryOp::Mul, &self.weights)?;
-        Ok(self.like_data(w.sum(dims)?))
+        let wdtype = self.weights.dtype();
+        self.total(
+            dims,
+            |x| x.notnull()?.astype(wdtype),
+            |x, free| x.count(free)?.astype(wdtype),
+        )
     }
 
     /// Weighted sum (missing values contribute nothing).
     pub fn sum(&self, dims: impl Into<Dims>) -> Result<DataArray> {
-        let dims = self.dims(dims)?;
-        let prod = self
-            .data
-            .fillna(0.0)?
-            .binary(BinaryOp::Mul, &self.weights)?;
-        Ok(self.like_data(prod.sum(dims)?))
+        // The partial sums keep the product's precision (float32 data, float64
+        // weights: float64 sums, as xarray's dot gives).
+        let dtype = DType::promote(self.data.dtype(), self.weights.dtype());
+        self.total(
+            dims,
+            |x| x.fillna(0.0),
+            |x, free| x.astype(dtype)?.sum(free),
+        )
     }
 
     /// Weighted mean: weighted sum over the sum of weights of non-missing values.
