@@ -1,6 +1,7 @@
 //! The executor: optimizes the graph, stages nested reductions, then runs one pass of
 //! block tasks on a rayon pool under a memory budget.
 
+mod aligned;
 mod budget;
 mod pass;
 mod progress;
@@ -226,6 +227,10 @@ fn stage_nested(
     records: &mut Vec<TaskRecord>,
 ) -> Result<Vec<LazyArray>> {
     let mut nested = stage::nested_reductions(&roots);
+    // Small results are staged (cheap to hold, and their pass reads in parallel along
+    // the reduced axes); large ones read chunk for chunk are computed where used.
+    let large = ctx.budget.limit() / 8;
+    nested.retain(|r| r.nbytes() <= large || !aligned::computed_where_used(&roots, r));
     if nested.is_empty() {
         return Ok(roots);
     }

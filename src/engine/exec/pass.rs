@@ -88,21 +88,49 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>) {
 }
 
 /// Bytes a task touches per element of its block: every node below the root that is
-/// evaluated (conservative for broadcast inputs).
+/// evaluated (conservative for broadcast inputs). A reduction below the root (one
+/// computed where it is used, see `aligned`) also holds a partial per cell, and reads
+/// its input blocks, which span its reduced axes' chunks, one at a time.
 fn bytes_per_element(root: &LazyArray) -> usize {
+    /// Accumulator bytes per cell, the largest partial (moments: count, mean, M2).
+    const PARTIAL_BYTES: usize = 24;
     let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![root.clone()];
+    let mut stack = vec![(root.clone(), 1usize)];
     let mut total = 0;
-    while let Some(n) = stack.pop() {
+    while let Some((n, scale)) = stack.pop() {
         if !seen.insert(n.id()) || seen.len() > 64 {
             continue;
         }
-        if !matches!(n.op(), Op::Reduce { .. }) || n.id() != root.id() {
-            total += n.dtype().size();
+        let mut below = scale;
+        if let Op::Reduce { spec, .. } = n.op() {
+            if n.id() != root.id() {
+                total += scale * (n.dtype().size() + PARTIAL_BYTES);
+                below = scale * reduced_block_span(spec);
+            }
+        } else {
+            total += scale * n.dtype().size();
         }
-        stack.extend(n.inputs().iter().cloned());
+        stack.extend(n.inputs().iter().map(|i| (i.clone(), below)));
     }
     total.max(1)
+}
+
+/// How many input elements a reduction's block holds per output cell: the longest
+/// chunk along each reduced axis.
+fn reduced_block_span(spec: &ReduceSpec) -> usize {
+    spec.roles
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| **r == AxisRole::Reduce)
+        .map(|(a, _)| {
+            spec.in_grid
+                .axis_chunks(a)
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(1)
+        })
+        .product()
 }
 
 impl<'a> Pass<'a> {
