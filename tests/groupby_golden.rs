@@ -41,31 +41,23 @@ macro_rules! statistic {
             "last" => g.last(),
             "median" => g.median(None),
             "quantile" => g.quantile(case["q"].as_f64().expect("q"), None),
-            "quantiles" => g.quantiles(&qs(case), None),
+            "quantiles" => g.quantiles(&floats(case, "q"), None),
             other => panic!("func {other}"),
         }
     }};
-}
-
-fn qs(case: &Value) -> Vec<f64> {
-    case["q"]
-        .as_array()
-        .expect("q list")
-        .iter()
-        .map(|v| v.as_f64().expect("q"))
-        .collect()
 }
 
 fn reduce(g: &GroupBy, case: &Value) -> Result<DataArray> {
     statistic!(g, case)
 }
 
-fn edges(case: &Value) -> Vec<f64> {
-    case["edges"]
+/// The list of numbers `case[key]`.
+fn floats(case: &Value, key: &str) -> Vec<f64> {
+    case[key]
         .as_array()
-        .expect("edges")
+        .unwrap_or_else(|| panic!("{key}: a list"))
         .iter()
-        .map(|e| e.as_f64().expect("edge"))
+        .map(|v| v.as_f64().unwrap_or_else(|| panic!("{key}: numbers")))
         .collect()
 }
 
@@ -80,7 +72,7 @@ fn run(ds: &Dataset, case: &Value) -> Result<Out> {
     Ok(Out::Array(match case["op"].as_str().expect("op") {
         "groupby" => reduce(&da.groupby(key)?, case)?,
         "groupby_bins" => reduce(
-            &da.groupby_bins(key, &edges(case), BinOptions::default())?,
+            &da.groupby_bins(key, &floats(case, "edges"), BinOptions::default())?,
             case,
         )?,
         "resample" => {

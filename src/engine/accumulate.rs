@@ -301,12 +301,12 @@ pub fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
                 }
             }
             ReduceKind::Var | ReduceKind::Std => Box::new(MomentAcc::<T>::new(cells, sk)),
-            ReduceKind::Min | ReduceKind::Max | ReduceKind::ArgMin | ReduceKind::ArgMax => {
-                Box::new(ExtremeAcc::<T>::new(cells, spec.kind, sk))
-            }
-            ReduceKind::First | ReduceKind::Last => {
-                Box::new(EndAcc::<T>::new(cells, spec.kind == ReduceKind::Last, sk))
-            }
+            ReduceKind::Min
+            | ReduceKind::Max
+            | ReduceKind::ArgMin
+            | ReduceKind::ArgMax
+            | ReduceKind::First
+            | ReduceKind::Last => Box::new(ExtremeAcc::<T>::new(cells, spec.kind, sk)),
             ReduceKind::Count => Box::new(CountAcc::<T>::new(cells)),
             ReduceKind::Any | ReduceKind::All => Box::new(AnyAllAcc::<T>::new(cells, spec.kind == ReduceKind::All)),
         }
@@ -659,13 +659,24 @@ impl<T: Tileable> Partial for MomentAcc<T> {
     }
 }
 
-/// Min, max and their positions. Ties and NaNs resolve to the first position, as numpy.
+/// Which value of a lane an [`ExtremeAcc`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Min,
+    Max,
+    First,
+    Last,
+}
+
+/// Min, max, first or last, with their positions. Min/max ties and NaNs resolve to the
+/// first position, as numpy; first/last go by position alone, passing over NaN when
+/// skipped. Partials merge by value and position, so their order does not matter.
 struct ExtremeAcc<T> {
     val: Vec<T>,
     pos: Vec<usize>,
     seen: Vec<bool>,
     nan_pos: Vec<usize>,
-    max: bool,
+    keep: Keep,
     skipna: bool,
 }
 
@@ -676,19 +687,24 @@ impl<T: Element> ExtremeAcc<T> {
             pos: vec![usize::MAX; cells],
             seen: vec![false; cells],
             nan_pos: vec![usize::MAX; cells],
-            max: matches!(kind, ReduceKind::Max | ReduceKind::ArgMax),
+            keep: match kind {
+                ReduceKind::Max | ReduceKind::ArgMax => Keep::Max,
+                ReduceKind::First => Keep::First,
+                ReduceKind::Last => Keep::Last,
+                _ => Keep::Min,
+            },
             skipna,
         }
     }
     #[inline(always)]
     fn offer(&mut self, c: usize, v: T, pos: usize) {
         let better = !self.seen[c]
-            || if self.max {
-                v > self.val[c]
-            } else {
-                v < self.val[c]
-            }
-            || (v == self.val[c] && pos < self.pos[c]);
+            || match self.keep {
+                Keep::Max => v > self.val[c] || (v == self.val[c] && pos < self.pos[c]),
+                Keep::Min => v < self.val[c] || (v == self.val[c] && pos < self.pos[c]),
+                Keep::First => pos < self.pos[c],
+                Keep::Last => pos > self.pos[c],
+            };
         if better {
             self.val[c] = v;
             self.pos[c] = pos;
@@ -709,10 +725,13 @@ impl<T: Element> Acc<T> for ExtremeAcc<T> {
     #[inline(always)]
     fn one(&mut self, c: usize, v: T, pos: usize) {
         if v.is_nan() {
-            if !self.skipna && pos < self.nan_pos[c] {
-                self.nan_pos[c] = pos;
+            if self.skipna {
+                return;
             }
-            return;
+            if matches!(self.keep, Keep::Min | Keep::Max) {
+                self.nan_pos[c] = self.nan_pos[c].min(pos);
+                return;
+            }
         }
         self.offer(c, v, pos);
     }
@@ -757,83 +776,6 @@ impl<T: Tileable> Partial for ExtremeAcc<T> {
     }
     fn nbytes(&self) -> usize {
         self.val.len() * (std::mem::size_of::<T>() + 17)
-    }
-}
-
-/// The first or last value by position along the one reduced or grouped axis; NaN
-/// is passed over when skipped. Partials merge by position, so their order does not
-/// matter.
-struct EndAcc<T> {
-    val: Vec<T>,
-    pos: Vec<usize>,
-    seen: Vec<bool>,
-    last: bool,
-    skipna: bool,
-}
-
-impl<T: Element> EndAcc<T> {
-    fn new(cells: usize, last: bool, skipna: bool) -> Self {
-        EndAcc {
-            val: vec![T::default(); cells],
-            pos: vec![0; cells],
-            seen: vec![false; cells],
-            last,
-            skipna,
-        }
-    }
-    #[inline(always)]
-    fn offer(&mut self, c: usize, v: T, pos: usize) {
-        let better = !self.seen[c]
-            || if self.last {
-                pos > self.pos[c]
-            } else {
-                pos < self.pos[c]
-            };
-        if better {
-            self.val[c] = v;
-            self.pos[c] = pos;
-            self.seen[c] = true;
-        }
-    }
-    fn merge_same(&mut self, o: Self) {
-        for c in 0..self.val.len() {
-            if o.seen[c] {
-                self.offer(c, o.val[c], o.pos[c]);
-            }
-        }
-    }
-}
-
-impl<T: Element> Acc<T> for EndAcc<T> {
-    #[inline(always)]
-    fn one(&mut self, c: usize, v: T, pos: usize) {
-        if !(self.skipna && v.is_nan()) {
-            self.offer(c, v, pos);
-        }
-    }
-}
-
-impl<T: Tileable> Partial for EndAcc<T> {
-    partial_common!();
-    fn finish(self: Box<Self>, spec: &ReduceSpec, shape: &[usize]) -> Result<ArrayData> {
-        let s = *self;
-        let mut out = Vec::with_capacity(s.val.len());
-        for (&v, &seen) in s.val.iter().zip(&s.seen) {
-            if seen {
-                out.push(v);
-            } else if T::KIND == Kind::Float {
-                out.push(T::nan_or_default());
-            } else {
-                return Err(Error::EmptyReduction(format!(
-                    "{:?} of an empty slice of integers has no result",
-                    spec.kind
-                )));
-            }
-        }
-        Ok(wrap_out(out, spec.out_dtype(), shape))
-    }
-    fn nbytes(&self) -> usize {
-        self.val.len() * (std::mem::size_of::<T>() + 9)
     }
 }
 
