@@ -11,83 +11,78 @@
 
 use std::collections::HashMap;
 
+use super::stage::{consumers, nested_reductions};
 use crate::engine::graph::{LazyArray, Op};
 use crate::engine::reduce::AxisRole;
 
-/// True when nested reduction `r` can be computed block by block where it is used:
-/// it groups nothing and has no reductions below it; it is not a root; and every
-/// node that consumes it, directly or through elementwise maps, reads it with its
-/// own chunking (an elementwise map of the same shape and chunks, or a root whose
-/// pass iterates over those chunks).
-pub fn computed_where_used(roots: &[LazyArray], r: &LazyArray) -> bool {
-    let Op::Reduce { spec, .. } = r.op() else {
-        return false;
-    };
-    if spec
-        .roles
-        .iter()
-        .any(|role| matches!(role, AxisRole::Group { .. }))
-        || !super::stage::nested_reductions(std::slice::from_ref(r)).is_empty()
-        || roots.iter().any(|root| root.id() == r.id())
-    {
-        return false;
-    }
-    let consumers = consumers(roots);
-    let root_ids: Vec<usize> = roots.iter().map(LazyArray::id).collect();
-    let mut memo = HashMap::new();
-    read_aligned(r, &consumers, &root_ids, &mut memo)
+/// How the nodes below a set of roots are used, built once for all the nested
+/// reductions asked about.
+pub struct Uses {
+    consumers: HashMap<usize, Vec<LazyArray>>,
+    roots: Vec<usize>,
 }
 
-/// Every node below the roots, by id, with the nodes that take it as an input.
-fn consumers(roots: &[LazyArray]) -> HashMap<usize, Vec<LazyArray>> {
-    let mut out: HashMap<usize, Vec<LazyArray>> = HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut stack: Vec<LazyArray> = roots.to_vec();
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n.id()) {
-            continue;
-        }
-        for i in n.inputs() {
-            out.entry(i.id()).or_default().push(n.clone());
-            stack.push(i.clone());
+impl Uses {
+    /// The uses of every node below `roots`.
+    pub fn new(roots: &[LazyArray]) -> Uses {
+        Uses {
+            consumers: consumers(roots),
+            roots: roots.iter().map(LazyArray::id).collect(),
         }
     }
-    out
-}
 
-/// Whether every use of `x` reads its chunks one by one in the pass's order.
-fn read_aligned(
-    x: &LazyArray,
-    consumers: &HashMap<usize, Vec<LazyArray>>,
-    roots: &[usize],
-    memo: &mut HashMap<usize, bool>,
-) -> bool {
-    if let Some(&known) = memo.get(&x.id()) {
-        return known;
+    /// True when nested reduction `r` can be computed block by block where it is
+    /// used: it groups nothing and has no reductions below it; it is not a root; and
+    /// every node that consumes it, directly or through elementwise maps, reads it
+    /// with its own chunking (an elementwise map of the same shape and chunks, or a
+    /// root whose pass iterates over those chunks).
+    pub fn computed_where_used(&self, r: &LazyArray) -> bool {
+        let Op::Reduce { spec, .. } = r.op() else {
+            return false;
+        };
+        if spec
+            .roles
+            .iter()
+            .any(|role| matches!(role, AxisRole::Group { .. }))
+            || !nested_reductions(std::slice::from_ref(r)).is_empty()
+            || self.roots.contains(&r.id())
+        {
+            return false;
+        }
+        self.read_aligned(r, &mut HashMap::new())
     }
-    // Cycles cannot occur in the graph; the provisional `false` only guards depth.
-    memo.insert(x.id(), false);
-    let ok = match consumers.get(&x.id()) {
-        // Used by nothing: a root, whose chunks the pass writes one by one.
-        None => roots.contains(&x.id()),
-        Some(cs) => cs.iter().all(|c| match c.op() {
-            Op::Reduce { spec, .. } => roots.contains(&c.id()) && spec.in_grid == *x.chunks(),
-            Op::Map(_) => {
-                c.shape() == x.shape()
-                    && c.chunks() == x.chunks()
-                    && read_aligned(c, consumers, roots, memo)
-            }
-            _ => false,
-        }),
-    };
-    memo.insert(x.id(), ok);
-    ok
+
+    /// Whether every use of `x` reads its chunks one by one in the pass's order.
+    fn read_aligned(&self, x: &LazyArray, memo: &mut HashMap<usize, bool>) -> bool {
+        if let Some(&known) = memo.get(&x.id()) {
+            return known;
+        }
+        let ok = match self.consumers.get(&x.id()) {
+            // Used by nothing: a root, whose chunks the pass writes one by one.
+            None => self.roots.contains(&x.id()),
+            Some(cs) => cs.iter().all(|c| match c.op() {
+                Op::Reduce { spec, .. } => {
+                    self.roots.contains(&c.id()) && spec.in_grid == *x.chunks()
+                }
+                Op::Map(_) => {
+                    c.shape() == x.shape() && c.chunks() == x.chunks() && self.read_aligned(c, memo)
+                }
+                _ => false,
+            }),
+        };
+        memo.insert(x.id(), ok);
+        ok
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::computed_where_used;
+    use super::Uses;
     use crate::engine::{ChunkGrid, LazyArray, Scalar};
+
+    fn computed_where_used(roots: &[LazyArray], r: &LazyArray) -> bool {
+        Uses::new(roots).computed_where_used(r)
+    }
 
     fn x() -> LazyArray {
         LazyArray::from_ndarray(

@@ -230,7 +230,10 @@ fn stage_nested(
     // Small results are staged (cheap to hold, and their pass reads in parallel along
     // the reduced axes); large ones read chunk for chunk are computed where used.
     let large = ctx.budget.limit() / 8;
-    nested.retain(|r| r.nbytes() <= large || !aligned::computed_where_used(&roots, r));
+    if nested.iter().any(|r| r.nbytes() > large) {
+        let uses = aligned::Uses::new(&roots);
+        nested.retain(|r| r.nbytes() <= large || !uses.computed_where_used(r));
+    }
     if nested.is_empty() {
         return Ok(roots);
     }

@@ -162,26 +162,36 @@ impl LazyArray {
     }
 }
 
-/// Shared-node detection: ids of nodes with more than one consumer among the roots.
-pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
-    let mut consumers: HashMap<usize, usize> = HashMap::new();
+/// Every node below the roots, by id, with the nodes that take it as an input (once
+/// per use: `m + m` lists its consumer twice).
+pub fn consumers(roots: &[LazyArray]) -> HashMap<usize, Vec<LazyArray>> {
+    let mut out: HashMap<usize, Vec<LazyArray>> = HashMap::new();
     let mut seen = HashSet::new();
     let mut stack: Vec<LazyArray> = roots.to_vec();
-    for r in roots {
-        *consumers.entry(r.id()).or_default() += 1;
-    }
     while let Some(n) = stack.pop() {
         if !seen.insert(n.id()) {
             continue;
         }
         for i in n.inputs() {
-            *consumers.entry(i.id()).or_default() += 1;
+            out.entry(i.id()).or_default().push(n.clone());
             stack.push(i.clone());
         }
     }
+    out
+}
+
+/// Shared-node detection: ids of nodes with more than one consumer among the roots
+/// (being a root counts as one).
+pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
+    let mut uses: HashMap<usize, usize> = consumers(roots)
+        .into_iter()
+        .map(|(id, cs)| (id, cs.len()))
+        .collect();
+    for r in roots {
+        *uses.entry(r.id()).or_default() += 1;
+    }
     Arc::new(
-        consumers
-            .into_iter()
+        uses.into_iter()
             .filter(|&(_, c)| c > 1)
             .map(|(id, _)| id)
             .collect(),
