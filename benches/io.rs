@@ -18,7 +18,7 @@ mod common;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::{ArrayD, IxDyn};
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
-use tessera::labelled::reduce::Dims;
+use tessera::labelled::Dims;
 use tessera::labelled::{Dataset, Variable};
 
 const SHAPE: [usize; 3] = [2048, 256, 256];

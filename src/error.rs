@@ -237,11 +237,97 @@ pub enum Error {
     /// Drawing a figure failed inside the plotting backend.
     #[error("plot: {0}")]
     Plot(String),
+
+    /// The same dimension (or axis) named twice where each may appear once.
+    #[error("dimension {dim} given more than once in {op}")]
+    DuplicateDimension {
+        /// The repeated name, or `axis N` for positional operations.
+        dim: String,
+        /// The operation and what it was given.
+        op: String,
+    },
+
+    /// An operation that needs numbers (or dates) was given something else.
+    #[error("{op} needs numeric values, but {what} holds {found}")]
+    NotNumeric {
+        /// The operation that was attempted.
+        op: String,
+        /// The variable or coordinate involved.
+        what: String,
+        /// What it holds instead (a dtype, `strings`).
+        found: String,
+    },
+
+    /// A broken invariant inside tessera: a bug, never the user's input.
+    #[error("internal error in {context}: {message} (a bug in tessera; please report it)")]
+    Internal {
+        /// The part of tessera whose invariant broke (an optimizer rule, the executor).
+        context: String,
+        /// What was found.
+        message: String,
+    },
 }
 
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidArgument(msg.into())
+    }
+
+    /// Shorthand for [`Error::Internal`].
+    pub(crate) fn internal(context: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Internal {
+            context: context.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Returns early with an error: `bail!("text {x}")` gives [`Error::InvalidArgument`],
+/// `bail!(expr)` returns any value that converts into [`Error`].
+macro_rules! bail {
+    ($fmt:literal $(, $arg:expr)* $(,)?) => {
+        return Err($crate::Error::InvalidArgument(format!($fmt $(, $arg)*)))
+    };
+    ($err:expr $(,)?) => {
+        return Err($crate::Error::from($err))
+    };
+}
+
+/// Checks a condition in one line: `ensure!(cond, "text {x}")` or `ensure!(cond, error)`
+/// returns that error (as [`bail!`] builds it) when `cond` is false.
+macro_rules! ensure {
+    ($cond:expr, $($rest:tt)+) => {
+        if !$cond {
+            $crate::error::bail!($($rest)+);
+        }
+    };
+}
+
+pub(crate) use {bail, ensure};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn positive(x: i64) -> Result<i64> {
+        ensure!(x > 0, "x must be positive, got {x}");
+        ensure!(x < 100, Error::internal("test", "too large"));
+        Ok(x)
+    }
+
+    fn always_fails() -> Result<()> {
+        bail!(Error::UnknownCalendar("julian2".into()))
+    }
+
+    #[test]
+    fn ensure_and_bail_build_the_errors_they_name() {
+        assert_eq!(positive(3).unwrap(), 3);
+        assert_eq!(
+            positive(-1).unwrap_err().to_string(),
+            "invalid argument: x must be positive, got -1"
+        );
+        assert!(matches!(positive(200), Err(Error::Internal { .. })));
+        assert!(matches!(always_fails(), Err(Error::UnknownCalendar(_))));
     }
 }

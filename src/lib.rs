@@ -8,7 +8,7 @@
 //!
 //! ## A tour for dask users
 //!
-//! A [`LazyArray`](engine::LazyArray) is a node in a graph of array operations. Building
+//! A [`LazyArray`] is a node in a graph of array operations. Building
 //! it reads nothing; the graph grows with the operations you write, never with the
 //! number of chunks.
 //!
@@ -47,9 +47,12 @@ pub mod io;
 pub mod labelled;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod prelude;
 pub mod synthetic;
 pub mod time;
 
+pub use engine::{Compute, LazyArray};
 pub use error::{Error, Result};
 #[cfg(feature = "zarr")]
 pub use io::{open_zarr, open_zarr_with};
+pub use labelled::{Compat, DataArray, Dataset, Join, Variable, concat, merge};

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use ndarray::{ArrayD, IxDyn};
 use serde_json::json;
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
-use tessera::labelled::cf::{DecodeOptions, decode_cf, encode_cf};
 use tessera::labelled::{Attrs, Dataset, Variable};
+use tessera::labelled::{DecodeOptions, decode_cf, encode_cf};
 
 fn attrs(v: serde_json::Value) -> Attrs {
     v.as_object().unwrap().clone()

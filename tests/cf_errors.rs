@@ -9,8 +9,8 @@ use ndarray::{Array, IxDyn};
 use serde_json::json;
 use tessera::Error;
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray, Op};
-use tessera::labelled::cf::{DecodeOptions, decode_cf, encode_cf};
 use tessera::labelled::{Attrs, Dataset, Variable};
+use tessera::labelled::{DecodeOptions, decode_cf, encode_cf};
 use tessera::time::{Calendar, CfDatetime};
 
 fn attrs(v: serde_json::Value) -> Attrs {

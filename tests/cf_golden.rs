@@ -5,7 +5,7 @@ mod cf;
 use cf::{close, f64s, golden, raw_dataset};
 use serde_json::Value;
 use tessera::engine::DType;
-use tessera::labelled::cf::{DecodeOptions, decode_cf, encode_cf};
+use tessera::labelled::{DecodeOptions, decode_cf, encode_cf};
 use tessera::time::{Calendar, NAT, TimeUnits};
 
 fn time_fields(cal: Calendar, t: i64) -> Value {

@@ -7,7 +7,7 @@
 mod golden;
 
 use serde_json::Value;
-use tessera::labelled::groupby::{BinOptions, BinSide, GroupBy, ResampleOptions};
+use tessera::labelled::{BinOptions, BinSide, GroupBy, ResampleOptions};
 use tessera::labelled::{DataArray, Dataset};
 use tessera::{Error, Result};
 

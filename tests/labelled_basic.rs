@@ -76,14 +76,14 @@ fn arithmetic_aligns_and_broadcasts_by_name() {
     assert_eq!(p.shape(), &[4, 3, 2]);
     let v = p.values::<f64>().unwrap();
     assert_eq!(v[[2, 0, 1]], 202.0 * 2.0);
-    let (a, b) = tessera::labelled::arith::align_pair(&t, &w, Join::Outer).unwrap();
+    let (a, b) = tessera::labelled::align_pair(&t, &w, Join::Outer).unwrap();
     assert_eq!(a.shape(), &[4, 3, 6]);
     assert_eq!(
         b.coords().values_f64("lon").unwrap(),
         vec![0.0, 90.0, 180.0, 270.0, 360.0, 999.0]
     );
     assert!(b.values::<f64>().unwrap()[[0]].is_nan());
-    assert!(tessera::labelled::arith::align_pair(&t, &w, Join::Exact).is_err());
+    assert!(tessera::labelled::align_pair(&t, &w, Join::Exact).is_err());
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn string_coordinates_survive_selection_concat_and_idxmin() {
     );
     // Concat re-codes string tables that differ.
     let b = stations(&["d", "e"], &["tropics", "south"], 0.0);
-    let both = tessera::labelled::combine::concat(&[&a, &b], "station", Join::Outer).unwrap();
+    let both = tessera::labelled::concat(&[&a, &b], "station", Join::Outer).unwrap();
     let regions = both.coord("region").unwrap().variable().strings().unwrap();
     assert_eq!(
         regions.into_raw_vec_and_offset().0,

@@ -7,11 +7,11 @@
 
 use ndarray::{Array, IxDyn};
 use tessera::engine::{BinaryOp, LazyArray, ReduceKind};
-use tessera::labelled::arith::align_pair;
-use tessera::labelled::combine::{Compat, merge};
+use tessera::labelled::align_pair;
 use tessera::labelled::{
-    Attrs, DataArray, Dataset, Dims, Join, LabelSel, ReduceArgs, Variable, align::align_datasets,
+    Attrs, DataArray, Dataset, Dims, Join, LabelSel, ReduceArgs, Variable, align_datasets,
 };
+use tessera::labelled::{Compat, merge};
 use tessera::time::{Calendar, parse_datetime_str};
 use tessera::{Error, Result};
 
@@ -503,8 +503,8 @@ fn conflicting_sizes_of_a_dimension_name_it() {
 #[test]
 fn reduction_over_a_repeated_dimension_is_refused() {
     let e = fails("mean", grid().mean(["lat", "lat"]));
-    assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
-    mentions(&e, &["\"lat\"", "repeated"]);
+    assert!(matches!(e, Error::DuplicateDimension { .. }), "{e:?}");
+    mentions(&e, &["\"lat\"", "more than once"]);
 }
 
 #[test]

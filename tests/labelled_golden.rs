@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use tessera::engine::{BinaryOp, DType, FloatFn, ReduceKind, Scalar, UnaryOp};
 use tessera::labelled::{
-    DataArray, Dataset, Dims, Join, Label, LabelSel, Positions, ReduceArgs,
-    combine::{self, Compat},
+    Compat, DataArray, Dataset, Dims, Join, Label, LabelSel, Positions, ReduceArgs,
 };
 use tessera::{Error, Result};
 
@@ -390,11 +389,11 @@ fn run(case: &Value, fx: &Fixtures) -> Result<Obj> {
             let join = join_of(&args["join"]);
             Ok(match (obj, other) {
                 (Obj::Array(a), Obj::Array(b)) => {
-                    let (x, y) = tessera::labelled::arith::align_pair(&a, &b, join)?;
+                    let (x, y) = tessera::labelled::align_pair(&a, &b, join)?;
                     Obj::Pair(Box::new(Obj::Array(x)), Box::new(Obj::Array(y)))
                 }
                 (Obj::Set(a), Obj::Set(b)) => {
-                    let (x, y) = tessera::labelled::align::align_datasets(&a, &b, join)?;
+                    let (x, y) = tessera::labelled::align_datasets(&a, &b, join)?;
                     Obj::Pair(Box::new(Obj::Set(x)), Box::new(Obj::Set(y)))
                 }
                 _ => panic!("align of mixed kinds"),
@@ -416,7 +415,11 @@ fn run(case: &Value, fx: &Fixtures) -> Result<Obj> {
                         Obj::Array(x) => x,
                         _ => panic!("mixed"),
                     }));
-                    Obj::Array(combine::concat(&all.iter().collect::<Vec<_>>(), dim, join)?)
+                    Obj::Array(tessera::labelled::concat(
+                        &all.iter().collect::<Vec<_>>(),
+                        dim,
+                        join,
+                    )?)
                 }
                 Obj::Set(d) => {
                     let mut all = vec![d];
@@ -424,7 +427,7 @@ fn run(case: &Value, fx: &Fixtures) -> Result<Obj> {
                         Obj::Set(x) => x,
                         _ => panic!("mixed"),
                     }));
-                    Obj::Set(combine::concat_datasets(
+                    Obj::Set(tessera::labelled::concat_datasets(
                         &all.iter().collect::<Vec<_>>(),
                         dim,
                         join,
@@ -453,7 +456,7 @@ fn run(case: &Value, fx: &Fixtures) -> Result<Obj> {
                 Some("identical") => Compat::Identical,
                 Some(other) => panic!("compat {other}"),
             };
-            Ok(Obj::Set(combine::merge(
+            Ok(Obj::Set(tessera::labelled::merge(
                 &all.iter().collect::<Vec<_>>(),
                 compat,
                 join_of(&args["join"]),

@@ -17,7 +17,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use tessera::engine::{ArrayData, BinaryOp, ChunkGrid, LazyArray, ReduceKind, Scalar};
-use tessera::labelled::combine::concat;
+use tessera::labelled::concat;
 use tessera::labelled::{DataArray, Dims, Join, LabelSel, ReduceArgs, Variable};
 
 /// Dimension names of the main array, and the extra dim the second array may have.

@@ -31,10 +31,10 @@ mod generate {
     use super::*;
 
     /// Every dtype the inputs are drawn from.
-    pub const DTYPES: &[DType] = &[F64, F32, I64, I32, I8, U8, U16, Bool];
+    pub(crate) const DTYPES: &[DType] = &[F64, F32, I64, I32, I8, U8, U16, Bool];
 
     /// Dtypes for float-heavy inputs.
-    pub const FLOATISH: &[DType] = &[F64, F64, F32, I32];
+    pub(crate) const FLOATISH: &[DType] = &[F64, F64, F32, I32];
 
     /// An input array: dtype, shape, per-axis chunks and values (NaN where missing).
     ///
@@ -42,7 +42,7 @@ mod generate {
     /// value for unsigned types) and `v > 0` for bools, so that sums are exact in every
     /// dtype.
     #[derive(Clone, Debug)]
-    pub struct Arr {
+    pub(crate) struct Arr {
         pub dtype: DType,
         pub shape: Vec<usize>,
         pub chunks: Vec<Vec<usize>>,
@@ -54,7 +54,7 @@ mod generate {
     }
 
     /// A shape with a number of dimensions in `ndims`, small enough to stay fast.
-    pub fn shape(ndims: RangeInclusive<usize>) -> BoxedStrategy<Vec<usize>> {
+    pub(crate) fn shape(ndims: RangeInclusive<usize>) -> BoxedStrategy<Vec<usize>> {
         ndims
             .prop_flat_map(|nd| {
                 let max = match nd {
@@ -68,7 +68,7 @@ mod generate {
     }
 
     /// Chunks of an axis of length `n`: regular, or cut at random positions.
-    pub fn axis_chunks(n: usize) -> BoxedStrategy<Vec<usize>> {
+    pub(crate) fn axis_chunks(n: usize) -> BoxedStrategy<Vec<usize>> {
         if n == 0 {
             return prop_oneof![Just(vec![]), Just(vec![0])].boxed();
         }
@@ -97,7 +97,7 @@ mod generate {
     }
 
     /// Chunks for every axis of `shape`.
-    pub fn grid(shape: &[usize]) -> BoxedStrategy<Vec<Vec<usize>>> {
+    pub(crate) fn grid(shape: &[usize]) -> BoxedStrategy<Vec<Vec<usize>>> {
         shape
             .iter()
             .map(|&n| axis_chunks(n))
@@ -116,7 +116,7 @@ mod generate {
     }
 
     /// `n` values of `dtype`; floats get one of four NaN patterns (none, sparse, dense, all).
-    pub fn values(n: usize, dtype: DType) -> BoxedStrategy<Vec<f64>> {
+    pub(crate) fn values(n: usize, dtype: DType) -> BoxedStrategy<Vec<f64>> {
         let raw = prop::collection::vec(-16i32..=16, n);
         let nan = (0u8..4, prop::collection::vec(0u8..100, n));
         (raw, nan)
@@ -139,7 +139,7 @@ mod generate {
     }
 
     /// An array of the given shape with random dtype, chunks and values.
-    pub fn arr_with(shape: Vec<usize>, dtypes: &'static [DType]) -> BoxedStrategy<Arr> {
+    pub(crate) fn arr_with(shape: Vec<usize>, dtypes: &'static [DType]) -> BoxedStrategy<Arr> {
         let n = shape.iter().product();
         (prop::sample::select(dtypes), grid(&shape))
             .prop_flat_map(move |(dtype, chunks)| {
@@ -155,14 +155,17 @@ mod generate {
     }
 
     /// An array of random shape with `ndims` dimensions.
-    pub fn arr(ndims: RangeInclusive<usize>, dtypes: &'static [DType]) -> BoxedStrategy<Arr> {
+    pub(crate) fn arr(
+        ndims: RangeInclusive<usize>,
+        dtypes: &'static [DType],
+    ) -> BoxedStrategy<Arr> {
         shape(ndims)
             .prop_flat_map(move |s| arr_with(s, dtypes))
             .boxed()
     }
 
     /// An array with the shape and chunks of `a` but its own dtype and values.
-    pub fn twin(a: &Arr) -> BoxedStrategy<Arr> {
+    pub(crate) fn twin(a: &Arr) -> BoxedStrategy<Arr> {
         let a = a.clone();
         let n = a.vals.len();
         prop::sample::select(DTYPES)
@@ -178,7 +181,7 @@ mod generate {
     }
 
     /// A shape that broadcasts to `full`: some leading axes dropped, some set to 1.
-    pub fn operand_shape(full: Vec<usize>) -> BoxedStrategy<Vec<usize>> {
+    pub(crate) fn operand_shape(full: Vec<usize>) -> BoxedStrategy<Vec<usize>> {
         let nd = full.len();
         (
             prop_oneof![2 => Just(0usize), 1 => 0..=nd],
@@ -196,7 +199,7 @@ mod generate {
 
     /// `dtypes.len()` arrays whose shapes broadcast together; operand `k` draws its
     /// dtype from `dtypes[k]`.
-    pub fn broadcast_group(dtypes: Vec<&'static [DType]>) -> BoxedStrategy<Vec<Arr>> {
+    pub(crate) fn broadcast_group(dtypes: Vec<&'static [DType]>) -> BoxedStrategy<Vec<Arr>> {
         shape(0..=4)
             .prop_flat_map(move |full| {
                 dtypes
@@ -208,7 +211,7 @@ mod generate {
     }
 
     /// A Python slice `start:stop:step` (bounds may be negative or past the end).
-    pub fn py_slice() -> impl Strategy<Value = (Option<isize>, Option<isize>, isize)> {
+    pub(crate) fn py_slice() -> impl Strategy<Value = (Option<isize>, Option<isize>, isize)> {
         (
             prop::option::of(-12isize..12),
             prop::option::of(-12isize..12),
@@ -217,7 +220,7 @@ mod generate {
     }
 
     /// A Python scalar: a small int, a quarter or a bool.
-    pub fn scalar() -> impl Strategy<Value = Scalar> {
+    pub(crate) fn scalar() -> impl Strategy<Value = Scalar> {
         prop_oneof![
             (-3i64..=3).prop_map(Scalar::Int),
             (-8i32..=8).prop_map(|q| Scalar::Float(q as f64 / 4.0)),
@@ -312,7 +315,7 @@ mod np {
     }
 
     /// `np.result_type(a, b)`.
-    pub fn promote(a: DType, b: DType) -> DType {
+    pub(crate) fn promote(a: DType, b: DType) -> DType {
         if a == b {
             return a;
         }
@@ -347,12 +350,12 @@ mod np {
     }
 
     /// The float type of a true division or a math function.
-    pub fn float_of(d: DType) -> DType {
+    pub(crate) fn float_of(d: DType) -> DType {
         if d == F32 { F32 } else { F64 }
     }
 
     /// numpy's broadcast of two shapes, `None` if they do not broadcast.
-    pub fn broadcast(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+    pub(crate) fn broadcast(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
         let n = a.len().max(b.len());
         let at = |s: &[usize], i: usize| {
             if i + s.len() >= n {
@@ -372,7 +375,7 @@ mod np {
     }
 
     /// The dtype a Python scalar has by itself.
-    pub fn scalar_parts(s: Scalar) -> (f64, DType) {
+    pub(crate) fn scalar_parts(s: Scalar) -> (f64, DType) {
         match s {
             Scalar::Bool(b) => (b as u8 as f64, Bool),
             Scalar::Int(v) => (v as f64, I64),
@@ -382,7 +385,7 @@ mod np {
     }
 
     /// NEP 50: a Python scalar next to an array adopts the array's dtype within its kind.
-    pub fn weak(s: Scalar, array: DType) -> DType {
+    pub(crate) fn weak(s: Scalar, array: DType) -> DType {
         match s {
             Scalar::Bool(_) => array,
             Scalar::Int(_) | Scalar::UInt(_) if array == Bool => I64,
@@ -393,7 +396,7 @@ mod np {
     }
 
     /// An integer result wrapped into `to`.
-    pub fn wrap(i: i64, to: DType) -> f64 {
+    pub(crate) fn wrap(i: i64, to: DType) -> f64 {
         match to {
             Bool => (i != 0) as u8 as f64,
             I8 => i as i8 as f64,
@@ -410,13 +413,13 @@ mod np {
     }
 
     /// Rounds a float result to `d`.
-    pub fn round_to(d: DType, v: f64) -> f64 {
+    pub(crate) fn round_to(d: DType, v: f64) -> f64 {
         if d == F32 { v as f32 as f64 } else { v }
     }
 
     /// `v` (a value of dtype `from`) converted to `to`: floats truncate and saturate
     /// into integers (NaN gives 0), integers wrap, anything non-zero is `true`.
-    pub fn cast(v: f64, from: DType, to: DType) -> f64 {
+    pub(crate) fn cast(v: f64, from: DType, to: DType) -> f64 {
         match to {
             F64 => v,
             F32 => v as f32 as f64,
@@ -436,7 +439,7 @@ mod np {
     }
 
     /// (operand dtype, result dtype) of a unary operation, `None` if unsupported.
-    pub fn unary_types(op: UnaryOp, d: DType) -> Option<(DType, DType)> {
+    pub(crate) fn unary_types(op: UnaryOp, d: DType) -> Option<(DType, DType)> {
         use UnaryOp::*;
         match op {
             Neg | Abs | Sign | Square => (d != Bool).then_some((d, d)),
@@ -485,7 +488,7 @@ mod np {
     }
 
     /// A unary operation on `v`, a value of the operand dtype `d`.
-    pub fn unary(op: UnaryOp, d: DType, v: f64) -> f64 {
+    pub(crate) fn unary(op: UnaryOp, d: DType, v: f64) -> f64 {
         use UnaryOp::*;
         let float = d.is_float();
         let i = v as i64;
@@ -510,7 +513,7 @@ mod np {
     }
 
     /// (operand dtype, result dtype) of a binary operation, `None` if unsupported.
-    pub fn binary_types(op: BinaryOp, a: DType, b: DType) -> Option<(DType, DType)> {
+    pub(crate) fn binary_types(op: BinaryOp, a: DType, b: DType) -> Option<(DType, DType)> {
         use BinaryOp::*;
         let c = promote(a, b);
         match op {
@@ -559,7 +562,7 @@ mod np {
     }
 
     /// A binary operation on `x` and `y`, values of the operand dtype `d`.
-    pub fn binary(op: BinaryOp, d: DType, x: f64, y: f64) -> f64 {
+    pub(crate) fn binary(op: BinaryOp, d: DType, x: f64, y: f64) -> f64 {
         use BinaryOp::*;
         let (p, q) = (x != 0.0, y != 0.0);
         let b = |t: bool| t as u8 as f64;
@@ -579,7 +582,7 @@ mod np {
     }
 
     /// The result dtype of a reduction.
-    pub fn reduce_dtype(kind: ReduceKind, d: DType) -> DType {
+    pub(crate) fn reduce_dtype(kind: ReduceKind, d: DType) -> DType {
         use ReduceKind::*;
         match kind {
             Sum | Prod if d.is_float() => d,
@@ -592,12 +595,12 @@ mod np {
         }
     }
 
-    pub fn is_arg(kind: ReduceKind) -> bool {
+    pub(crate) fn is_arg(kind: ReduceKind) -> bool {
         matches!(kind, ReduceKind::ArgMin | ReduceKind::ArgMax)
     }
 
     /// Reductions defined along exactly one axis: argmin/argmax, first/last.
-    pub fn one_axis(kind: ReduceKind) -> bool {
+    pub(crate) fn one_axis(kind: ReduceKind) -> bool {
         is_arg(kind) || matches!(kind, ReduceKind::First | ReduceKind::Last)
     }
 
@@ -605,7 +608,7 @@ mod np {
     /// axes); `None` where the engine reports an error: min/max of no integers,
     /// argmin/argmax of no (non-NaN, with skipna) values, first/last of no
     /// integers.
-    pub fn reduce_lane(
+    pub(crate) fn reduce_lane(
         kind: ReduceKind,
         d: DType,
         opts: &ReduceOptions,
@@ -681,7 +684,7 @@ mod np {
     }
 
     /// The positions `range(n)[start:stop:step]` takes (CPython's `slice.indices`).
-    pub fn py_indices(
+    pub(crate) fn py_indices(
         n: usize,
         start: Option<isize>,
         stop: Option<isize>,

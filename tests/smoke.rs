@@ -1,3 +1,5 @@
+//! Smoke tests of the engine through its public API: a few operations end to end.
+
 use ndarray::{Array, Dimension, IxDyn};
 use tessera::engine::*;
 

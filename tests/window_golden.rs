@@ -37,7 +37,7 @@ fn run(target: &DataArray, case: &Value) -> tessera::Result<golden_result::Obj> 
 }
 
 mod golden_result {
-    pub enum Obj {
+    pub(crate) enum Obj {
         Array(tessera::labelled::DataArray),
         Set(tessera::labelled::Dataset),
     }

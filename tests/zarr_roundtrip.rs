@@ -7,7 +7,7 @@ use ndarray::{Array, IxDyn};
 use serde_json::json;
 use tessera::engine::LazyArray;
 use tessera::io::{Compressor, OpenOptions, WriteMode, WriteOptions};
-use tessera::labelled::cf::DecodeOptions;
+use tessera::labelled::DecodeOptions;
 use tessera::labelled::{Attrs, Dataset, Variable};
 use zarr_support::{Cleanup, check, describe, python_with_xarray, temp_dir};
 
@@ -109,7 +109,7 @@ fn reopen(url: &str) -> Dataset {
 /// The dataset as stored: CF-encoded (floats get a NaN `_FillValue`), with the
 /// `coordinates` attribute gone (it went to encoding).
 fn expected(ds: &Dataset) -> serde_json::Value {
-    describe(&tessera::labelled::cf::encode_cf(ds).expect("encodes"))
+    describe(&tessera::labelled::encode_cf(ds).expect("encodes"))
 }
 
 fn write(ds: &Dataset, url: &str, opts: WriteOptions) {
@@ -292,7 +292,7 @@ fn a_write_larger_than_the_budget_streams() {
     let x = back.get("x").unwrap();
     assert_eq!(x.data().chunks().axis_chunks(0).len(), 64);
     let total = x
-        .sum(tessera::labelled::reduce::Dims::All)
+        .sum(tessera::labelled::Dims::All)
         .unwrap()
         .compute_with(&Compute::new().memory_limit(8 << 20))
         .unwrap()

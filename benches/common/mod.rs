@@ -13,14 +13,14 @@ use tessera::engine::Compute;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `TESSERA_BENCH_THREADS`, if set: the size of both tessera's and rayon's pools.
-pub fn threads() -> Option<usize> {
+pub(crate) fn threads() -> Option<usize> {
     std::env::var("TESSERA_BENCH_THREADS")
         .ok()
         .and_then(|v| v.parse().ok())
 }
 
 /// A `Compute` on `threads()` threads (all cores if unset).
-pub fn compute() -> Compute {
+pub(crate) fn compute() -> Compute {
     match threads() {
         Some(n) => Compute::new().threads(n),
         None => Compute::new(),
@@ -28,7 +28,7 @@ pub fn compute() -> Compute {
 }
 
 /// Pins rayon's global pool (used by the bare zarrs read) to `threads()`.
-pub fn pin_global_pool() {
+pub(crate) fn pin_global_pool() {
     if let Some(n) = threads() {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -39,7 +39,7 @@ pub fn pin_global_pool() {
 /// One bare read: zarrs alone reads and decodes every chunk of the f32 array `name` of
 /// the store at `path` on rayon (codec concurrency 1, as tessera runs it) and sums it.
 #[cfg(feature = "zarr")]
-pub fn bare_zarrs_sum(path: &std::path::Path, name: &str) -> f64 {
+pub(crate) fn bare_zarrs_sum(path: &std::path::Path, name: &str) -> f64 {
     use std::sync::Arc;
 
     use rayon::prelude::*;
@@ -69,7 +69,7 @@ pub fn bare_zarrs_sum(path: &std::path::Path, name: &str) -> f64 {
 /// The bench store `target/<dir>/<name>.zarr` (Zarr v3, zstd level 1), written from
 /// `make()` unless a complete one (consolidated metadata is written last) exists.
 #[cfg(feature = "zarr")]
-pub fn store_once(
+pub(crate) fn store_once(
     dir: &str,
     name: &str,
     make: impl FnOnce() -> tessera::labelled::Dataset,

@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The options every analysis example takes.
 #[derive(Parser, Debug, Clone)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The store to analyse: a path, file://, s3://bucket/prefix, gs://, az://,
     /// http(s)://… (default: the embedded fixture).
     pub store: Option<String>,
@@ -45,7 +45,7 @@ pub struct Cli {
 
 impl Cli {
     /// The executor settings asked for.
-    pub fn compute(&self) -> Result<tessera::engine::Compute, String> {
+    pub(crate) fn compute(&self) -> Result<tessera::engine::Compute, String> {
         let mut c = tessera::engine::Compute::new().progress(!self.quiet && !self.json);
         if let Some(n) = self.threads {
             c = c.threads(n);
@@ -58,7 +58,7 @@ impl Cli {
 }
 
 /// Parses sizes such as `512MiB`, `2GiB`, `1.5GB` or a plain number of bytes.
-pub fn parse_bytes(text: &str) -> Result<usize, String> {
+pub(crate) fn parse_bytes(text: &str) -> Result<usize, String> {
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -81,14 +81,14 @@ pub fn parse_bytes(text: &str) -> Result<usize, String> {
 }
 
 /// The JSON summary of a run, printed last.
-pub struct Report {
+pub(crate) struct Report {
     started: Instant,
     values: Map<String, Value>,
 }
 
 impl Report {
     /// Starts the clock.
-    pub fn start() -> Report {
+    pub(crate) fn start() -> Report {
         Report {
             started: Instant::now(),
             values: Map::new(),
@@ -96,7 +96,7 @@ impl Report {
     }
 
     /// Records one headline value (NaN and infinities become `null`).
-    pub fn set(&mut self, key: &str, value: impl Into<Value>) {
+    pub(crate) fn set(&mut self, key: &str, value: impl Into<Value>) {
         let v = value.into();
         let v = match v.as_f64() {
             Some(x) if !x.is_finite() => Value::Null,
@@ -106,12 +106,12 @@ impl Report {
     }
 
     /// Seconds since the start.
-    pub fn seconds(&self) -> f64 {
+    pub(crate) fn seconds(&self) -> f64 {
         self.started.elapsed().as_secs_f64()
     }
 
     /// Adds `seconds` and `peak_rss_mb` and prints the one-line JSON summary.
-    pub fn print_json(mut self) {
+    pub(crate) fn print_json(mut self) {
         let seconds = self.seconds();
         self.set("seconds", (seconds * 1000.0).round() / 1000.0);
         self.set(
@@ -123,7 +123,7 @@ impl Report {
 }
 
 /// The first value of a computed array (NaN if empty): the headline numbers.
-pub fn scalar(da: &tessera::labelled::DataArray) -> tessera::Result<f64> {
+pub(crate) fn scalar(da: &tessera::labelled::DataArray) -> tessera::Result<f64> {
     Ok(da
         .values::<f64>()?
         .iter()
@@ -134,7 +134,7 @@ pub fn scalar(da: &tessera::labelled::DataArray) -> tessera::Result<f64> {
 
 /// The process's peak resident set size in MiB (Linux `VmHWM`, as `ru_maxrss / 1024`
 /// reports it), if known.
-pub fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -143,7 +143,7 @@ pub fn peak_rss_mb() -> Option<f64> {
 
 /// Runs an example's body: any error becomes one line on stderr and exit code 1;
 /// a failed check (Ok(false)) exits with 2.
-pub fn run(body: impl FnOnce() -> Result<bool, String>) {
+pub(crate) fn run(body: impl FnOnce() -> Result<bool, String>) {
     match body() {
         Ok(true) => {}
         Ok(false) => std::process::exit(2),

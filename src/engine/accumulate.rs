@@ -37,7 +37,7 @@ enum AxisMap {
 
 /// Where the elements of one input block go in its output chunk's accumulator.
 #[derive(Clone, Debug)]
-pub struct BlockLayout {
+pub(crate) struct BlockLayout {
     shape: Vec<usize>,
     maps: Vec<AxisMap>,
     base: usize,
@@ -47,7 +47,7 @@ impl BlockLayout {
     /// The layout of block `region` (in the reduction's input) feeding a partial that
     /// covers `outer` along the kept axes, and along grouped axes the groups of the
     /// output chunks that the input positions `outer` feed.
-    pub fn within(
+    pub(crate) fn within(
         spec: &ReduceSpec,
         region: &[std::ops::Range<usize>],
         outer: &[std::ops::Range<usize>],
@@ -107,23 +107,18 @@ impl BlockLayout {
     }
 
     /// Number of elements in the block.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.shape.iter().product()
     }
 
-    /// True for an empty block.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The block's shape.
-    pub fn shape(&self) -> &[usize] {
+    pub(crate) fn shape(&self) -> &[usize] {
         &self.shape
     }
 }
 
 /// The position of the walk through one block; feed tiles in order.
-pub struct Walker<'l> {
+pub(crate) struct Walker<'l> {
     layout: &'l BlockLayout,
     idx: Vec<usize>,
     row: Option<(Option<usize>, usize)>,
@@ -131,7 +126,7 @@ pub struct Walker<'l> {
 
 impl<'l> Walker<'l> {
     /// Starts at the first element of the block.
-    pub fn new(layout: &'l BlockLayout) -> Self {
+    pub(crate) fn new(layout: &'l BlockLayout) -> Self {
         Walker {
             layout,
             idx: vec![0; layout.shape.len()],
@@ -253,7 +248,7 @@ trait Acc<T: Copy>: Send {
 
 /// The partial result of a reduction for one output chunk, fed by blocks and merged
 /// across threads.
-pub trait Partial: Send {
+pub(crate) trait Partial: Send {
     /// Feeds the next `len` elements of a block (C order) held in `vals`.
     fn feed(&mut self, walker: &mut Walker<'_>, vals: Src<'_>, len: usize);
     /// Absorbs another partial of the same output chunk.
@@ -285,7 +280,7 @@ macro_rules! partial_common {
 }
 
 /// A new, empty partial for an output chunk of `cells` cells.
-pub fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
+pub(crate) fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
     let counted = spec.kind == ReduceKind::Mean || spec.min_count > 0;
     let sk = spec.skipna;
     crate::with_dtype!(spec.in_dtype, T => {

@@ -227,7 +227,7 @@ pub trait Element:
 
 /// numpy-style cast of one value between element types.
 #[inline(always)]
-pub fn cast<S: Element, D: Element>(x: S) -> D {
+pub(crate) fn cast<S: Element, D: Element>(x: S) -> D {
     match D::KIND {
         Kind::Float => D::from_f64(x.to_f64()),
         Kind::Signed if S::KIND == Kind::Float => D::from_f64(x.to_f64()),
@@ -336,7 +336,7 @@ impl Element for bool {
 
 /// Arithmetic on numeric element types with numpy's semantics: integers wrap on
 /// overflow, integer division by zero gives 0 (numpy warns and returns 0).
-pub trait Numeric: Element {
+pub(crate) trait Numeric: Element {
     /// `a + b`.
     fn add(self, o: Self) -> Self;
     /// `a - b`.
@@ -433,7 +433,7 @@ macro_rules! impl_numeric_float {
 impl_numeric_float!(f32, f64);
 
 /// Float-only math, as numpy's ufuncs on float arrays.
-pub trait Float: Numeric {
+pub(crate) trait Float: Numeric {
     /// Applies a one-argument math function.
     fn apply(self, f: FloatFn) -> Self;
     /// `atan2(self, o)`.

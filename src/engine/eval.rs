@@ -59,7 +59,7 @@ pub(crate) fn panic_error(context: &str, payload: Box<dyn std::any::Any + Send>)
 
 /// Evaluates regions of nodes within one task; holds the task's memo and programs.
 #[derive(Default)]
-pub struct Evaluator {
+pub(crate) struct Evaluator {
     shared: Arc<HashSet<usize>>,
     memo: HashMap<(usize, Region), Arc<ArrayData>>,
     programs: HashMap<usize, TileEval>,
@@ -67,7 +67,7 @@ pub struct Evaluator {
 
 impl Evaluator {
     /// An evaluator memoizing the nodes in `shared` (those with several consumers).
-    pub fn new(shared: Arc<HashSet<usize>>) -> Self {
+    pub(crate) fn new(shared: Arc<HashSet<usize>>) -> Self {
         Evaluator {
             shared,
             memo: HashMap::new(),
@@ -76,12 +76,16 @@ impl Evaluator {
     }
 
     /// Forgets memoized data (call between tasks); compiled programs are kept.
-    pub fn clear_memo(&mut self) {
+    pub(crate) fn clear_memo(&mut self) {
         self.memo.clear();
     }
 
     /// The data of `region` of `node`.
-    pub fn eval(&mut self, node: &LazyArray, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
+    pub(crate) fn eval(
+        &mut self,
+        node: &LazyArray,
+        region: &[Range<usize>],
+    ) -> Result<Arc<ArrayData>> {
         let memoize = self.shared.contains(&node.id());
         if memoize && let Some(hit) = self.memo.get(&(node.id(), region.to_vec())) {
             return Ok(hit.clone());
@@ -296,7 +300,7 @@ impl Evaluator {
     /// Feeds the block `block` of a reduction's input into `partial`, which covers the
     /// input region `outer` along kept axes (the block itself, or several blocks). The
     /// fused pre-program runs tile by tile straight into the accumulators.
-    pub fn feed_block(
+    pub(crate) fn feed_block(
         &mut self,
         node: &LazyArray,
         spec: &ReduceSpec,

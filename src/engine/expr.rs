@@ -229,7 +229,7 @@ impl UnaryOp {
 
 /// One instruction; operands are indices of earlier instructions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Instr {
+pub(crate) enum Instr {
     /// The k-th input array.
     Input(usize),
     /// A constant, already of the instruction's dtype.
@@ -262,7 +262,7 @@ impl Expr {
     }
 
     /// Instructions in order.
-    pub fn instrs(&self) -> &[Instr] {
+    pub(crate) fn instrs(&self) -> &[Instr] {
         &self.instrs
     }
 

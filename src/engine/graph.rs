@@ -18,12 +18,12 @@ use crate::Result;
 use crate::engine::ArrayData;
 
 /// The function of a [`Op::MapBlocks`] node: input blocks in, output block out.
-pub type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
+pub(crate) type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
 
 /// The function of an [`Op::Overlap`] node: a block extended by up to a halo along
 /// one axis, the extent of the output block inside it along that axis, and the
 /// position in the array of the extended block's first element along that axis.
-pub type OverlapFn =
+pub(crate) type OverlapFn =
     dyn Fn(&ArrayData, std::ops::Range<usize>, usize) -> Result<ArrayData> + Send + Sync;
 
 /// Selection of positions along one axis: element `i` of the result is input element
@@ -84,7 +84,7 @@ pub enum ScanKind {
     Prod,
 }
 
-/// An array-level operation. Inputs live on the [`Node`].
+/// An array-level operation. Its inputs are the node's ([`LazyArray::inputs`]).
 #[derive(Clone)]
 pub enum Op {
     /// Data from a [`ChunkSource`].
@@ -187,7 +187,7 @@ impl fmt::Debug for Op {
 }
 
 /// One node of the logical graph.
-pub struct Node {
+pub(crate) struct Node {
     id: usize,
     pub(crate) op: Op,
     pub(crate) inputs: Vec<LazyArray>,
@@ -354,7 +354,7 @@ impl fmt::Debug for LazyArray {
 
 /// Rewrites a graph bottom-up: `f` sees each node after its inputs were rewritten and
 /// returns a replacement (or `None` to keep it). Shared nodes are visited once.
-pub fn transform_up(
+pub(crate) fn transform_up(
     root: &LazyArray,
     f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
 ) -> Result<LazyArray> {
@@ -363,7 +363,7 @@ pub fn transform_up(
 }
 
 /// [`transform_up`] over several roots at once, so nodes they share stay shared.
-pub fn transform_roots(
+pub(crate) fn transform_roots(
     roots: &[LazyArray],
     f: &mut dyn FnMut(&LazyArray) -> Result<Option<LazyArray>>,
 ) -> Result<Vec<LazyArray>> {

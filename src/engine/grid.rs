@@ -246,7 +246,7 @@ impl ChunkGrid {
 }
 
 /// Splits a length into regular pieces of `chunk` (the last may be shorter).
-pub fn split_regular(n: usize, chunk: usize) -> Vec<usize> {
+pub(crate) fn split_regular(n: usize, chunk: usize) -> Vec<usize> {
     if n == 0 {
         return vec![];
     }
@@ -261,11 +261,6 @@ pub fn split_regular(n: usize, chunk: usize) -> Vec<usize> {
 /// The shape of a region.
 pub fn region_shape(region: &[Range<usize>]) -> Vec<usize> {
     region.iter().map(|r| r.end - r.start).collect()
-}
-
-/// The whole-array region.
-pub fn full_region(shape: &[usize]) -> Region {
-    shape.iter().map(|&n| 0..n).collect()
 }
 
 #[cfg(test)]

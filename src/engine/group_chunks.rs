@@ -13,7 +13,7 @@ use std::ops::Range;
 
 /// The output chunks of one grouped axis and the input chunks feeding each.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct GroupChunks {
+pub(crate) struct GroupChunks {
     /// First group of every output chunk, then the number of groups.
     group_offsets: Vec<usize>,
     /// First input chunk of every output chunk, then the number of input chunks.
@@ -26,7 +26,7 @@ impl GroupChunks {
     /// Cuts `n_groups` groups into output chunks for `labels` (one per position along
     /// the axis, negative for none, all below `n_groups`) over input chunks of lengths
     /// `in_chunks`.
-    pub fn new(labels: &[i64], in_chunks: &[usize], n_groups: usize) -> Self {
+    pub(crate) fn new(labels: &[i64], in_chunks: &[usize], n_groups: usize) -> Self {
         // Smallest and largest valid label of every input chunk.
         let mut bounds: Vec<Option<(i64, i64)>> = Vec::with_capacity(in_chunks.len());
         let mut start = 0;
@@ -82,27 +82,27 @@ impl GroupChunks {
     }
 
     /// Number of groups in every output chunk.
-    pub fn sizes(&self) -> Vec<usize> {
+    pub(crate) fn sizes(&self) -> Vec<usize> {
         self.group_offsets.windows(2).map(|w| w[1] - w[0]).collect()
     }
 
     /// The groups of output chunk `out`.
-    pub fn groups(&self, out: usize) -> Range<usize> {
+    pub(crate) fn groups(&self, out: usize) -> Range<usize> {
         self.group_offsets[out]..self.group_offsets[out + 1]
     }
 
     /// The input chunks feeding output chunk `out`.
-    pub fn inputs(&self, out: usize) -> Range<usize> {
+    pub(crate) fn inputs(&self, out: usize) -> Range<usize> {
         self.input_offsets[out]..self.input_offsets[out + 1]
     }
 
     /// The output chunk input chunk `c` feeds.
-    pub fn of_input(&self, c: usize) -> usize {
+    pub(crate) fn of_input(&self, c: usize) -> usize {
         self.of_input[c]
     }
 
     /// The output chunks holding any of `groups`.
-    pub fn overlapping(&self, groups: &Range<usize>) -> Range<usize> {
+    pub(crate) fn overlapping(&self, groups: &Range<usize>) -> Range<usize> {
         let n = self.group_offsets.len() - 1;
         if groups.is_empty() {
             return 0..0;

@@ -11,12 +11,12 @@ use super::dtype::{DType, Element, Float, FloatFn, Kind, Numeric, cast};
 use super::expr::{BinaryOp, Expr, Instr, Scalar, UnaryOp};
 
 /// Elements per tile: small enough for all registers of a typical chain to stay in L1/L2.
-pub const TILE: usize = 2048;
+pub(crate) const TILE: usize = 2048;
 
 /// A typed tile register.
 #[allow(missing_docs)]
 #[derive(Debug)]
-pub enum Buf {
+pub(crate) enum Buf {
     Bool(Vec<bool>),
     I8(Vec<i8>),
     I16(Vec<i16>),
@@ -31,7 +31,7 @@ pub enum Buf {
 }
 
 /// Element types that can live in a [`Buf`].
-pub trait Tileable: Storable {
+pub(crate) trait Tileable: Storable {
     /// Borrows the typed vector.
     fn buf(b: &Buf) -> &Vec<Self>;
     /// Borrows the typed vector mutably.
@@ -61,19 +61,19 @@ impl_tileable!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 =>
 
 impl Buf {
     /// A zeroed register of `dtype` holding `len` elements.
-    pub fn new(dtype: DType, len: usize) -> Buf {
+    pub(crate) fn new(dtype: DType, len: usize) -> Buf {
         crate::with_dtype!(dtype, T => T::new_buf(len))
     }
 
     /// Wraps a typed vector.
-    pub fn from_vec<T: Tileable>(v: Vec<T>) -> Buf {
+    pub(crate) fn from_vec<T: Tileable>(v: Vec<T>) -> Buf {
         T::into_buf(v)
     }
 }
 
 /// Copies elements `start .. start + out.len()` (C order) of a view into `out`,
 /// following any strides, including the zero strides of broadcasting.
-pub fn fill_tile<T: Copy>(view: &ArrayViewD<'_, T>, start: usize, out: &mut [T]) {
+pub(crate) fn fill_tile<T: Copy>(view: &ArrayViewD<'_, T>, start: usize, out: &mut [T]) {
     let len = out.len();
     if len == 0 {
         return;
@@ -137,14 +137,14 @@ pub fn fill_tile<T: Copy>(view: &ArrayViewD<'_, T>, start: usize, out: &mut [T])
 }
 
 /// Per-task state for evaluating one expression tile by tile.
-pub struct TileEval {
+pub(crate) struct TileEval {
     expr: std::sync::Arc<Expr>,
     regs: Vec<Buf>,
 }
 
 impl TileEval {
     /// Allocates the registers once; they are reused for every tile and block.
-    pub fn new(expr: std::sync::Arc<Expr>) -> Self {
+    pub(crate) fn new(expr: std::sync::Arc<Expr>) -> Self {
         let regs = expr
             .dtypes()
             .iter()
@@ -161,15 +161,10 @@ impl TileEval {
         TileEval { expr, regs }
     }
 
-    /// The program evaluated.
-    pub fn expr(&self) -> &std::sync::Arc<Expr> {
-        &self.expr
-    }
-
     /// Evaluates elements `start .. start + len` (`len <= TILE`) of the block whose
     /// inputs are `inputs` (each already broadcast to the block's shape) and returns the
     /// result register; only its first `len` elements are meaningful.
-    pub fn eval<'s>(
+    pub(crate) fn eval<'s>(
         &'s mut self,
         inputs: &'s [InputView<'_>],
         start: usize,
@@ -225,7 +220,7 @@ impl TileEval {
 /// Where an instruction's operand is read from: its register, or an input block
 /// read in place.
 #[derive(Clone, Copy, Debug)]
-pub enum Src<'a> {
+pub(crate) enum Src<'a> {
     /// A tile register.
     Buf(&'a Buf),
     /// A contiguous input block, from element `start`.
@@ -234,7 +229,7 @@ pub enum Src<'a> {
 
 impl<'a> Src<'a> {
     /// The element type.
-    pub fn dtype(self) -> DType {
+    pub(crate) fn dtype(self) -> DType {
         match self {
             Src::Buf(b) => buf_dtype(b),
             Src::Data(d, _) => d.dtype(),
@@ -242,7 +237,7 @@ impl<'a> Src<'a> {
     }
 
     /// The first `len` elements of the tile.
-    pub fn get<T: Tileable>(self, len: usize) -> &'a [T] {
+    pub(crate) fn get<T: Tileable>(self, len: usize) -> &'a [T] {
         match self {
             Src::Buf(b) => &T::buf(b)[..len],
             Src::Data(d, start) => {
@@ -270,7 +265,7 @@ pub(crate) fn scalar_as<T: Element>(s: Scalar) -> T {
 }
 
 /// An input block seen as a view broadcast to the block's shape.
-pub struct InputView<'a> {
+pub(crate) struct InputView<'a> {
     data: &'a ArrayData,
     shape: &'a [usize],
     direct: bool,
@@ -278,7 +273,7 @@ pub struct InputView<'a> {
 
 impl<'a> InputView<'a> {
     /// Wraps a block; `shape` is the block shape it broadcasts to (numpy rules).
-    pub fn new(data: &'a ArrayData, shape: &'a [usize]) -> Self {
+    pub(crate) fn new(data: &'a ArrayData, shape: &'a [usize]) -> Self {
         let direct =
             data.shape() == shape && crate::match_data!(data, a: T => a.as_slice().is_some());
         InputView {
@@ -464,7 +459,7 @@ fn select(
 }
 
 /// The dtype of a register.
-pub fn buf_dtype(b: &Buf) -> DType {
+pub(crate) fn buf_dtype(b: &Buf) -> DType {
     crate::match_buf!(b, _v: T => T::DTYPE)
 }
 
@@ -535,7 +530,7 @@ macro_rules! match_buf {
 }
 
 /// Evaluates an expression over a whole block into a new array of the block's shape.
-pub fn eval_block<D: std::ops::Deref<Target = ArrayData>>(
+pub(crate) fn eval_block<D: std::ops::Deref<Target = ArrayData>>(
     expr: &std::sync::Arc<Expr>,
     inputs: &[D],
     shape: &[usize],

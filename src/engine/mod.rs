@@ -5,28 +5,31 @@
 //! and reductions, pushing slices to sources, sharing common subexpressions), and
 //! [`Compute`] runs it as block tasks on rayon under a memory budget.
 
-pub mod accumulate;
-pub mod chunk;
-pub mod dtype;
-pub mod eval;
-pub mod exec;
-pub mod expr;
-pub mod graph;
-pub mod grid;
-pub mod group_chunks;
-pub mod interp;
-pub mod ops;
+pub(crate) mod accumulate;
+pub(crate) mod chunk;
+pub(crate) mod dtype;
+pub(crate) mod eval;
+pub(crate) mod exec;
+pub(crate) mod expr;
+pub(crate) mod graph;
+pub(crate) mod grid;
+pub(crate) mod group_chunks;
+pub(crate) mod interp;
+pub(crate) mod ops;
 pub mod optimize;
-pub mod profile;
-pub mod reduce;
-pub mod source;
+pub(crate) mod profile;
+pub(crate) mod reduce;
+pub(crate) mod source;
 
 pub use chunk::{ArrayData, Storable};
 pub use dtype::{DType, Element, FloatFn, Kind};
-pub use exec::{ChunkSink, Compute, MemorySink, Progress};
+pub use exec::{
+    ChunkSink, Compute, MemorySink, Progress, ProgressCallback, default_limit, parse_bytes,
+    physical_memory,
+};
 pub use expr::{BinaryOp, Expr, ExprBuilder, Scalar, UnaryOp};
 pub use graph::{AxisSlice, LazyArray, Op, ScanKind};
-pub use grid::{ChunkGrid, Region};
+pub use grid::{ChunkGrid, Region, region_shape};
 pub use ops::reduce::ReduceOptions;
 pub use ops::window::RollingKind;
 pub use profile::{Profile, TaskRecord};

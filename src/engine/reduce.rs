@@ -191,7 +191,7 @@ impl ReduceSpec {
     }
 
     /// How grouped axis `axis` is chunked in the output (`None` for other axes).
-    pub fn group_chunks(&self, axis: usize) -> Option<&GroupChunks> {
+    pub(crate) fn group_chunks(&self, axis: usize) -> Option<&GroupChunks> {
         self.group_chunks.get(axis)?.as_deref()
     }
 

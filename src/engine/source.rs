@@ -104,7 +104,7 @@ impl ChunkSource for MemorySource {
 }
 
 /// The function a [`FnSource`] calls: given a chunk's multi-index and region, its data.
-pub type ChunkFn = dyn Fn(&[usize], &[Range<usize>]) -> Result<ArrayData> + Send + Sync;
+pub(crate) type ChunkFn = dyn Fn(&[usize], &[Range<usize>]) -> Result<ArrayData> + Send + Sync;
 
 /// An array produced chunk by chunk by a closure, never held whole: the way to feed
 /// simulated products or synthetic data to the engine.
@@ -186,7 +186,7 @@ impl ChunkSource for FnSource {
 }
 
 /// Checks that a region lies inside a source.
-pub fn check_region(src: &dyn ChunkSource, region: &[Range<usize>]) -> Result<()> {
+pub(crate) fn check_region(src: &dyn ChunkSource, region: &[Range<usize>]) -> Result<()> {
     let shape = src.shape();
     if region.len() != shape.len()
         || region
@@ -205,7 +205,7 @@ pub fn check_region(src: &dyn ChunkSource, region: &[Range<usize>]) -> Result<()
 /// Builds a region out of the stored chunks that overlap it; `read_chunk(index)` returns
 /// one whole chunk. A region inside one chunk is cut from it without an extra copy of
 /// the full region. Every chunk-based source (generators, Zarr, netCDF) uses this.
-pub fn assemble(
+pub(crate) fn assemble(
     grid: &ChunkGrid,
     dtype: DType,
     region: &[Range<usize>],

@@ -24,7 +24,7 @@ use crate::{Error, Result};
 
 /// An opened store: zarrs storage rooted at the URL's path.
 #[derive(Clone)]
-pub struct Store {
+pub(crate) struct Store {
     /// The URL as the user wrote it (for errors).
     pub url: String,
     /// The storage, rooted so that the Zarr group is at `/`.
@@ -41,7 +41,7 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// An error about `key` in this store.
-    pub fn error(&self, key: impl Into<String>, message: impl ToString) -> Error {
+    pub(crate) fn error(&self, key: impl Into<String>, message: impl ToString) -> Error {
         Error::Store {
             url: self.url.clone(),
             key: key.into(),
@@ -51,7 +51,7 @@ impl Store {
 }
 
 /// Opens the store a URL names. `create` makes a missing local directory.
-pub fn open_store(url: &str, create: bool) -> Result<Store> {
+pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
     let fail = |message: String| Error::Store {
         url: url.to_string(),
         key: String::new(),

@@ -42,10 +42,10 @@ impl fmt::Display for Join {
 }
 
 /// Positions to take along a dimension for each result label (`None`: missing).
-pub type Reindex = Vec<Option<usize>>;
+pub(crate) type Reindex = Vec<Option<usize>>;
 
 /// The aligned index of one dimension and how each side maps onto it.
-pub struct DimAlignment {
+pub(crate) struct DimAlignment {
     /// The dimension.
     pub dim: String,
     /// The result index.
@@ -102,7 +102,11 @@ fn exact_mismatch(left: &Index, right: &Index, lk: &[Key], rk: &[Key]) -> String
 }
 
 /// Aligns two indexes of the same dimension.
-pub fn align_indexes(left: &Arc<Index>, right: &Arc<Index>, join: Join) -> Result<DimAlignment> {
+pub(crate) fn align_indexes(
+    left: &Arc<Index>,
+    right: &Arc<Index>,
+    join: Join,
+) -> Result<DimAlignment> {
     let dim = left.dim().to_string();
     if left.equals(right) {
         return Ok(DimAlignment {
@@ -196,7 +200,7 @@ fn merge_index(left: &Index, right: &Index, picks: &[(bool, usize)]) -> Index {
 }
 
 /// Reindexes a variable along `dim`; missing labels become NaN (integers turn float).
-pub fn reindex_variable(var: &Variable, dim: &str, r: &Reindex) -> Result<Variable> {
+pub(crate) fn reindex_variable(var: &Variable, dim: &str, r: &Reindex) -> Result<Variable> {
     let Some(axis) = var.dims().iter().position(|d| d == dim) else {
         return Ok(var.clone());
     };
@@ -228,7 +232,11 @@ pub fn reindex_variable(var: &Variable, dim: &str, r: &Reindex) -> Result<Variab
 }
 
 /// Reindexes every coordinate with `dim`, installing the aligned index.
-pub fn reindex_coords(coords: &Coords, a: &DimAlignment, r: Option<&Reindex>) -> Result<Coords> {
+pub(crate) fn reindex_coords(
+    coords: &Coords,
+    a: &DimAlignment,
+    r: Option<&Reindex>,
+) -> Result<Coords> {
     coords.map_dim(&a.dim, |name, c| {
         if name == a.dim {
             let var = match r {
@@ -276,7 +284,7 @@ fn index_variable(index: &Index, like: &Variable) -> Result<Variable> {
 }
 
 /// Aligns the dims both coordinate sets index; returns one alignment per such dim.
-pub fn align_coords(left: &Coords, right: &Coords, join: Join) -> Result<Vec<DimAlignment>> {
+pub(crate) fn align_coords(left: &Coords, right: &Coords, join: Join) -> Result<Vec<DimAlignment>> {
     let mut out = vec![];
     for (name, c) in left.iter() {
         if let (Some(li), Some(ri)) = (&c.index, right.index(name)) {

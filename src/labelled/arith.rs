@@ -40,7 +40,7 @@ fn reindex_array(a: &DataArray, al: &DimAlignment, r: Option<&Reindex>) -> Resul
 
 /// Attributes of both operands, without the keys they disagree on (xarray's
 /// `drop_conflicts`).
-pub fn merged_attrs(a: &Attrs, b: &Attrs) -> Attrs {
+pub(crate) fn merged_attrs(a: &Attrs, b: &Attrs) -> Attrs {
     let mut out = a.clone();
     for (k, v) in b {
         match a.get(k) {

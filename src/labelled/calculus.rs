@@ -174,9 +174,11 @@ fn derivative_axis(
 }
 
 fn non_numeric(coord: &str) -> Error {
-    Error::invalid(format!(
-        "cannot differentiate against {coord:?}: its coordinate holds strings, not numbers or dates"
-    ))
+    Error::NotNumeric {
+        op: "differentiate (numbers or dates)".into(),
+        what: format!("coordinate {coord:?}"),
+        found: "strings".into(),
+    }
 }
 
 /// xarray's default unit: numpy datetimes (standard and proleptic Gregorian

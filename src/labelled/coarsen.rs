@@ -47,6 +47,7 @@ use super::dataarray::DataArray;
 use super::dataset::Dataset;
 use super::variable::Attrs;
 use crate::engine::ReduceKind;
+use crate::error::ensure;
 use crate::{Error, Result};
 use variable::{Stat, coarsen_variable};
 use windows::{DimWindows, dim_windows};
@@ -188,9 +189,13 @@ impl<T> Coarsen<T> {
                     "coarsen window along {dim:?} is 0; windows must be at least 1"
                 )));
             }
-            if windows[..i].iter().any(|(d, _)| *d == dim) {
-                return Err(Error::invalid(format!("dimension {dim:?} coarsened twice")));
-            }
+            ensure!(
+                !windows[..i].iter().any(|(d, _)| *d == dim),
+                Error::DuplicateDimension {
+                    dim: format!("{dim:?}"),
+                    op: "coarsen windows".into(),
+                }
+            );
         }
         Ok(Coarsen {
             obj,
@@ -302,6 +307,7 @@ pub trait Coarsenable: Sized + sealed::Sealed {
 }
 
 mod sealed {
+    #[allow(unnameable_types)] // sealed on purpose: outside crates cannot implement it
     pub trait Sealed {}
     impl Sealed for super::DataArray {}
     impl Sealed for super::Dataset {}

@@ -70,7 +70,7 @@ const ARRAY_KEY: &str = "<this-array>";
 ///
 /// ```
 /// use ndarray::{Array, IxDyn};
-/// use tessera::labelled::{DataArray, Join, combine::concat};
+/// use tessera::labelled::{DataArray, Join, concat};
 ///
 /// let a = DataArray::from_ndarray("t", ["x"], Array::from_elem(IxDyn(&[2]), 1.0f64), &[2])?
 ///     .with_coord_values("x", vec![0.0, 1.0])?;

@@ -25,7 +25,7 @@ pub struct Coords {
 }
 
 /// Reads an index from a 1-D variable's values (computing them: coordinates are small).
-pub fn index_from_variable(dim: &str, var: &Variable) -> Result<Index> {
+pub(crate) fn index_from_variable(dim: &str, var: &Variable) -> Result<Index> {
     let values = if var.is_strings() {
         IndexValues::Str(var.strings()?.into_iter().collect())
     } else if let Some(cal) = var.encoding().get("calendar").and_then(|c| c.as_str()) {
@@ -174,7 +174,7 @@ impl Coords {
 }
 
 /// Builds a 1-D coordinate variable from values.
-pub fn coord_from_values(dim: &str, data: ArrayData) -> Result<Variable> {
+pub(crate) fn coord_from_values(dim: &str, data: ArrayData) -> Result<Variable> {
     let n = data.len();
     Variable::new(
         [dim.to_string()],

@@ -22,6 +22,7 @@ use crate::engine::chunk::Storable;
 use crate::engine::dtype::Float;
 use crate::engine::grid::{region_shape, split_regular};
 use crate::engine::{ArrayData, AxisSlice, ChunkGrid, DType, LazyArray};
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// What is computed for every sample.
@@ -154,11 +155,13 @@ impl DataArray {
     fn stat_dims(&self, dims: Dims, op: &str) -> Result<Vec<String>> {
         let dims = dims.resolve(self.variable())?;
         for (i, d) in dims.iter().enumerate() {
-            if dims[..i].contains(d) {
-                return Err(Error::invalid(format!(
-                    "{op}: dimension {d:?} repeated in {dims:?}"
-                )));
-            }
+            ensure!(
+                !dims[..i].contains(d),
+                Error::DuplicateDimension {
+                    dim: format!("{d:?}"),
+                    op: format!("{op} over {dims:?}"),
+                }
+            );
         }
         if op == "quantile"
             && self

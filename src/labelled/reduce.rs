@@ -6,6 +6,7 @@ use super::index::IndexValues;
 use super::strings::MISSING;
 use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray, ReduceKind, ReduceOptions, Storable};
+use crate::error::ensure;
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -52,9 +53,13 @@ impl Dims {
             Dims::Names(n) => {
                 for (i, d) in n.iter().enumerate() {
                     var.axis(d)?;
-                    if n[..i].contains(d) {
-                        return Err(Error::invalid(format!("dimension {d:?} repeated in {n:?}")));
-                    }
+                    ensure!(
+                        !n[..i].contains(d),
+                        Error::DuplicateDimension {
+                            dim: format!("{d:?}"),
+                            op: format!("the reduced dims {n:?}"),
+                        }
+                    );
                 }
                 Ok(n.clone())
             }

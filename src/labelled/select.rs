@@ -53,7 +53,7 @@ impl Positions {
 }
 
 /// Applies positions along `dim` to a variable (unchanged if it lacks the dim).
-pub fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Result<Variable> {
+pub(crate) fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Result<Variable> {
     let Some(axis) = var.dims().iter().position(|d| d == dim) else {
         return Ok(var.clone());
     };
@@ -89,7 +89,7 @@ pub fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Result<Var
 }
 
 /// Applies positions along `dim` to coordinates, keeping indexes in step.
-pub fn select_coords(coords: &Coords, dim: &str, pos: &Positions) -> Result<Coords> {
+pub(crate) fn select_coords(coords: &Coords, dim: &str, pos: &Positions) -> Result<Coords> {
     coords.map_dim(dim, |_, c| {
         let var = select_variable(&c.var, dim, pos)?;
         let index = match (&c.index, pos) {
@@ -117,7 +117,7 @@ pub enum LabelSel {
 }
 
 /// Positions for a label selection on `dim`.
-pub fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Positions> {
+pub(crate) fn label_positions(coords: &Coords, dim: &str, sel: &LabelSel) -> Result<Positions> {
     let index = coords.index(dim).ok_or_else(|| {
         Error::invalid(format!(
             "dimension {dim:?} has no index (no coordinate named {dim:?}); use isel or assign_coords"

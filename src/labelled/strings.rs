@@ -13,7 +13,7 @@ use crate::engine::{ArrayData, DType, LazyArray};
 use crate::{Error, Result};
 
 /// The code of a missing string.
-pub const MISSING: i64 = -1;
+pub(crate) const MISSING: i64 = -1;
 
 impl Variable {
     /// A string variable of `shape` (row-major `values`), chunked as `chunks`.

@@ -7,6 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::engine::{DType, LazyArray};
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// Attributes (and encodings): a JSON object, as they round-trip to Zarr and netCDF.
@@ -51,11 +52,13 @@ impl Variable {
             )));
         }
         for (i, d) in dims.iter().enumerate() {
-            if dims[..i].contains(d) {
-                return Err(Error::invalid(format!(
-                    "dimension {d:?} repeated in {dims:?}"
-                )));
-            }
+            ensure!(
+                !dims[..i].contains(d),
+                Error::DuplicateDimension {
+                    dim: format!("{d:?}"),
+                    op: format!("the dims {dims:?}"),
+                }
+            );
         }
         Ok(Variable {
             dims,

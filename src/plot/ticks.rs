@@ -17,7 +17,7 @@ pub(super) struct TickedAxis {
 }
 
 impl TickedAxis {
-    pub fn new(range: Range<f64>, ticks: &Ticks) -> Self {
+    pub(super) fn new(range: Range<f64>, ticks: &Ticks) -> Self {
         TickedAxis {
             range,
             ticks: ticks.values.clone(),
@@ -60,7 +60,7 @@ pub(super) struct Ticks {
 
 impl Ticks {
     /// The text of the tick nearest `v` (plotters asks by value).
-    pub fn text(&self, v: f64) -> String {
+    pub(super) fn text(&self, v: f64) -> String {
         self.values
             .iter()
             .zip(&self.labels)

@@ -8,7 +8,7 @@ use tessera::engine::{ArrayData, DType, LazyArray};
 use tessera::labelled::{Attrs, Dataset, Variable};
 
 /// The golden file written by scripts/golden_cf.py.
-pub fn golden() -> Value {
+pub(crate) fn golden() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data-fixtures/golden/cf/cases.json"
@@ -17,7 +17,7 @@ pub fn golden() -> Value {
 }
 
 /// A 1-D lazy array of `dtype` holding `values` (`null` = NaN), in chunks of 2.
-pub fn array(dtype: DType, values: &[Value]) -> LazyArray {
+pub(crate) fn array(dtype: DType, values: &[Value]) -> LazyArray {
     let n = values.len();
     if dtype.is_integer() {
         let v: Vec<i64> = values.iter().map(|x| x.as_i64().expect("int")).collect();
@@ -36,7 +36,13 @@ pub fn array(dtype: DType, values: &[Value]) -> LazyArray {
 }
 
 /// A dataset with one variable `name` on dim `dim`.
-pub fn raw_dataset(name: &str, dim: &str, dtype: &str, values: &[Value], attrs: &Value) -> Dataset {
+pub(crate) fn raw_dataset(
+    name: &str,
+    dim: &str,
+    dtype: &str,
+    values: &[Value],
+    attrs: &Value,
+) -> Dataset {
     let dtype = DType::from_name(dtype).expect("dtype");
     let attrs: Attrs = attrs.as_object().cloned().unwrap_or_default();
     let var = Variable::new([dim], array(dtype, values))
@@ -48,12 +54,12 @@ pub fn raw_dataset(name: &str, dim: &str, dtype: &str, values: &[Value], attrs: 
 }
 
 /// Values as f64 (NaN for missing).
-pub fn f64s(v: &[Value]) -> Vec<f64> {
+pub(crate) fn f64s(v: &[Value]) -> Vec<f64> {
     v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()
 }
 
 /// Equal within `rel`, NaN positions exact.
-pub fn close(a: &[f64], b: &[f64], rel: f64) -> bool {
+pub(crate) fn close(a: &[f64], b: &[f64], rel: f64) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(&x, &y)| {
             (x.is_nan() && y.is_nan()) || (x - y).abs() <= rel * y.abs().max(1e-12) || x == y

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// Wraps the system allocator, tracking the bytes currently allocated and the peak.
-pub struct Counting;
+pub(crate) struct Counting;
 
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -68,25 +68,25 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// Bytes allocated now.
-pub fn current() -> usize {
+pub(crate) fn current() -> usize {
     CURRENT.load(Ordering::Relaxed)
 }
 
 /// Starts a new peak measurement from the current allocation.
-pub fn reset_peak() {
+pub(crate) fn reset_peak() {
     PEAK.store(current(), Ordering::Relaxed);
 }
 
 /// The most bytes allocated at once since [`reset_peak`].
-pub fn peak() -> usize {
+pub(crate) fn peak() -> usize {
     PEAK.load(Ordering::Relaxed)
 }
 
 /// Measured tests take turns: the counters see every thread.
-pub fn serial() -> MutexGuard<'static, ()> {
+pub(crate) fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Bytes in a mebibyte.
-pub const MIB: usize = 1 << 20;
+pub(crate) const MIB: usize = 1 << 20;

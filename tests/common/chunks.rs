@@ -2,7 +2,7 @@
 
 /// Splits `n` into chunks of the given lengths, cycled, the last one cut (`[0]` for
 /// an empty axis).
-pub fn split_cycled(n: usize, lens: &[usize]) -> Vec<usize> {
+pub(crate) fn split_cycled(n: usize, lens: &[usize]) -> Vec<usize> {
     let mut out = vec![];
     let (mut left, mut k) = (n, 0);
     while left > 0 {

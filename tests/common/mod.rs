@@ -3,4 +3,4 @@
 
 #![allow(dead_code)]
 
-pub mod alloc;
+pub(crate) mod alloc;

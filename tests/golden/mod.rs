@@ -15,9 +15,9 @@ use tessera::labelled::{Attrs, Coords, DataArray, Dataset, IndexValues, Variable
 use tessera::time::{Calendar, NAT, parse_datetime_str};
 
 /// numpy's datetime64 is proleptic Gregorian.
-pub const NUMPY_CALENDAR: Calendar = Calendar::ProlepticGregorian;
+pub(crate) const NUMPY_CALENDAR: Calendar = Calendar::ProlepticGregorian;
 
-pub fn read_fixture(path: &str) -> Value {
+pub(crate) fn read_fixture(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"))
 }
@@ -39,7 +39,7 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn shape(v: &Value) -> Vec<usize> {
+pub(crate) fn shape(v: &Value) -> Vec<usize> {
     v["shape"]
         .as_array()
         .expect("shape")
@@ -49,7 +49,7 @@ pub fn shape(v: &Value) -> Vec<usize> {
 }
 
 /// A fixture variable's values as f64 (NaN for null, 0/1 for booleans).
-pub fn numbers(v: &Value) -> Vec<f64> {
+pub(crate) fn numbers(v: &Value) -> Vec<f64> {
     let calendarless = v["dtype"].as_str() == Some("datetime64[ns]");
     let cal = calendar(v);
     v["data"]
@@ -66,17 +66,17 @@ pub fn numbers(v: &Value) -> Vec<f64> {
         .collect()
 }
 
-pub fn time_of(s: &str) -> i64 {
+pub(crate) fn time_of(s: &str) -> i64 {
     time_in(s, NUMPY_CALENDAR)
 }
 
 /// A fixture date in a calendar (cftime values carry `"calendar"` beside their dtype).
-pub fn time_in(s: &str, cal: Calendar) -> i64 {
+pub(crate) fn time_in(s: &str, cal: Calendar) -> i64 {
     parse_datetime_str(s, cal).expect("fixture date").0
 }
 
 /// The calendar of a fixture datetime variable: its `"calendar"`, else numpy's.
-pub fn calendar(v: &Value) -> Calendar {
+pub(crate) fn calendar(v: &Value) -> Calendar {
     v.get("calendar")
         .and_then(Value::as_str)
         .map_or(NUMPY_CALENDAR, |c| {
@@ -85,7 +85,7 @@ pub fn calendar(v: &Value) -> Calendar {
 }
 
 /// The lazy variable for a fixture variable.
-pub fn variable(v: &Value) -> Variable {
+pub(crate) fn variable(v: &Value) -> Variable {
     let dims = strings(&v["dims"]);
     let shape = shape(v);
     let dtype_name = v["dtype"].as_str().expect("dtype");
@@ -140,11 +140,11 @@ pub fn variable(v: &Value) -> Variable {
 }
 
 /// Adds a fixture coordinate (string dimension coordinates become string indexes).
-pub fn insert_coord(coords: &mut Coords, name: &str, v: &Value) {
+pub(crate) fn insert_coord(coords: &mut Coords, name: &str, v: &Value) {
     coords.insert(name, variable(v)).expect("coordinate");
 }
 
-pub fn dataset(v: &Value) -> Dataset {
+pub(crate) fn dataset(v: &Value) -> Dataset {
     let mut ds = Dataset::new();
     for (name, c) in v["coords"].as_object().expect("coords") {
         insert_coord(ds.coords_mut(), name, c);
@@ -157,7 +157,7 @@ pub fn dataset(v: &Value) -> Dataset {
     ds
 }
 
-pub fn datasets(fixture: &Value) -> BTreeMap<String, Dataset> {
+pub(crate) fn datasets(fixture: &Value) -> BTreeMap<String, Dataset> {
     fixture["datasets"]
         .as_object()
         .expect("datasets")
@@ -306,7 +306,7 @@ fn compare_coords(what: &str, coords: &Coords, exp: &Value, errors: &mut Vec<Str
 }
 
 /// Differences between a data array and xarray's (empty if equal).
-pub fn compare_dataarray(da: &DataArray, exp: &Value, errors: &mut Vec<String>) {
+pub(crate) fn compare_dataarray(da: &DataArray, exp: &Value, errors: &mut Vec<String>) {
     if exp["kind"] != "dataarray" {
         errors.push(format!("got a DataArray, xarray a {}", exp["kind"]));
         return;
@@ -323,7 +323,7 @@ pub fn compare_dataarray(da: &DataArray, exp: &Value, errors: &mut Vec<String>) 
 }
 
 /// Differences between a dataset and xarray's.
-pub fn compare_dataset(ds: &Dataset, exp: &Value, errors: &mut Vec<String>) {
+pub(crate) fn compare_dataset(ds: &Dataset, exp: &Value, errors: &mut Vec<String>) {
     if exp["kind"] != "dataset" {
         errors.push(format!("got a Dataset, xarray a {}", exp["kind"]));
         return;
@@ -372,7 +372,7 @@ pub fn compare_dataset(ds: &Dataset, exp: &Value, errors: &mut Vec<String>) {
 }
 
 /// Fails listing every case in `failures` (one line each) out of `n_cases`.
-pub fn assert_all_match(failures: &[String], n_cases: usize) {
+pub(crate) fn assert_all_match(failures: &[String], n_cases: usize) {
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from xarray:\n{}",

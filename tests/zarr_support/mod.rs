@@ -8,16 +8,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use tessera::labelled::Dataset;
 
-pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data-fixtures/zarr");
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data-fixtures/zarr");
 
-pub fn expected() -> Value {
+pub(crate) fn expected() -> Value {
     let path = format!("{FIXTURES}/expected.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
 
 /// Attribute values equal as xarray would see them: numbers by value.
-pub fn attr_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn attr_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => {
@@ -43,7 +43,7 @@ fn attrs_eq(got: &serde_json::Map<String, Value>, want: &Value, what: &str) {
 
 /// Checks names, dims, coords, attrs, dtypes and values; `f32` to 1e-5, `f64` to 1e-6
 /// relative, NaN positions exact. Returns the number of values compared.
-pub fn check(ds: &Dataset, want: &Value, label: &str) -> usize {
+pub(crate) fn check(ds: &Dataset, want: &Value, label: &str) -> usize {
     let dims: BTreeMap<String, usize> = ds.dims().into_iter().collect();
     let wdims: BTreeMap<String, usize> = serde_json::from_value(want["dims"].clone()).unwrap();
     assert_eq!(dims, wdims, "{label}: dims");
@@ -90,7 +90,7 @@ pub fn check(ds: &Dataset, want: &Value, label: &str) -> usize {
 }
 
 /// A dataset in the JSON form `check` and `scripts/zarr_check.py` compare against.
-pub fn describe(ds: &Dataset) -> Value {
+pub(crate) fn describe(ds: &Dataset) -> Value {
     let mut vars = serde_json::Map::new();
     let mut names = ds.coords().names();
     names.extend(ds.data_var_names());
@@ -125,7 +125,7 @@ pub fn describe(ds: &Dataset) -> Value {
 
 /// A fresh empty directory under the system temp dir (removed by a [`Cleanup`] guard
 /// when a test holds one; otherwise left for inspection).
-pub fn temp_dir(name: &str) -> std::path::PathBuf {
+pub(crate) fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tessera-zarr-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -133,7 +133,7 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 /// Copies a fixture store into a temp dir (to damage it).
-pub fn copy_fixture(store: &str, name: &str) -> std::path::PathBuf {
+pub(crate) fn copy_fixture(store: &str, name: &str) -> std::path::PathBuf {
     fn copy(from: &std::path::Path, to: &std::path::Path) {
         std::fs::create_dir_all(to).unwrap();
         for e in std::fs::read_dir(from).unwrap() {
@@ -152,7 +152,7 @@ pub fn copy_fixture(store: &str, name: &str) -> std::path::PathBuf {
 }
 
 /// python3 with xarray, or why not.
-pub fn python_with_xarray() -> Result<(), String> {
+pub(crate) fn python_with_xarray() -> Result<(), String> {
     match std::process::Command::new("python3")
         .args(["-c", "import xarray, zarr"])
         .output()
@@ -167,7 +167,7 @@ pub fn python_with_xarray() -> Result<(), String> {
 }
 
 /// Removes a directory when dropped, so passing tests leave nothing behind.
-pub struct Cleanup(pub std::path::PathBuf);
+pub(crate) struct Cleanup(pub std::path::PathBuf);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {

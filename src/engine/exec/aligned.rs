@@ -17,14 +17,14 @@ use crate::engine::reduce::AxisRole;
 
 /// How the nodes below a set of roots are used, built once for all the nested
 /// reductions asked about.
-pub struct Uses {
+pub(super) struct Uses {
     consumers: HashMap<usize, Vec<LazyArray>>,
     roots: Vec<usize>,
 }
 
 impl Uses {
     /// The uses of every node below `roots`.
-    pub fn new(roots: &[LazyArray]) -> Uses {
+    pub(super) fn new(roots: &[LazyArray]) -> Uses {
         Uses {
             consumers: consumers(roots),
             roots: roots.iter().map(LazyArray::id).collect(),
@@ -36,7 +36,7 @@ impl Uses {
     /// every node that consumes it, directly or through elementwise maps, reads it
     /// with its own chunking (an elementwise map of the same shape and chunks, or a
     /// root whose pass iterates over those chunks).
-    pub fn computed_where_used(&self, r: &LazyArray) -> bool {
+    pub(super) fn computed_where_used(&self, r: &LazyArray) -> bool {
         let Op::Reduce { spec, .. } = r.op() else {
             return false;
         };

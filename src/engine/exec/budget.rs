@@ -16,7 +16,7 @@ struct State {
 }
 
 /// A byte budget shared by the workers of one computation.
-pub struct Budget {
+pub(crate) struct Budget {
     limit: usize,
     state: Mutex<State>,
     cv: Condvar,
@@ -26,7 +26,7 @@ pub struct Budget {
 
 impl Budget {
     /// A budget of `limit` bytes; `record` keeps a (seconds, bytes) sample per change.
-    pub fn new(limit: usize, record: bool) -> Self {
+    pub(crate) fn new(limit: usize, record: bool) -> Self {
         Budget {
             limit,
             state: Mutex::new(State::default()),
@@ -49,7 +49,7 @@ impl Budget {
     }
 
     /// Reserves `bytes` for a task, waiting while other tasks hold the budget.
-    pub fn acquire(&self, bytes: usize, cancelled: &AtomicBool) {
+    pub(crate) fn acquire(&self, bytes: usize, cancelled: &AtomicBool) {
         let mut st = self.lock();
         while st.used + bytes > self.limit && st.active > 0 && !cancelled.load(Ordering::Relaxed) {
             st = self.cv.wait(st).unwrap_or_else(|e| e.into_inner());
@@ -61,7 +61,7 @@ impl Budget {
     }
 
     /// Returns a task's reservation.
-    pub fn release(&self, bytes: usize) {
+    pub(crate) fn release(&self, bytes: usize) {
         let mut st = self.lock();
         st.used = st.used.saturating_sub(bytes);
         st.active = st.active.saturating_sub(1);
@@ -71,7 +71,7 @@ impl Budget {
     }
 
     /// Accounts for long-lived state (reduction partials) without waiting.
-    pub fn hold(&self, bytes: usize) {
+    pub(crate) fn hold(&self, bytes: usize) {
         let mut st = self.lock();
         st.used += bytes;
         st.peak = st.peak.max(st.used);
@@ -80,7 +80,7 @@ impl Budget {
 
     /// Accounts for long-lived state only if it fits in the budget now (or nothing
     /// else is accounted); returns whether it did.
-    pub fn try_hold(&self, bytes: usize) -> bool {
+    pub(crate) fn try_hold(&self, bytes: usize) -> bool {
         let mut st = self.lock();
         if st.used + bytes > self.limit && st.used > 0 {
             return false;
@@ -92,7 +92,7 @@ impl Budget {
     }
 
     /// Returns bytes taken with [`hold`](Self::hold).
-    pub fn unhold(&self, bytes: usize) {
+    pub(crate) fn unhold(&self, bytes: usize) {
         let mut st = self.lock();
         st.used = st.used.saturating_sub(bytes);
         self.sample(st.used);
@@ -101,22 +101,23 @@ impl Budget {
     }
 
     /// Wakes all waiters (after cancellation).
-    pub fn wake_all(&self) {
+    pub(crate) fn wake_all(&self) {
         self.cv.notify_all();
     }
 
     /// The most bytes accounted at once.
-    pub fn peak(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn peak(&self) -> usize {
         self.lock().peak
     }
 
     /// The configured limit.
-    pub fn limit(&self) -> usize {
+    pub(crate) fn limit(&self) -> usize {
         self.limit
     }
 
     /// The recorded (seconds, bytes) samples.
-    pub fn samples(&self) -> Vec<(f64, usize)> {
+    pub(crate) fn samples(&self) -> Vec<(f64, usize)> {
         self.samples
             .as_ref()
             .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).clone())

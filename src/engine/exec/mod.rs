@@ -12,8 +12,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-pub use budget::{Budget, default_limit, parse_bytes, physical_memory};
-pub use progress::{Progress, ProgressCallback, ProgressSink};
+pub(crate) use budget::Budget;
+pub use budget::{default_limit, parse_bytes, physical_memory};
+pub(crate) use progress::ProgressSink;
+pub use progress::{Progress, ProgressCallback};
 pub use sink::{ChunkSink, MemorySink};
 
 use crate::engine::chunk::ArrayData;
@@ -143,13 +145,13 @@ impl Compute {
             .collect();
         self.run_into(outputs, &dyn_sinks)?;
         drop(dyn_sinks);
-        Ok(sinks
+        sinks
             .into_iter()
             .map(|s| match Arc::try_unwrap(s) {
-                Ok(s) => s.into_data(),
-                Err(_) => unreachable!("the pass released every sink"),
+                Ok(s) => Ok(s.into_data()),
+                Err(_) => Err(Error::internal("executor", "a sink outlived its pass")),
             })
-            .collect())
+            .collect()
     }
 
     /// Computes the arrays in one pass, writing each output's chunks to its sink.

@@ -52,7 +52,7 @@ struct ReduceRoot {
 }
 
 /// Everything workers share during a pass.
-pub struct Pass<'a> {
+pub(super) struct Pass<'a> {
     roots: &'a [LazyArray],
     sinks: &'a [Arc<dyn ChunkSink>],
     reduce: Vec<Option<ReduceRoot>>,
@@ -135,7 +135,7 @@ fn reduced_block_span(spec: &ReduceSpec) -> usize {
 
 impl<'a> Pass<'a> {
     /// Plans a pass over `roots`, writing each to the sink of the same index.
-    pub fn new(
+    pub(super) fn new(
         roots: &'a [LazyArray],
         sinks: &'a [Arc<dyn ChunkSink>],
         budget: &'a Budget,
@@ -196,7 +196,7 @@ impl<'a> Pass<'a> {
     }
 
     /// Estimated bytes the whole pass reads and writes.
-    pub fn total_bytes(&self) -> usize {
+    pub(super) fn total_bytes(&self) -> usize {
         self.segments
             .iter()
             .map(|s| s.grid.shape().iter().product::<usize>() * s.bytes_per_element)
@@ -204,7 +204,7 @@ impl<'a> Pass<'a> {
     }
 
     /// Runs the pass on `workers` threads of the current rayon pool.
-    pub fn run(&self, pool: &rayon::ThreadPool, workers: usize) -> Result<Vec<TaskRecord>> {
+    pub(super) fn run(&self, pool: &rayon::ThreadPool, workers: usize) -> Result<Vec<TaskRecord>> {
         self.progress.start(self.total_units, self.total_bytes());
         // Private partials first when a set per worker, and the shared ones, take at
         // most half the budget.

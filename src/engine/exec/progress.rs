@@ -39,7 +39,7 @@ impl Progress {
 pub type ProgressCallback = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 /// Collects progress from workers and forwards it, at most every 50 ms (and at the end).
-pub struct ProgressSink {
+pub(crate) struct ProgressSink {
     callback: Option<ProgressCallback>,
     #[cfg(feature = "progress")]
     bar: Option<indicatif::ProgressBar>,
@@ -51,7 +51,7 @@ pub struct ProgressSink {
 
 impl ProgressSink {
     /// A sink with an optional callback and, if `bar` (and the feature), a terminal bar.
-    pub fn new(callback: Option<ProgressCallback>, bar: bool) -> Self {
+    pub(crate) fn new(callback: Option<ProgressCallback>, bar: bool) -> Self {
         #[cfg(not(feature = "progress"))]
         let _ = bar;
         ProgressSink {
@@ -73,13 +73,8 @@ impl ProgressSink {
         }
     }
 
-    /// A sink that reports nothing.
-    pub fn silent() -> Self {
-        ProgressSink::new(None, false)
-    }
-
     /// Called when a pass begins.
-    pub fn start(&self, chunks: usize, bytes: usize) {
+    pub(crate) fn start(&self, chunks: usize, bytes: usize) {
         self.done.store(0, Ordering::Relaxed);
         self.bytes.store(0, Ordering::Relaxed);
         *self.totals.lock().unwrap_or_else(|e| e.into_inner()) =
@@ -94,14 +89,14 @@ impl ProgressSink {
     }
 
     /// Called by a worker after each task.
-    pub fn advance(&self, chunks: usize, bytes: usize) {
+    pub(crate) fn advance(&self, chunks: usize, bytes: usize) {
         self.done.fetch_add(chunks, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         self.emit(false);
     }
 
     /// Called when a pass ends successfully.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.emit(true);
         #[cfg(feature = "progress")]
         if let Some(b) = &self.bar {
@@ -110,7 +105,7 @@ impl ProgressSink {
     }
 
     /// Called when a pass fails.
-    pub fn abandon(&self) {
+    pub(crate) fn abandon(&self) {
         #[cfg(feature = "progress")]
         if let Some(b) = &self.bar {
             b.abandon();

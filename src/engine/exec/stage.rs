@@ -14,7 +14,7 @@ use crate::engine::reduce::ReduceKind;
 
 /// Gives every scan without totals its per-chunk totals as a second input: a grouped
 /// reduction of the scanned array with one group per chunk along the scanned axis.
-pub fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
+pub(super) fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
     let mut memo_f = |n: &LazyArray| -> Result<Option<LazyArray>> {
         let Op::Scan { axis, kind, skipna } = *n.op() else {
             return Ok(None);
@@ -52,7 +52,7 @@ pub fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
 /// ones are staged when these are computed). A reduction that is also a root is
 /// staged too: otherwise the computation that uses it would recompute it per chunk
 /// (a climatology computed together with the anomalies from it).
-pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
+pub(super) fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
     let mut seen = HashSet::new();
     let mut found = vec![];
     let mut stack: Vec<LazyArray> = roots.iter().flat_map(|r| r.inputs().to_vec()).collect();
@@ -74,7 +74,7 @@ pub fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
 /// data once (a climatology next to anomaly statistics of the same groups) instead
 /// of once more in the final pass. Large results stay in the final pass, which
 /// streams them to their sinks.
-pub fn ride_along_reductions(
+pub(super) fn ride_along_reductions(
     roots: &[LazyArray],
     nested: &[LazyArray],
     max_bytes: usize,
@@ -93,7 +93,7 @@ pub fn ride_along_reductions(
 }
 
 /// Replaces nodes by in-memory arrays with the same chunking.
-pub fn substitute(
+pub(super) fn substitute(
     roots: &[LazyArray],
     done: &HashMap<usize, crate::engine::ArrayData>,
 ) -> Result<Vec<LazyArray>> {
@@ -164,7 +164,7 @@ impl LazyArray {
 
 /// Every node below the roots, by id, with the nodes that take it as an input (once
 /// per use: `m + m` lists its consumer twice).
-pub fn consumers(roots: &[LazyArray]) -> HashMap<usize, Vec<LazyArray>> {
+pub(super) fn consumers(roots: &[LazyArray]) -> HashMap<usize, Vec<LazyArray>> {
     let mut out: HashMap<usize, Vec<LazyArray>> = HashMap::new();
     let mut seen = HashSet::new();
     let mut stack: Vec<LazyArray> = roots.to_vec();
@@ -182,7 +182,7 @@ pub fn consumers(roots: &[LazyArray]) -> HashMap<usize, Vec<LazyArray>> {
 
 /// Shared-node detection: ids of nodes with more than one consumer among the roots
 /// (being a root counts as one).
-pub fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
+pub(super) fn shared_nodes(roots: &[LazyArray]) -> Arc<HashSet<usize>> {
     let mut uses: HashMap<usize, usize> = consumers(roots)
         .into_iter()
         .map(|(id, cs)| (id, cs.len()))

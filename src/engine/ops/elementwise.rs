@@ -10,7 +10,7 @@ use crate::engine::grid::ChunkGrid;
 use crate::{Error, Result};
 
 /// numpy's broadcast of two shapes (axes aligned from the right).
-pub fn broadcast_shapes(a: &[usize], b: &[usize], op: &str) -> Result<Vec<usize>> {
+pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize], op: &str) -> Result<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {

@@ -1,8 +1,8 @@
 //! The operations that build lazy arrays, grouped by kind.
 
-pub mod create;
-pub mod difference;
-pub mod elementwise;
-pub mod reduce;
-pub mod shape;
-pub mod window;
+pub(crate) mod create;
+pub(crate) mod difference;
+pub(crate) mod elementwise;
+pub(crate) mod reduce;
+pub(crate) mod shape;
+pub(crate) mod window;

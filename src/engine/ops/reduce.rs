@@ -7,6 +7,7 @@ use crate::engine::expr::Expr;
 use crate::engine::graph::{LazyArray, Op, ScanKind};
 use crate::engine::ops::shape::check_axis;
 use crate::engine::reduce::{AxisRole, ReduceKind, ReduceSpec};
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// Options shared by all reductions.
@@ -139,9 +140,13 @@ impl LazyArray {
                     right: vec![self.shape()[axis]],
                 });
             }
-            if roles[axis] != AxisRole::Keep {
-                return Err(Error::invalid(format!("axis {axis} is grouped twice")));
-            }
+            ensure!(
+                roles[axis] == AxisRole::Keep,
+                Error::DuplicateDimension {
+                    dim: format!("axis {axis}"),
+                    op: "a grouped reduction (grouped twice)".into(),
+                }
+            );
             roles[axis] = AxisRole::Group {
                 labels: Arc::new(labels),
                 n_groups,

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use crate::engine::graph::{AxisSlice, LazyArray, Op};
 use crate::engine::grid::{ChunkGrid, split_regular};
 use crate::engine::ops::elementwise::broadcast_shapes;
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// Checks an axis number against a number of dimensions.
-pub fn check_axis(axis: usize, ndim: usize) -> Result<usize> {
+pub(crate) fn check_axis(axis: usize, ndim: usize) -> Result<usize> {
     if axis >= ndim {
         return Err(Error::AxisOutOfRange {
             axis: axis as isize,
@@ -193,9 +194,13 @@ impl LazyArray {
         }
         for &p in perm {
             check_axis(p, n)?;
-            if std::mem::replace(&mut seen[p], true) {
-                return Err(Error::invalid(format!("axis {p} repeated in {perm:?}")));
-            }
+            ensure!(
+                !std::mem::replace(&mut seen[p], true),
+                Error::DuplicateDimension {
+                    dim: format!("axis {p}"),
+                    op: format!("the permutation {perm:?}"),
+                }
+            );
         }
         if perm.iter().enumerate().all(|(i, &p)| i == p) {
             return Ok(self.clone());

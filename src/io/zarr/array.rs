@@ -16,11 +16,11 @@ use crate::engine::DType;
 use crate::io::store::Store;
 
 /// A zarrs array over any store.
-pub type ZArray = Array<dyn ReadableWritableListableStorageTraits>;
+pub(super) type ZArray = Array<dyn ReadableWritableListableStorageTraits>;
 
 /// What the reader and writer need to know about one stored array.
 #[derive(Clone)]
-pub struct ArrayInfo {
+pub(crate) struct ArrayInfo {
     /// The array's name in the group.
     pub name: String,
     /// Dimension names, one per axis.
@@ -40,7 +40,7 @@ pub struct ArrayInfo {
 }
 
 /// Interprets one array's metadata.
-pub fn open_array(store: &Store, entry: &ArrayEntry, version: u8) -> Result<ArrayInfo> {
+pub(super) fn open_array(store: &Store, entry: &ArrayEntry, version: u8) -> Result<ArrayInfo> {
     let key = if version == 3 {
         format!("{}/zarr.json", entry.name)
     } else {
@@ -148,7 +148,7 @@ fn usize_list(v: Option<&Value>) -> Option<Vec<usize>> {
 }
 
 /// The engine dtype of a Zarr data type (v3 name or v2 numpy typestr).
-pub fn parse_dtype(name: &str, version: u8) -> Option<DType> {
+pub(super) fn parse_dtype(name: &str, version: u8) -> Option<DType> {
     if version == 3 {
         return Some(match name {
             "bool" => DType::Bool,
@@ -183,7 +183,7 @@ pub fn parse_dtype(name: &str, version: u8) -> Option<DType> {
 }
 
 /// The names a dtype is written under: (v2 typestr, v3 data type).
-pub fn dtype_names(dtype: DType) -> (&'static str, &'static str) {
+pub(super) fn dtype_names(dtype: DType) -> (&'static str, &'static str) {
     match dtype {
         DType::Bool => ("|b1", "bool"),
         DType::I8 => ("|i1", "int8"),
@@ -201,7 +201,7 @@ pub fn dtype_names(dtype: DType) -> (&'static str, &'static str) {
 
 /// A float as an attribute value: a number, or `"NaN"`/`"Infinity"`/`"-Infinity"`
 /// (JSON has no non-finite numbers; these are the spellings Zarr uses).
-pub fn float_value(x: f64) -> Value {
+pub(super) fn float_value(x: f64) -> Value {
     if x.is_nan() {
         Value::from("NaN")
     } else if x.is_infinite() {
@@ -235,12 +235,12 @@ fn decode_v3_fill(v: &Value, dtype: DType) -> Option<Value> {
 
 /// The v3 `_FillValue` attribute xarray writes for a float fill value: the base64 of
 /// its little-endian f64 bytes, also for float32 arrays.
-pub fn encode_v3_fill(x: f64) -> Value {
+pub(super) fn encode_v3_fill(x: f64) -> Value {
     Value::from(base64::engine::general_purpose::STANDARD.encode(x.to_le_bytes()))
 }
 
 /// Reads a fill value attribute (number or non-finite spelling) as f64.
-pub fn attr_f64(v: &Value) -> Option<f64> {
+pub(super) fn attr_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => match s.as_str() {

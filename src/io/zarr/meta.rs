@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// One array of the group, with its metadata JSON as stored (v2: `.zarray` with the
 /// `.zattrs` under `"attributes"`; v3: `zarr.json`).
 #[derive(Clone, Debug)]
-pub struct ArrayEntry {
+pub(super) struct ArrayEntry {
     /// The array's name (its key prefix).
     pub name: String,
     /// The metadata document.
@@ -21,7 +21,7 @@ pub struct ArrayEntry {
 
 /// A group: its version, attributes and arrays.
 #[derive(Clone, Debug)]
-pub struct GroupMeta {
+pub(super) struct GroupMeta {
     /// 2 or 3.
     pub version: u8,
     /// The group attributes.
@@ -35,7 +35,7 @@ fn store_key(store: &Store, key: &str) -> Result<StoreKey> {
 }
 
 /// The bytes at `key`, or `None` when it does not exist.
-pub fn get(store: &Store, key: &str) -> Result<Option<Vec<u8>>> {
+pub(super) fn get(store: &Store, key: &str) -> Result<Option<Vec<u8>>> {
     let k = store_key(store, key)?;
     match store.storage.get(&k) {
         Ok(b) => Ok(b.map(|b| b.to_vec())),
@@ -44,7 +44,7 @@ pub fn get(store: &Store, key: &str) -> Result<Option<Vec<u8>>> {
 }
 
 /// Writes `value` at `key`.
-pub fn set(store: &Store, key: &str, value: Vec<u8>) -> Result<()> {
+pub(super) fn set(store: &Store, key: &str, value: Vec<u8>) -> Result<()> {
     let k = store_key(store, key)?;
     store
         .storage
@@ -53,13 +53,13 @@ pub fn set(store: &Store, key: &str, value: Vec<u8>) -> Result<()> {
 }
 
 /// Writes a JSON document at `key`.
-pub fn set_json(store: &Store, key: &str, value: &Value) -> Result<()> {
+pub(super) fn set_json(store: &Store, key: &str, value: &Value) -> Result<()> {
     let text = serde_json::to_vec_pretty(value).map_err(|e| store.error(key, e))?;
     set(store, key, text)
 }
 
 /// Parses the JSON object at `key`, or `None` when the key does not exist.
-pub fn get_json(store: &Store, key: &str) -> Result<Option<Map<String, Value>>> {
+pub(super) fn get_json(store: &Store, key: &str) -> Result<Option<Map<String, Value>>> {
     let Some(bytes) = get(store, key)? else {
         return Ok(None);
     };
@@ -75,7 +75,7 @@ pub fn get_json(store: &Store, key: &str) -> Result<Option<Map<String, Value>>> 
 }
 
 /// A [`Error::ZarrMetadata`] for `key`.
-pub fn meta_error(store: &Store, key: &str, message: impl Into<String>) -> Error {
+pub(super) fn meta_error(store: &Store, key: &str, message: impl Into<String>) -> Error {
     Error::ZarrMetadata {
         url: store.url.clone(),
         key: key.to_string(),
@@ -84,7 +84,7 @@ pub fn meta_error(store: &Store, key: &str, message: impl Into<String>) -> Error
 }
 
 /// Which Zarr version the store's root group has, if any.
-pub fn root_version(store: &Store) -> Result<Option<u8>> {
+pub(super) fn root_version(store: &Store) -> Result<Option<u8>> {
     if get(store, "zarr.json")?.is_some() {
         Ok(Some(3))
     } else if get(store, ".zgroup")?.is_some() || get(store, ".zmetadata")?.is_some() {
@@ -95,7 +95,7 @@ pub fn root_version(store: &Store) -> Result<Option<u8>> {
 }
 
 /// Reads the root group's metadata and its arrays.
-pub fn read_group(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
+pub(super) fn read_group(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
     match root_version(store)? {
         Some(3) => read_v3(store, consolidated),
         Some(_) => read_v2(store, consolidated),
@@ -271,7 +271,7 @@ fn children(store: &Store) -> Result<Vec<String>> {
 }
 
 /// Erases everything in the store (overwrite mode).
-pub fn erase_all(store: &Store) -> Result<()> {
+pub(super) fn erase_all(store: &Store) -> Result<()> {
     store
         .storage
         .erase_prefix(&StorePrefix::root())

@@ -16,7 +16,7 @@ mod write;
 use std::ops::Range;
 
 pub use read::{open_zarr, open_zarr_with};
-pub use source::ZarrSource;
+pub(crate) use source::ZarrSource;
 
 use crate::engine::Compute;
 use crate::labelled::cf::DecodeOptions;

@@ -15,7 +15,7 @@ use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType};
 use crate::{Error, Result};
 
 /// One stored array, read chunk by chunk.
-pub struct ZarrSource {
+pub(crate) struct ZarrSource {
     info: ArrayInfo,
     url: String,
     store_grid: ChunkGrid,
@@ -32,7 +32,7 @@ impl std::fmt::Debug for ZarrSource {
 impl ZarrSource {
     /// A source over `info`; `chunk` is the engine chunk shape, a multiple of the store
     /// chunk shape along each axis (or the whole axis).
-    pub fn new(info: ArrayInfo, url: &str, chunk: &[usize]) -> Result<Self> {
+    pub(crate) fn new(info: ArrayInfo, url: &str, chunk: &[usize]) -> Result<Self> {
         let store_chunk: Vec<usize> = info
             .chunk
             .iter()

@@ -13,7 +13,7 @@ pub(super) enum Num {
 }
 
 impl Num {
-    pub fn f64(self) -> f64 {
+    pub(super) fn f64(self) -> f64 {
         match self {
             Num::Int(v) => v as f64,
             Num::Float(v) => v,

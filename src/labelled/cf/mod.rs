@@ -19,7 +19,7 @@
 //! ```
 //! use ndarray::{Array, IxDyn};
 //! use tessera::labelled::{DataArray, Dataset};
-//! use tessera::labelled::cf::{decode_cf, encode_cf, DecodeOptions};
+//! use tessera::labelled::{decode_cf, encode_cf, DecodeOptions};
 //!
 //! let raw = DataArray::from_ndarray("t", ["x"], Array::from_vec(vec![0i16, 10, -1]).into_dyn(), &[3])?;
 //! let mut attrs = tessera::labelled::Attrs::new();

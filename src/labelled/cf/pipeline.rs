@@ -14,7 +14,7 @@ pub(super) struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(input: DType) -> Self {
+    pub(super) fn new(input: DType) -> Self {
         let mut b = ExprBuilder::new();
         let reg = b.input(0, input);
         Pipeline {
@@ -25,18 +25,18 @@ impl Pipeline {
     }
 
     /// Dtype of the current value.
-    pub fn dtype(&self) -> DType {
+    pub(super) fn dtype(&self) -> DType {
         self.b.dtype(self.reg)
     }
 
     /// Replaces the current value.
-    pub fn set(&mut self, reg: usize) {
+    pub(super) fn set(&mut self, reg: usize) {
         self.reg = reg;
         self.changed = true;
     }
 
     /// The data with the program applied (unchanged data if no stage did anything).
-    pub fn apply(self, data: &LazyArray) -> Result<LazyArray> {
+    pub(super) fn apply(self, data: &LazyArray) -> Result<LazyArray> {
         if !self.changed {
             return Ok(data.clone());
         }

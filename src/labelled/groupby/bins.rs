@@ -39,7 +39,12 @@ fn py_float(v: f64) -> String {
 }
 
 /// The group of every value among the bins between `edges` (strictly increasing).
-pub fn bin_groups(key: &str, values: &[f64], edges: &[f64], opts: BinOptions) -> Result<Groups> {
+pub(crate) fn bin_groups(
+    key: &str,
+    values: &[f64],
+    edges: &[f64],
+    opts: BinOptions,
+) -> Result<Groups> {
     if edges.len() < 2
         || edges
             .windows(2)

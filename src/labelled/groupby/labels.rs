@@ -152,7 +152,7 @@ fn factorize<K: Ord + Clone>(keys: &[Option<K>]) -> (Vec<i64>, Vec<K>) {
 }
 
 /// Groups of integer keys.
-pub fn from_ints(keys: &[Option<i64>]) -> Groups {
+pub(crate) fn from_ints(keys: &[Option<i64>]) -> Groups {
     let (codes, labels) = factorize(keys);
     Groups {
         codes,
@@ -161,7 +161,7 @@ pub fn from_ints(keys: &[Option<i64>]) -> Groups {
 }
 
 /// Groups of float keys; NaN belongs to no group, as in xarray.
-pub fn from_floats(keys: &[f64]) -> Groups {
+pub(crate) fn from_floats(keys: &[f64]) -> Groups {
     let bits: Vec<Option<OrdF64>> = keys
         .iter()
         .map(|&k| (!k.is_nan()).then_some(OrdF64(k)))
@@ -174,7 +174,7 @@ pub fn from_floats(keys: &[f64]) -> Groups {
 }
 
 /// Groups of string keys.
-pub fn from_strings(keys: &[Option<String>]) -> Groups {
+pub(crate) fn from_strings(keys: &[Option<String>]) -> Groups {
     let (codes, labels) = factorize(keys);
     Groups {
         codes,
@@ -183,7 +183,7 @@ pub fn from_strings(keys: &[Option<String>]) -> Groups {
 }
 
 /// Groups of datetime keys (each distinct instant its own group).
-pub fn from_times(keys: &[Option<i64>], calendar: Calendar, encoding: Attrs) -> Groups {
+pub(crate) fn from_times(keys: &[Option<i64>], calendar: Calendar, encoding: Attrs) -> Groups {
     let (codes, labels) = factorize(keys);
     Groups {
         codes,
@@ -196,7 +196,7 @@ pub fn from_times(keys: &[Option<i64>], calendar: Calendar, encoding: Attrs) -> 
 }
 
 /// Groups of the values of a 1-D coordinate variable.
-pub fn from_values(var: &Variable, strings: Option<&[String]>) -> Result<Groups> {
+pub(crate) fn from_values(var: &Variable, strings: Option<&[String]>) -> Result<Groups> {
     if let Some(s) = strings {
         let keys: Vec<Option<String>> = s.iter().cloned().map(Some).collect();
         return Ok(from_strings(&keys));

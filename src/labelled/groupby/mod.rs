@@ -20,11 +20,11 @@
 //! # Ok::<(), tessera::Error>(())
 //! ```
 
-pub mod arith;
-pub mod bins;
-pub mod labels;
-pub mod reduce;
-pub mod resample;
+pub(crate) mod arith;
+pub(crate) mod bins;
+pub(crate) mod labels;
+pub(crate) mod reduce;
+pub(crate) mod resample;
 
 pub use bins::BinOptions;
 pub use labels::{GroupLabels, Groups};

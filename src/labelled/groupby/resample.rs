@@ -190,7 +190,12 @@ fn midnight(cal: Calendar, mi: i64, day: Option<u8>) -> i64 {
 
 /// The resample bins of `times` (microseconds in `cal`; NaT in no bin), from the
 /// bin holding the earliest time to the one holding the latest, empty bins included.
-pub fn resample_groups(times: &[i64], rule: BinRule, cal: Calendar, encoding: Attrs) -> Groups {
+pub(crate) fn resample_groups(
+    times: &[i64],
+    rule: BinRule,
+    cal: Calendar,
+    encoding: Attrs,
+) -> Groups {
     let valid = times.iter().copied().filter(|&t| t != NAT);
     let Some(t0) = valid.clone().min() else {
         return Groups {

@@ -1,0 +1,28 @@
+//! The names almost every program uses, in one import.
+//!
+//! ```
+//! use tessera::prelude::*;
+//!
+//! let t = DataArray::from_ndarray("t", ["time", "x"], ndarray::Array2::<f64>::ones((4, 3)).into_dyn(), &[2, 3])?;
+//! let mean = t.mean(["time"])?;
+//! assert_eq!(mean.values::<f64>()?.as_slice().unwrap(), &[1.0, 1.0, 1.0]);
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! It brings the labelled types ([`DataArray`], [`Dataset`], [`Variable`] and their
+//! argument types), the functions that combine them ([`concat()`], [`merge`]), the ways in ([`open_zarr`]), the engine's [`LazyArray`] and
+//! [`Compute`], the operation enums a user names ([`BinaryOp`], [`FloatFn`],
+//! [`ReduceKind`], ...), and [`Error`] / [`Result`].
+
+pub use crate::engine::{
+    ArrayData, BinaryOp, Compute, DType, FloatFn, LazyArray, ReduceKind, ReduceOptions,
+    RollingKind, Scalar, ScanKind, UnaryOp,
+};
+#[cfg(feature = "zarr")]
+pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
+pub use crate::labelled::{
+    Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, Dims, Join, LabelSel,
+    ReduceArgs, ResampleOptions, Side, Variable, concat, merge,
+};
+pub use crate::time::Calendar;
+pub use crate::{Error, Result};
