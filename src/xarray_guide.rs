@@ -120,6 +120,8 @@
 //! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,
 //! `da.reindex`, `da.stack`/`unstack`. For `map_blocks`, reach for the engine:
 //! [`LazyArray::map_blocks`](crate::LazyArray::map_blocks) on `da.data()`.
+//! `da.plot()` is there (feature `plot`, on by default): `da.plot().save("sla.png")?`
+//! draws a line for a 1-D array and a map for a 2-D one, with dates and a colour bar.
 //!
 //! ## Opening and writing data (rows 1–6)
 //!
