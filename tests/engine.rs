@@ -1,0 +1,22 @@
+//! The engine through its public API, one test binary: smoke tests, errors, and
+//! property tests of every operation (windows, calculus and coarsen included) against
+//! eager references.
+
+#[path = "support"]
+mod support {
+    pub(crate) mod chunk_splits;
+    pub(crate) mod proptest_regressions;
+}
+
+#[path = "engine/calculus_props.rs"]
+mod calculus_props;
+#[path = "engine/coarsen_props.rs"]
+mod coarsen_props;
+#[path = "engine/errors.rs"]
+mod errors;
+#[path = "engine/props.rs"]
+mod props;
+#[path = "engine/smoke.rs"]
+mod smoke;
+#[path = "engine/window_props.rs"]
+mod window_props;
