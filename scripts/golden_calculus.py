@@ -7,7 +7,7 @@ serialisation is golden_labelled.py's. Writes data-fixtures/golden/calculus/case
     pip install xarray dask && python3 scripts/golden_calculus.py   # (re)writes the JSON
     python3 scripts/golden_calculus.py --check                      # exit 1 if stale
 
-Case vocabulary (tests/calculus_golden.rs replays it): "target" is a data variable or
+Case vocabulary (tests/labelled/calculus_golden.rs replays it): "target" is a data variable or
 "ds" (the whole Dataset); "op" is one of
     diff {dim, n, label}        shift {dim, periods, fill_value|null}
     cumsum {dim}  cumprod {dim}  differentiate {coord, datetime_unit|null}

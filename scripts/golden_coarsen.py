@@ -8,7 +8,7 @@ Every case runs on the dask-chunked fixture (chunks chosen so that windows cut
 through chunk boundaries) and on the loaded numpy one; the two must agree, and an
 error case must raise the named exception class in both. The dask result is recorded.
 
-Args vocabulary (tests/coarsen_golden.rs replays it):
+Args vocabulary (tests/labelled/coarsen_golden.rs replays it):
     windows     {dim: window}, in xarray's keyword order
     boundary    "exact" | "trim" | "pad" (anything else: xarray's TypeError)
     side        "left" | "right"

@@ -3,10 +3,7 @@
 //! than a chunk), centring and `min_periods`, against a direct eager computation of
 //! each window from its definition.
 
-#[path = "common/chunks.rs"]
-mod chunks;
-
-use chunks::split_cycled;
+use crate::support::chunk_splits::split_cycled;
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, Compute, LazyArray, RollingKind};
@@ -105,7 +102,7 @@ fn expected(window: &[f64], kind: RollingKind, min_periods: usize) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::support::proptest_regressions::with_cases(256))]
 
     #[test]
     fn rolling_matches_the_definition(c in case()) {

@@ -4,7 +4,7 @@
 //! (relative 1e-9 for f64, 1e-5 for f32, NaN positions exact), coordinates, name and
 //! attributes, or the kind of error xarray raised.
 
-mod golden;
+use crate::support::golden;
 
 use std::collections::BTreeMap;
 

@@ -3,10 +3,7 @@
 //! boundary and side, against an eager computation written from xarray's definition
 //! (trim or NaN-pad each dim, then reduce each block of the reshaped array).
 
-#[path = "common/chunks.rs"]
-mod chunks;
-
-use chunks::split_cycled;
+use crate::support::chunk_splits::split_cycled;
 use ndarray::{ArrayD, Dimension, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray, ReduceKind};
@@ -154,7 +151,7 @@ fn out_dtype(ints: bool, padded: bool, kind: ReduceKind) -> DType {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::support::proptest_regressions::with_cases(256))]
 
     #[test]
     fn coarsen_matches_the_definition(c in case()) {

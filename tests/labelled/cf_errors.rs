@@ -1,6 +1,6 @@
 //! CF decoding: errors, options, laziness and fusion, round trips of data built in Rust.
 
-mod cf;
+use crate::support::cf_datasets as cf;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

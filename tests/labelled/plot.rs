@@ -1,7 +1,6 @@
 //! Quick-look plots (feature `plot`): each figure is rendered into a temp dir, decoded
 //! back, and checked for its size and for pixels where the data should (and should
 //! not) be drawn; plus the typed errors.
-#![cfg(feature = "plot")]
 
 use std::path::PathBuf;
 

@@ -1,15 +1,13 @@
 //! tessera writes Zarr (v2 and v3, every compressor, append, region), reads it back
 //! unchanged, and xarray reads the same stores the same way.
 
-mod zarr_support;
-
+use crate::support::zarr_fixtures::{Cleanup, check, describe, python_with_xarray, temp_dir};
 use ndarray::{Array, IxDyn};
 use serde_json::json;
 use tessera::engine::LazyArray;
 use tessera::io::{Compressor, OpenOptions, WriteMode, WriteOptions};
 use tessera::labelled::DecodeOptions;
 use tessera::labelled::{Attrs, Dataset, Variable};
-use zarr_support::{Cleanup, check, describe, python_with_xarray, temp_dir};
 
 fn attrs(v: serde_json::Value) -> Attrs {
     v.as_object().unwrap().clone()

@@ -13,9 +13,8 @@ use ndarray::{ArrayD, Dimension, IxDyn};
 use tessera::engine::*;
 
 // The counting global allocator lives in tests/common/alloc.rs.
-mod common;
 
-use common::alloc::{MIB, current, peak, reset_peak, serial};
+use crate::support::counting_alloc::{MIB, current, peak, reset_peak, serial};
 
 /// What one measured computation did.
 struct Measured {

@@ -2,10 +2,8 @@
 //! or not, packed int16, NaN fill, times in several units and calendars, a missing
 //! chunk) open in tessera exactly as `xr.open_zarr(..., decode_cf=False)` shows them.
 
-mod zarr_support;
-
+use crate::support::zarr_fixtures::{FIXTURES, check, expected};
 use tessera::io::{Consolidated, OpenOptions};
-use zarr_support::{FIXTURES, check, expected};
 
 fn open_raw(store: &str, opts: OpenOptions) -> tessera::labelled::Dataset {
     tessera::open_zarr_with(&format!("{FIXTURES}/{store}"), &opts)

@@ -1,8 +1,6 @@
 //! CF decoding and encoding replayed against xarray (scripts/golden_cf.py).
 
-mod cf;
-
-use cf::{close, f64s, golden, raw_dataset};
+use crate::support::cf_datasets::{close, f64s, golden, raw_dataset};
 use serde_json::Value;
 use tessera::engine::DType;
 use tessera::labelled::{DecodeOptions, decode_cf, encode_cf};

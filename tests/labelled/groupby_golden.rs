@@ -4,7 +4,7 @@
 //! compared with xarray's result: dims, dtype, shape, values (relative 1e-9 for f64,
 //! 1e-6 for f32, NaN positions exact), coordinates in order, name and attributes.
 
-mod golden;
+use crate::support::golden;
 
 use serde_json::Value;
 use tessera::labelled::{BinOptions, BinSide, GroupBy, ResampleOptions};

@@ -2,7 +2,7 @@
 //! (`scripts/golden_calculus.py`), on uneven chunks so that every halo crosses chunk
 //! boundaries; and the polyfit → polyval round trip.
 
-mod golden;
+use crate::support::golden;
 
 use serde_json::{Map, Value};
 use tessera::labelled::{DataArray, Dataset, DiffLabel, polyval};

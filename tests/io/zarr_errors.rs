@@ -1,14 +1,12 @@
 //! Bad stores give typed errors naming the URL and key, never panics.
 
-mod zarr_support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::zarr_fixtures::{Cleanup, copy_fixture, temp_dir};
 use proptest::prelude::*;
 use tessera::Error;
 use tessera::io::{Consolidated, OpenOptions};
-use zarr_support::{Cleanup, copy_fixture, temp_dir};
 
 fn listing() -> OpenOptions {
     OpenOptions {
@@ -135,7 +133,7 @@ fn not_a_store() {
 }
 
 fn valid_meta() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(zarr_support::FIXTURES);
+    let root = Path::new(crate::support::zarr_fixtures::FIXTURES);
     vec![
         (
             "v2".into(),
@@ -177,7 +175,7 @@ fn try_meta(dir: &Path, v3: bool, bytes: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(crate::support::proptest_regressions::with_cases(96))]
 
     #[test]
     fn metadata_bytes_never_panic(

@@ -5,12 +5,10 @@
 //!
 //! Run with `--nocapture` to see the peak and the time.
 
-mod common;
-
 use std::ops::Range;
 use std::time::Instant;
 
-use common::alloc::{MIB, current, peak, reset_peak, serial};
+use crate::support::counting_alloc::{MIB, current, peak, reset_peak, serial};
 use ndarray::{ArrayD, IxDyn};
 use tessera::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
 use tessera::labelled::{Coords, DataArray, Variable};

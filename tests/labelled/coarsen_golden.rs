@@ -2,7 +2,7 @@
 //! and side, windows across uneven chunks, a datetime coordinate, integers padded to
 //! floats, a dataset with variables lacking the dims, and xarray's errors by kind.
 
-mod golden;
+use crate::support::golden;
 
 use serde_json::Value;
 use tessera::Error;

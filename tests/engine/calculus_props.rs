@@ -3,10 +3,7 @@
 //! random orders, periods and coordinates, against a direct eager computation of each
 //! element from its definition.
 
-#[path = "common/chunks.rs"]
-mod chunks;
-
-use chunks::split_cycled;
+use crate::support::chunk_splits::split_cycled;
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
 use tessera::engine::{ArrayData, ChunkGrid, LazyArray};
@@ -119,7 +116,7 @@ fn same(g: f64, w: f64, tol: f64) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(192))]
+    #![proptest_config(crate::support::proptest_regressions::with_cases(192))]
 
     #[test]
     fn diff_is_repeated_differences(c in case()) {

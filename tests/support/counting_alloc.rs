@@ -1,6 +1,7 @@
 //! A counting global allocator for memory-budget tests: it forwards to the system
-//! allocator and tracks the bytes allocated now and the peak. Installing it (the
-//! `#[global_allocator]` below) happens once per test crate that declares `mod common;`.
+//! allocator and tracks the bytes allocated now and the peak. Declaring this module
+//! installs it (the `#[global_allocator]` below) for the whole test binary: only
+//! `tests/memory.rs` does, so that the other binaries run without the counting.
 //!
 //! The counters see every thread of the test binary, so measured tests take turns
 //! with [`serial`].

@@ -1,7 +1,7 @@
 //! Rolling windows and polynomial fits against xarray (`scripts/golden_window.py`),
 //! and the linear trend against the degree-1 fit.
 
-mod golden;
+use crate::support::golden;
 
 use serde_json::Value;
 use tessera::labelled::DataArray;

@@ -2,16 +2,14 @@
 //! and HTTP (a fixture directory served by `python3 -m http.server`). Each test
 //! prints why and returns when its server cannot be had.
 
-mod zarr_support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::support::zarr_fixtures::{FIXTURES, check, describe, expected};
 use tessera::Error;
 use tessera::io::{OpenOptions, WriteMode, WriteOptions};
-use zarr_support::{FIXTURES, check, describe, expected};
 
 fn reachable(addr: &str) -> Option<SocketAddr> {
     let sock = addr.to_socket_addrs().ok()?.next()?;

@@ -1,0 +1,22 @@
+//! Zarr stores through the public API, one test binary (feature `zarr`): fixtures
+//! written by xarray/zarr-python read as xarray reads them, round trips, typed errors
+//! for damaged stores, the [`ChunkSource`](tessera::engine::ChunkSource) conformance
+//! suite on the Zarr source. Stores over the network have a binary of their own,
+//! `io_remote`: its S3 test sets environment variables, which is unsound while
+//! threads here may be in blosc's C code, which reads them.
+
+#[path = "support"]
+mod support {
+    pub(crate) mod chunk_source_conformance;
+    pub(crate) mod proptest_regressions;
+    pub(crate) mod zarr_fixtures;
+}
+
+#[path = "io/zarr_chunk_source.rs"]
+mod zarr_chunk_source;
+#[path = "io/zarr_errors.rs"]
+mod zarr_errors;
+#[path = "io/zarr_read.rs"]
+mod zarr_read;
+#[path = "io/zarr_roundtrip.rs"]
+mod zarr_roundtrip;

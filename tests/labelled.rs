@@ -1,0 +1,40 @@
+//! The labelled layer through its public API, one test binary: hand-checked behaviour,
+//! errors, reprs, property tests against single-chunk runs, the golden suites replayed
+//! against xarray (labelled, groupby, CF, calculus, coarsen, windows), the synthetic
+//! datasets and the quick-look plots.
+
+#[path = "support"]
+mod support {
+    pub(crate) mod cf_datasets;
+    pub(crate) mod golden;
+}
+
+#[path = "labelled/basic.rs"]
+mod basic;
+#[path = "labelled/calculus_golden.rs"]
+mod calculus_golden;
+#[path = "labelled/cf_behaviour.rs"]
+mod cf_behaviour;
+#[path = "labelled/cf_errors.rs"]
+mod cf_errors;
+#[path = "labelled/cf_golden.rs"]
+mod cf_golden;
+#[path = "labelled/coarsen_golden.rs"]
+mod coarsen_golden;
+#[path = "labelled/errors.rs"]
+mod errors;
+#[path = "labelled/golden.rs"]
+mod golden;
+#[path = "labelled/groupby_golden.rs"]
+mod groupby_golden;
+#[cfg(feature = "plot")]
+#[path = "labelled/plot.rs"]
+mod plot;
+#[path = "labelled/props.rs"]
+mod props;
+#[path = "labelled/repr.rs"]
+mod repr;
+#[path = "labelled/synthetic.rs"]
+mod synthetic;
+#[path = "labelled/window_golden.rs"]
+mod window_golden;
