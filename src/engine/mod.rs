@@ -5,20 +5,16 @@
 //! and reductions, pushing slices to sources, sharing common subexpressions), and
 //! [`Compute`] runs it as block tasks on rayon under a memory budget.
 
-pub(crate) mod accumulate;
 pub(crate) mod chunk;
 pub(crate) mod dtype;
-pub(crate) mod eval;
 pub(crate) mod exec;
 pub(crate) mod expr;
 pub(crate) mod graph;
 pub(crate) mod grid;
 pub(crate) mod group_chunks;
-pub(crate) mod interp;
 pub(crate) mod ops;
 pub mod optimize;
-pub(crate) mod profile;
-pub(crate) mod reduce;
+pub(crate) mod reduce_spec;
 pub(crate) mod source;
 
 pub use chunk::{ArrayData, Storable};
@@ -27,11 +23,11 @@ pub use exec::{
     ChunkSink, Compute, MemorySink, Progress, ProgressCallback, default_limit, parse_bytes,
     physical_memory,
 };
+pub use exec::{Profile, TaskRecord};
 pub use expr::{BinaryOp, Expr, ExprBuilder, Scalar, UnaryOp};
 pub use graph::{AxisSlice, LazyArray, Op, ScanKind};
 pub use grid::{ChunkGrid, Region, region_shape};
 pub use ops::reduce::ReduceOptions;
 pub use ops::window::RollingKind;
-pub use profile::{Profile, TaskRecord};
-pub use reduce::{AxisRole, ReduceKind, ReduceSpec};
+pub use reduce_spec::{AxisRole, ReduceKind, ReduceSpec};
 pub use source::{ChunkSource, FnSource, MemorySource};

@@ -1,12 +1,16 @@
 //! The executor: optimizes the graph, stages nested reductions, then runs one pass of
 //! block tasks on a rayon pool under a memory budget.
 
+pub(crate) mod accumulate;
 mod aligned;
 mod budget;
+pub(crate) mod eval;
 mod pass;
+mod profile;
 mod progress;
 mod sink;
 mod stage;
+pub(crate) mod tile;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,6 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub(crate) use budget::Budget;
 pub use budget::{default_limit, parse_bytes, physical_memory};
+pub use profile::{Profile, TaskRecord};
 pub(crate) use progress::ProgressSink;
 pub use progress::{Progress, ProgressCallback};
 pub use sink::{ChunkSink, MemorySink};
@@ -21,7 +26,6 @@ pub use sink::{ChunkSink, MemorySink};
 use crate::engine::chunk::ArrayData;
 use crate::engine::graph::LazyArray;
 use crate::engine::optimize::optimize;
-use crate::engine::profile::{Profile, TaskRecord};
 use crate::{Error, Result};
 
 /// How to run a computation: threads, memory budget, progress and profiling.

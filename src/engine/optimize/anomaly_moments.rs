@@ -17,7 +17,7 @@ use crate::Result;
 use crate::engine::BinaryOp;
 use crate::engine::expr::Instr;
 use crate::engine::graph::{LazyArray, Op};
-use crate::engine::reduce::{AxisRole, ReduceKind};
+use crate::engine::reduce_spec::{AxisRole, ReduceKind};
 
 /// See the module documentation.
 pub struct AnomalyMoments;

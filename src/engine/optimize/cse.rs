@@ -12,7 +12,7 @@ use crate::engine::dtype::DType;
 use crate::engine::expr::Expr;
 use crate::engine::graph::{AxisSlice, LazyArray, Op, ScanKind, transform_roots};
 use crate::engine::grid::ChunkGrid;
-use crate::engine::reduce::ReduceSpec;
+use crate::engine::reduce_spec::ReduceSpec;
 
 #[derive(PartialEq, Eq, Hash)]
 enum OpKey {

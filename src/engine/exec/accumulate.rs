@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::chunk::{ArrayData, Storable};
-use super::dtype::{DType, Element, Kind, cast};
-use super::interp::{Src, Tileable};
-use super::reduce::{AxisRole, ReduceKind, ReduceSpec};
+use super::tile::{Src, Tileable};
+use crate::engine::chunk::{ArrayData, Storable};
+use crate::engine::dtype::{DType, Element, Kind, cast};
+use crate::engine::reduce_spec::{AxisRole, ReduceKind, ReduceSpec};
 use crate::{Error, Result};
 
 #[derive(Clone, Debug)]
