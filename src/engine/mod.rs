@@ -4,6 +4,14 @@
 //! [`optimize`](optimize::optimize) passes rewrite the graph (fusing elementwise chains
 //! and reductions, pushing slices to sources, sharing common subexpressions), and
 //! [`Compute`] runs it as block tasks on rayon under a memory budget.
+//!
+//! The modules follow those three steps (plan, optimize, execute), so a reader finds
+//! each step in one place: the graph and the operations that build it (`graph`, `ops`,
+//! `expr`, `grid`, `reduce_spec`, `group_chunks`), the rewrites of the graph
+//! (`optimize`), and everything that only runs while computing (`exec`: the executor,
+//! the tile interpreter, the reduction accumulators, block kernels, profiles). Block
+//! functions that an operation hands to `map_blocks` are built on the plan side but
+//! live in `exec`, beside the other code that touches chunk data.
 
 pub(crate) mod chunk;
 pub(crate) mod dtype;
