@@ -345,11 +345,11 @@ mod tests {
 
     use super::*;
 
-    /// A random input: shape, regular chunk sizes, values with NaN, and its dtype.
+    /// A random input: shape, irregular chunks, values with NaN, and its dtype.
     #[derive(Clone, Debug)]
     struct Input {
         shape: Vec<usize>,
-        chunk: Vec<usize>,
+        chunks: Vec<Vec<usize>>,
         vals: Vec<f64>,
         dtype: DType,
     }
@@ -366,8 +366,7 @@ mod tests {
                 DType::I32 => ArrayData::new(a.mapv(|v| v as i32)),
                 _ => ArrayData::new(a),
             };
-            LazyArray::from_data(data, ChunkGrid::regular(&self.shape, &self.chunk).unwrap())
-                .unwrap()
+            LazyArray::from_data(data, ChunkGrid::new(self.chunks.clone()).unwrap()).unwrap()
         }
     }
 
@@ -376,15 +375,23 @@ mod tests {
             prop_oneof![3 => Just(DType::F64), 1 => Just(DType::F32), 1 => Just(DType::I32)];
         (proptest::collection::vec(0usize..=5, 1..=3), dtype).prop_flat_map(|(shape, dtype)| {
             let n: usize = shape.iter().product();
-            let chunk: Vec<BoxedStrategy<usize>> =
-                shape.iter().map(|&l| (1..=l.max(1)).boxed()).collect();
+            // Chunk boundaries cut an axis after any of its positions.
+            let cuts: Vec<BoxedStrategy<Vec<bool>>> = shape
+                .iter()
+                .map(|&l| proptest::collection::vec(any::<bool>(), l.saturating_sub(1)).boxed())
+                .collect();
             // Quarters, so that f32 holds them exactly; NaN only in float inputs.
             let value = prop_oneof![
                 1 => Just(f64::NAN),
                 6 => (-12i32..=12).prop_map(|v| f64::from(v) / 4.0)
             ];
-            (Just(shape), chunk, proptest::collection::vec(value, n)).prop_map(
-                move |(shape, chunk, vals)| {
+            (Just(shape), cuts, proptest::collection::vec(value, n)).prop_map(
+                move |(shape, cuts, vals)| {
+                    let chunks = shape
+                        .iter()
+                        .zip(&cuts)
+                        .map(|(&l, cut)| chunk_lengths(l, cut))
+                        .collect();
                     let vals = if dtype == DType::I32 {
                         vals.iter()
                             .map(|v| if v.is_nan() { 3.0 } else { (v * 4.0).round() })
@@ -394,13 +401,27 @@ mod tests {
                     };
                     Input {
                         shape,
-                        chunk,
+                        chunks,
                         vals,
                         dtype,
                     }
                 },
             )
         })
+    }
+
+    /// The chunk lengths of an axis of length `len` cut after position `i` where `cut[i]`.
+    fn chunk_lengths(len: usize, cut: &[bool]) -> Vec<usize> {
+        let mut out = vec![];
+        let mut start = 0;
+        for (i, &c) in cut.iter().enumerate() {
+            if c {
+                out.push(i + 1 - start);
+                start = i + 1;
+            }
+        }
+        out.push(len - start);
+        out
     }
 
     /// Up to four quantiles, at least `min` of them, the ends and the middle often.
