@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::dtype::DType;
 use super::expr::Expr;
 use super::grid::ChunkGrid;
-use super::reduce::ReduceSpec;
+use super::reduce_spec::ReduceSpec;
 use super::source::ChunkSource;
 use crate::Result;
 use crate::engine::ArrayData;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::stage::{consumers, nested_reductions};
 use crate::engine::graph::{LazyArray, Op};
-use crate::engine::reduce::AxisRole;
+use crate::engine::reduce_spec::AxisRole;
 
 /// How the nodes below a set of roots are used, built once for all the nested
 /// reductions asked about.

@@ -15,12 +15,12 @@ use std::time::Instant;
 use super::budget::Budget;
 use super::progress::ProgressSink;
 use super::sink::ChunkSink;
-use crate::engine::accumulate::{Partial, new_partial};
-use crate::engine::eval::{Evaluator, panic_error};
+use crate::engine::exec::accumulate::{Partial, new_partial};
+use crate::engine::exec::eval::{Evaluator, panic_error};
+use crate::engine::exec::profile::TaskRecord;
 use crate::engine::graph::{LazyArray, Op};
 use crate::engine::grid::ChunkGrid;
-use crate::engine::profile::TaskRecord;
-use crate::engine::reduce::{AxisRole, ReduceSpec};
+use crate::engine::reduce_spec::{AxisRole, ReduceSpec};
 use crate::{Error, Result};
 
 /// Partials shared by workers, keyed by (root, output chunk).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::Result;
 use crate::engine::graph::{LazyArray, Op, ScanKind, transform_up};
 use crate::engine::ops::reduce::ReduceOptions;
-use crate::engine::reduce::ReduceKind;
+use crate::engine::reduce_spec::ReduceKind;
 
 /// Gives every scan without totals its per-chunk totals as a second input: a grouped
 /// reduction of the scanned array with one group per chunk along the scanned axis.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ndarray::{ArrayD, Axis, IxDyn};
 
 use crate::engine::dtype::{Element, Numeric};
-use crate::engine::interp::scalar_as;
+use crate::engine::exec::tile::scalar_as;
 use crate::engine::ops::shape::check_axis;
 use crate::engine::{ArrayData, DType, LazyArray, Scalar, Storable};
 use crate::{Error, Result};

@@ -3,6 +3,7 @@
 pub(crate) mod create;
 pub(crate) mod difference;
 pub(crate) mod elementwise;
+pub(crate) mod quantile;
 pub(crate) mod reduce;
 pub(crate) mod shape;
 pub(crate) mod window;

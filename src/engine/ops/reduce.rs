@@ -6,7 +6,7 @@ use crate::engine::dtype::{DType, Kind};
 use crate::engine::expr::Expr;
 use crate::engine::graph::{LazyArray, Op, ScanKind};
 use crate::engine::ops::shape::check_axis;
-use crate::engine::reduce::{AxisRole, ReduceKind, ReduceSpec};
+use crate::engine::reduce_spec::{AxisRole, ReduceKind, ReduceSpec};
 use crate::error::ensure;
 use crate::{Error, Result};
 
@@ -262,7 +262,7 @@ impl LazyArray {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::eval::Evaluator;
+    use crate::engine::exec::eval::Evaluator;
     use ndarray::{Array, IxDyn};
 
     /// A 6x9 array with NaNs, chunked (4, 2) x (4, 5).

@@ -1,25 +1,25 @@
-//! Reads once what xarray's spelling of an anomaly statistic reads twice.
-//!
-//! `(x.groupby(k) - x.groupby(k).mean()).std(dim)` is, in the graph, a std over an
-//! axis of `x - take(group_mean(x), labels)`: computed as written it needs the group
-//! means before the anomalies, so `x` is read once for each. But the anomalies of a
-//! group have mean zero, so their sum of squares is the group's `count * var`, and
-//!
-//! `var(anomalies) = sum_g(count_g * var_g) / sum_g(count_g)`
-//!
-//! from grouped moments of `x` alone: one read, beside the climatology if it is
-//! computed too (`LazyArray::anomaly_spread`, which `GroupBy::anomaly_std` calls). Only the
-//! exact pattern is rewritten: NaN skipped in both reductions, `ddof` 0 (xarray's
-//! default), every position in a group, the means taken back in label order.
+//! The [`AnomalyMoments`] rule and its before/after tests.
 
 use super::OptimizerRule;
 use crate::Result;
 use crate::engine::BinaryOp;
 use crate::engine::expr::Instr;
 use crate::engine::graph::{LazyArray, Op};
-use crate::engine::reduce::{AxisRole, ReduceKind};
+use crate::engine::reduce_spec::{AxisRole, ReduceKind};
 
-/// See the module documentation.
+/// Reads once what xarray's spelling of an anomaly statistic reads twice.
+///
+/// `(x.groupby(k) - x.groupby(k).mean()).std(dim)` is, in the graph, a std over an
+/// axis of `x - take(group_mean(x), labels)`: computed as written it needs the group
+/// means before the anomalies, so `x` is read once for each. But the anomalies of a
+/// group have mean zero, so their sum of squares is the group's `count * var`, and
+///
+/// `var(anomalies) = sum_g(count_g * var_g) / sum_g(count_g)`
+///
+/// from grouped moments of `x` alone: one read, beside the climatology if it is
+/// computed too (`LazyArray::anomaly_spread`, which `GroupBy::anomaly_std` calls). Only the
+/// exact pattern is rewritten: NaN skipped in both reductions, `ddof` 0 (xarray's
+/// default), every position in a group, the means taken back in label order.
 pub struct AnomalyMoments;
 
 impl OptimizerRule for AnomalyMoments {
@@ -125,6 +125,24 @@ mod tests {
     use crate::engine::ops::reduce::ReduceOptions;
     use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray, ReduceKind};
 
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
+
     /// 24 steps x 3 points in chunks of 5 steps, NaN here and there, and the count of
     /// chunk reads.
     fn counted() -> (LazyArray, Arc<AtomicUsize>) {
@@ -224,5 +242,50 @@ mod tests {
             .reduce(ReduceKind::Std, &[0], ReduceOptions::skipna())
             .unwrap();
         assert!(super::match_anomaly_spread(&ddof0).is_some());
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let x = x_6x4();
+        let labels: Vec<i64> = (0..6).map(|t| t % 2).collect();
+        let take: Vec<usize> = labels.iter().map(|&l| l as usize).collect();
+        let means = x
+            .group_reduce(ReduceKind::Mean, 0, labels, 2, ReduceOptions::skipna())
+            .unwrap();
+        let y = x
+            .sub(&means.take(0, &take).unwrap())
+            .unwrap()
+            .reduce(ReduceKind::Std, &[0], ReduceOptions::skipna())
+            .unwrap();
+        let (before, after) = explain_around(&crate::engine::optimize::AnomalyMoments, &y);
+        assert_eq!(
+            before,
+            "\
+@0 Reduce(Std, \"r,k\") float64 [4] chunks [2]
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+    @3 Take(axis 0, 6 indices) float64 [6, 4] chunks [3, 2]
+      @4 Reduce(Mean, \"g2,k\") float64 [2, 4] chunks [1, 2]
+        @2
+"
+        );
+        assert_eq!(
+            after,
+            "\
+@0 Map(2 instrs) float64 [4] chunks [2]
+  @1 Map(3 instrs) float64 [4] chunks [2]
+    @2 Reduce(Sum, \"r,k\") float64 [4] chunks [2]
+      @3 Map(3 instrs) float64 [2, 4] chunks [1, 2]
+        @4 Map(4 instrs) float64 [2, 4] chunks [1, 2]
+          @5 Reduce(Var, \"g2,k\") float64 [2, 4] chunks [1, 2]
+            @6 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+        @7 Map(2 instrs) float64 [2, 4] chunks [1, 2]
+          @8 Reduce(Count, \"g2,k\") int64 [2, 4] chunks [1, 2]
+            @6
+    @9 Map(3 instrs) float64 [4] chunks [2]
+      @10 Reduce(Sum, \"r,k\") float64 [4] chunks [2]
+        @7
+"
+        );
     }
 }

@@ -1,18 +1,17 @@
-//! Common subexpression elimination: structurally identical nodes become one node.
-//!
-//! Users rebuild the same expression more often than they think (`x - x.mean()` and
-//! `(x - x.mean())**2` both build `x.mean()`); after this pass the executor sees one
-//! node with two consumers, which it evaluates once per task.
+//! The [`EliminateCommonSubexpressions`] rule and its before/after tests.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use super::{OptimizerRule, apply};
 
 use crate::Result;
 use crate::engine::dtype::DType;
 use crate::engine::expr::Expr;
-use crate::engine::graph::{AxisSlice, LazyArray, Op, ScanKind, transform_roots};
+use crate::engine::graph::{AxisSlice, LazyArray, Op, ScanKind};
 use crate::engine::grid::ChunkGrid;
-use crate::engine::reduce::ReduceSpec;
+use crate::engine::reduce_spec::ReduceSpec;
 
 #[derive(PartialEq, Eq, Hash)]
 enum OpKey {
@@ -51,10 +50,35 @@ fn op_key(op: &Op) -> OpKey {
 
 type Key = (OpKey, Vec<usize>, Vec<usize>, DType, ChunkGrid);
 
-/// Merges structurally identical nodes across all roots.
-pub fn eliminate_common_subexpressions(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
-    let mut canon: HashMap<Key, LazyArray> = HashMap::new();
-    transform_roots(roots, &mut |n| {
+/// Common subexpression elimination: structurally identical nodes become one node.
+///
+/// Users rebuild the same expression more often than they think (`x - x.mean()` and
+/// `(x - x.mean())**2` both build `x.mean()`); after this pass the executor sees one
+/// node with two consumers, which it evaluates once per task.
+///
+/// Unlike the other rules, this one remembers the nodes it has seen, so one value
+/// serves one bottom-up walk over a set of roots: [`apply`] it over all the outputs
+/// together (as [`optimize`](super::optimize) does), so that nodes shared between
+/// outputs merge too, and use a fresh value for each walk.
+#[derive(Default)]
+pub struct EliminateCommonSubexpressions {
+    canon: RefCell<HashMap<Key, LazyArray>>,
+}
+
+impl std::fmt::Debug for EliminateCommonSubexpressions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EliminateCommonSubexpressions")
+            .field("nodes_seen", &self.canon.borrow().len())
+            .finish()
+    }
+}
+
+impl OptimizerRule for EliminateCommonSubexpressions {
+    fn name(&self) -> &'static str {
+        "eliminate_common_subexpressions"
+    }
+
+    fn rewrite(&self, n: &LazyArray) -> Result<Option<LazyArray>> {
         let key = (
             op_key(n.op()),
             n.inputs().iter().map(|i| i.id()).collect(),
@@ -62,6 +86,7 @@ pub fn eliminate_common_subexpressions(roots: &[LazyArray]) -> Result<Vec<LazyAr
             n.dtype(),
             n.chunks().clone(),
         );
+        let mut canon = self.canon.borrow_mut();
         match canon.get(&key) {
             Some(existing) if existing.id() != n.id() => Ok(Some(existing.clone())),
             Some(_) => Ok(None),
@@ -70,7 +95,13 @@ pub fn eliminate_common_subexpressions(roots: &[LazyArray]) -> Result<Vec<LazyAr
                 Ok(None)
             }
         }
-    })
+    }
+}
+
+/// Merges structurally identical nodes across all roots (one walk of
+/// [`EliminateCommonSubexpressions`]).
+pub fn eliminate_common_subexpressions(roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
+    apply(&EliminateCommonSubexpressions::default(), roots)
 }
 
 #[cfg(test)]
@@ -78,6 +109,24 @@ mod tests {
     use super::*;
     use crate::engine::BinaryOp;
     use ndarray::{ArrayD, IxDyn};
+
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
 
     #[test]
     fn identical_expressions_become_one_node() {
@@ -106,5 +155,33 @@ mod tests {
         let out = eliminate_common_subexpressions(&[d1, d2]).unwrap();
         // The two `x - mean` nodes are one after the pass.
         assert_eq!(out[0].id(), out[1].inputs()[0].id());
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let x = x_6x4();
+        let a = x.binary_scalar(BinaryOp::Mul, 2.0, false).unwrap();
+        let b = x.binary_scalar(BinaryOp::Mul, 2.0, false).unwrap();
+        let y = a.add(&b).unwrap();
+        let (before, after) = explain_around(&EliminateCommonSubexpressions::default(), &y);
+        assert_eq!(
+            before,
+            "\
+@0 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+  @3 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2
+"
+        );
+        assert_eq!(
+            after,
+            "\
+@0 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+  @1
+"
+        );
     }
 }

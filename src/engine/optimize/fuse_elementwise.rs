@@ -1,10 +1,4 @@
-//! Fuses chains of elementwise maps into one map whose program does all the steps.
-//!
-//! `sqrt(a * 2 + b)` is built as three map nodes; after this pass it is one node with
-//! a four-instruction program, evaluated tile by tile with no intermediate arrays.
-//! A map is inlined into its consumer only when it has the consumer's full shape:
-//! inlining a small map that the consumer broadcasts (weights computed from a 1-D
-//! coordinate, say) would recompute it for every element of the large array.
+//! The [`FuseElementwise`] rule and its before/after tests.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +8,13 @@ use crate::Result;
 use crate::engine::expr::{Expr, ExprBuilder};
 use crate::engine::graph::{LazyArray, Op};
 
-/// See the module documentation.
+/// Fuses chains of elementwise maps into one map whose program does all the steps.
+///
+/// `sqrt(a * 2 + b)` is built as three map nodes; after this pass it is one node with
+/// a four-instruction program, evaluated tile by tile with no intermediate arrays.
+/// A map is inlined into its consumer only when it has the consumer's full shape:
+/// inlining a small map that the consumer broadcasts (weights computed from a 1-D
+/// coordinate, say) would recompute it for every element of the large array.
 pub struct FuseElementwise;
 
 /// Inlines the maps among `inputs` that have shape `shape` into `expr`. Returns the new
@@ -83,6 +83,24 @@ mod tests {
     use crate::engine::{BinaryOp, FloatFn};
     use ndarray::{Array, IxDyn};
 
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
+
     #[test]
     fn a_chain_of_maps_becomes_one_node() {
         let a = LazyArray::from_ndarray(
@@ -132,6 +150,34 @@ mod tests {
             matches!(out[0].inputs()[1].op(), Op::Map(_)),
             "{}",
             out[0].explain()
+        );
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let y = x_6x4()
+            .binary_scalar(BinaryOp::Mul, 2.0, false)
+            .unwrap()
+            .binary_scalar(BinaryOp::Add, 1.0, false)
+            .unwrap()
+            .math(FloatFn::Sqrt)
+            .unwrap();
+        let (before, after) = explain_around(&FuseElementwise, &y);
+        assert_eq!(
+            before,
+            "\
+@0 Map(2 instrs) float64 [6, 4] chunks [3, 2]
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+      @3 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+        );
+        assert_eq!(
+            after,
+            "\
+@0 Map(6 instrs) float64 [6, 4] chunks [3, 2]
+  @1 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
         );
     }
 }

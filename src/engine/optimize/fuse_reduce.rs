@@ -1,8 +1,4 @@
-//! Fuses the elementwise maps that feed a reduction into the reduction itself.
-//!
-//! `(sla * weights).sum(axes)` then reads each block of `sla`, multiplies and
-//! accumulates tile by tile: read -> decode -> scale -> weight -> accumulate in one
-//! pass with no block-sized temporary, let alone an array-sized one.
+//! The [`FuseReduce`] rule and its before/after tests.
 
 use std::sync::Arc;
 
@@ -11,7 +7,11 @@ use super::fuse_elementwise::inline_maps;
 use crate::Result;
 use crate::engine::graph::{LazyArray, Op};
 
-/// See the module documentation.
+/// Fuses the elementwise maps that feed a reduction into the reduction itself.
+///
+/// `(sla * weights).sum(axes)` then reads each block of `sla`, multiplies and
+/// accumulates tile by tile: read -> decode -> scale -> weight -> accumulate in one
+/// pass with no block-sized temporary, let alone an array-sized one.
 pub struct FuseReduce;
 
 impl OptimizerRule for FuseReduce {
@@ -45,6 +45,24 @@ mod tests {
     use crate::engine::optimize::{FuseElementwise, apply};
     use crate::engine::{BinaryOp, ReduceKind, ReduceOptions};
     use ndarray::{Array, IxDyn};
+
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
 
     #[test]
     fn maps_feeding_a_reduction_are_fused_into_it() {
@@ -84,5 +102,30 @@ mod tests {
             .collect();
         assert_eq!(fused[0].compute().unwrap().to_f64_vec(), want);
         assert_eq!(y.compute().unwrap().to_f64_vec(), want);
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let y = x_6x4()
+            .binary_scalar(BinaryOp::Mul, 2.0, false)
+            .unwrap()
+            .reduce(ReduceKind::Sum, &[1], ReduceOptions::default())
+            .unwrap();
+        let (before, after) = explain_around(&FuseReduce, &y);
+        assert_eq!(
+            before,
+            "\
+@0 Reduce(Sum, \"k,r\") float64 [6] chunks [3]
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+        );
+        assert_eq!(
+            after,
+            "\
+@0 Reduce(Sum, \"k,r\", fused 3 instrs) float64 [6] chunks [3]
+  @1 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+        );
     }
 }

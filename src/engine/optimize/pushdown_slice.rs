@@ -1,9 +1,4 @@
-//! Pushes slices and takes below elementwise maps and transposes, toward the sources.
-//!
-//! `(a * b)[::2]` becomes `a[::2] * b[::2]`: only the selected part of each input is
-//! ever requested, so a source reads only the chunks that hold it, and the map sits
-//! directly on the data where it can fuse with the reduction that consumes it.
-//! Inputs broadcast along an axis are not sliced along it.
+//! The [`PushdownSlice`] rule and its before/after tests.
 
 use std::sync::Arc;
 
@@ -11,7 +6,12 @@ use super::OptimizerRule;
 use crate::Result;
 use crate::engine::graph::{AxisSlice, LazyArray, Op};
 
-/// See the module documentation.
+/// Pushes slices and takes below elementwise maps and transposes, toward the sources.
+///
+/// `(a * b)[::2]` becomes `a[::2] * b[::2]`: only the selected part of each input is
+/// ever requested, so a source reads only the chunks that hold it, and the map sits
+/// directly on the data where it can fuse with the reduction that consumes it.
+/// Inputs broadcast along an axis are not sliced along it.
 pub struct PushdownSlice;
 
 impl OptimizerRule for PushdownSlice {
@@ -96,6 +96,24 @@ mod tests {
     use ndarray::{Array, IxDyn};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
+
     /// A 100 x 10 generated source counting the chunks it produces.
     fn counted() -> (LazyArray, Arc<AtomicUsize>) {
         let reads = Arc::new(AtomicUsize::new(0));
@@ -171,5 +189,37 @@ mod tests {
             out[0].explain()
         );
         assert_eq!(out[0].compute().unwrap(), y.compute().unwrap());
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let y = x_6x4()
+            .binary_scalar(BinaryOp::Mul, 2.0, false)
+            .unwrap()
+            .slice_ranges(&[1..3, 0..4])
+            .unwrap();
+        let (before, after) = explain_around(&PushdownSlice, &y);
+        let slice = "Slice([AxisSlice { start: 1, step: 1, len: 2 }, \
+                     AxisSlice { start: 0, step: 1, len: 4 }]) float64 [2, 4] chunks [2, 2]";
+        assert_eq!(
+            before,
+            format!(
+                "\
+@0 {slice}
+  @1 Map(3 instrs) float64 [6, 4] chunks [3, 2]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+            )
+        );
+        assert_eq!(
+            after,
+            format!(
+                "\
+@0 Map(3 instrs) float64 [2, 4] chunks [2, 2]
+  @1 {slice}
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+            )
+        );
     }
 }

@@ -1,12 +1,12 @@
-//! Removes operations that do nothing: rechunks to the grid the input already has,
-//! identity transposes and full slices, and collapses chains of the same kind
-//! (transpose of a transpose, slice of a slice, rechunk of a rechunk).
+//! The [`RemoveNoop`] rule and its before/after tests.
 
 use super::OptimizerRule;
 use crate::Result;
 use crate::engine::graph::{LazyArray, Op};
 
-/// See the module documentation.
+/// Removes operations that do nothing: rechunks to the grid the input already has,
+/// identity transposes and full slices, and collapses chains of the same kind
+/// (transpose of a transpose, slice of a slice, rechunk of a rechunk).
 pub struct RemoveNoop;
 
 impl OptimizerRule for RemoveNoop {
@@ -55,6 +55,24 @@ mod tests {
     use crate::engine::optimize::apply;
     use ndarray::{Array, IxDyn};
 
+    /// A 6 x 4 in-memory array in 2 x 2 chunks.
+    fn x_6x4() -> LazyArray {
+        LazyArray::from_ndarray(
+            ndarray::Array::from_shape_fn(ndarray::IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
+            &[2, 2],
+        )
+        .unwrap()
+    }
+
+    /// The plan before and after one application of `rule`.
+    fn explain_around(
+        rule: &dyn crate::engine::optimize::OptimizerRule,
+        y: &LazyArray,
+    ) -> (String, String) {
+        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
+        (y.explain(), out[0].explain())
+    }
+
     fn x() -> LazyArray {
         LazyArray::from_ndarray(
             Array::from_shape_fn(IxDyn(&[6, 4]), |i| (i[0] * 4 + i[1]) as f64),
@@ -102,5 +120,27 @@ mod tests {
         let out = apply(&RemoveNoop, std::slice::from_ref(&r)).unwrap();
         assert_eq!(out[0].graph_size(), 2, "{}", out[0].explain());
         assert_eq!(out[0].chunks(), r.chunks());
+    }
+
+    #[test]
+    fn explain_before_and_after() {
+        let y = x_6x4()
+            .transpose(&[1, 0])
+            .unwrap()
+            .transpose(&[1, 0])
+            .unwrap();
+        let (before, after) = explain_around(&RemoveNoop, &y);
+        assert_eq!(
+            before,
+            "\
+@0 Transpose([1, 0]) float64 [6, 4] chunks [3, 2]
+  @1 Transpose([1, 0]) float64 [4, 6] chunks [2, 3]
+    @2 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]
+"
+        );
+        assert_eq!(
+            after,
+            "@0 Source(in-memory float64 array [6, 4]) float64 [6, 4] chunks [3, 2]\n"
+        );
     }
 }

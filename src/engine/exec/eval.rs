@@ -13,15 +13,15 @@ use std::sync::Arc;
 use ndarray::{Axis, IxDyn, SliceInfoElem};
 
 use super::accumulate::{BlockLayout, Partial, Walker, new_partial};
-use super::chunk::{ArrayData, Storable};
-use super::dtype::{Element, cast};
-use super::expr::Expr;
-use super::graph::{LazyArray, Op, ScanKind};
-use super::grid::{Region, region_shape};
-use super::interp::{InputView, TILE, TileEval, eval_block};
-use super::reduce::{AxisRole, ReduceSpec};
-use super::source::ChunkSource;
-use super::source::assemble;
+use super::tile::{InputView, TILE, TileEval, eval_block};
+use crate::engine::chunk::{ArrayData, Storable};
+use crate::engine::dtype::{Element, cast};
+use crate::engine::expr::Expr;
+use crate::engine::graph::{LazyArray, Op, ScanKind};
+use crate::engine::grid::{Region, region_shape};
+use crate::engine::reduce_spec::{AxisRole, ReduceSpec};
+use crate::engine::source::ChunkSource;
+use crate::engine::source::assemble;
 use crate::{Error, Result};
 
 /// The region of an input that an output region of a broadcasting node needs.
@@ -423,13 +423,13 @@ impl Evaluator {
     }
 }
 
-fn scan_typed<T: Element + super::chunk::Storable>(
+fn scan_typed<T: Element + crate::engine::chunk::Storable>(
     a: &ndarray::ArrayD<T>,
     axis: usize,
     kind: ScanKind,
     skipna: bool,
     carry: Option<&ArrayData>,
-    out_dtype: super::dtype::DType,
+    out_dtype: crate::engine::dtype::DType,
 ) -> ArrayData {
     // Scan in f64 for floats and i64 otherwise, then convert to the output dtype.
     crate::with_dtype!(out_dtype, O => {

@@ -6,9 +6,9 @@
 
 use ndarray::ArrayViewD;
 
-use super::chunk::{ArrayData, Storable};
-use super::dtype::{DType, Element, Float, FloatFn, Kind, Numeric, cast};
-use super::expr::{BinaryOp, Expr, Instr, Scalar, UnaryOp};
+use crate::engine::chunk::{ArrayData, Storable};
+use crate::engine::dtype::{DType, Element, Float, FloatFn, Kind, Numeric, cast};
+use crate::engine::expr::{BinaryOp, Expr, Instr, Scalar, UnaryOp};
 
 /// Elements per tile: small enough for all registers of a typical chain to stay in L1/L2.
 pub(crate) const TILE: usize = 2048;
@@ -468,7 +468,7 @@ pub(crate) fn buf_dtype(b: &Buf) -> DType {
 #[doc(hidden)]
 macro_rules! match_buf {
     ($buf:expr, $v:ident : $T:ident => $body:expr) => {{
-        use $crate::engine::interp::Buf as __B;
+        use $crate::engine::exec::tile::Buf as __B;
         match $buf {
             __B::Bool($v) => {
                 #[allow(dead_code)]

@@ -1,0 +1,202 @@
+//! Sums, products and means, in f64 or (for integers without a count) wrapping integers.
+
+use std::any::Any;
+
+use super::layout::Walker;
+use super::partial::{Acc, Partial, partial_common, wrap_out};
+use crate::engine::chunk::ArrayData;
+use crate::engine::exec::tile::{Src, Tileable};
+use std::marker::PhantomData;
+
+use crate::Result;
+use crate::engine::dtype::{Element, Kind, cast};
+use crate::engine::reduce_spec::{ReduceKind, ReduceSpec};
+
+/// The arithmetic domain sums and products accumulate in.
+pub(super) trait Domain: Element {
+    fn zero() -> Self;
+    fn one() -> Self;
+    fn plus(self, o: Self) -> Self;
+    fn times(self, o: Self) -> Self;
+}
+impl Domain for f64 {
+    fn zero() -> Self {
+        0.0
+    }
+    fn one() -> Self {
+        1.0
+    }
+    fn plus(self, o: Self) -> Self {
+        self + o
+    }
+    fn times(self, o: Self) -> Self {
+        self * o
+    }
+}
+macro_rules! int_domain {
+    ($($t:ty),*) => {$(
+        impl Domain for $t {
+            fn zero() -> Self { 0 }
+            fn one() -> Self { 1 }
+            fn plus(self, o: Self) -> Self { self.wrapping_add(o) }
+            fn times(self, o: Self) -> Self { self.wrapping_mul(o) }
+        }
+    )*};
+}
+int_domain!(i64, u64);
+
+pub(super) struct SumAcc<T, D> {
+    vals: Vec<D>,
+    counts: Vec<u64>,
+    skipna: bool,
+    prod: bool,
+    _t: PhantomData<T>,
+}
+
+impl<T: Element, D: Domain> SumAcc<T, D> {
+    pub(super) fn new(cells: usize, skipna: bool, prod: bool, counted: bool) -> Self {
+        let init = if prod { D::one() } else { D::zero() };
+        SumAcc {
+            vals: vec![init; cells],
+            counts: if counted { vec![0; cells] } else { vec![] },
+            skipna: skipna && T::KIND == Kind::Float,
+            prod,
+            _t: PhantomData,
+        }
+    }
+    fn merge_same(&mut self, o: Self) {
+        for (a, b) in self.vals.iter_mut().zip(o.vals) {
+            *a = if self.prod { a.times(b) } else { a.plus(b) };
+        }
+        for (a, b) in self.counts.iter_mut().zip(o.counts) {
+            *a += b;
+        }
+    }
+}
+
+impl<T: Element, D: Domain> Acc<T> for SumAcc<T, D> {
+    #[inline(always)]
+    fn one(&mut self, cell: usize, v: T, _pos: usize) {
+        if self.skipna && v.is_nan() {
+            return;
+        }
+        let x: D = cast(v);
+        self.vals[cell] = if self.prod {
+            self.vals[cell].times(x)
+        } else {
+            self.vals[cell].plus(x)
+        };
+        if !self.counts.is_empty() {
+            self.counts[cell] += 1;
+        }
+    }
+
+    fn same(&mut self, cell: usize, vals: &[T], _pos0: usize) {
+        if self.prod {
+            for &v in vals {
+                self.one(cell, v, 0);
+            }
+            return;
+        }
+        // Four independent lanes: vectorizes and is more accurate than one running sum.
+        let mut lanes = [D::zero(); 4];
+        let mut n = 0u64;
+        let mut chunks = vals.chunks_exact(4);
+        if self.skipna {
+            for c in &mut chunks {
+                for (l, &v) in lanes.iter_mut().zip(c) {
+                    let nan = v.is_nan();
+                    *l = l.plus(if nan { D::zero() } else { cast(v) });
+                    n += !nan as u64;
+                }
+            }
+        } else {
+            for c in &mut chunks {
+                for (l, &v) in lanes.iter_mut().zip(c) {
+                    *l = l.plus(cast(v));
+                }
+            }
+            n = (vals.len() - chunks.remainder().len()) as u64;
+        }
+        let s = lanes[0].plus(lanes[1]).plus(lanes[2].plus(lanes[3]));
+        self.vals[cell] = self.vals[cell].plus(s);
+        if !self.counts.is_empty() {
+            self.counts[cell] += n;
+        }
+        for &v in chunks.remainder() {
+            self.one(cell, v, 0);
+        }
+    }
+
+    fn consecutive(&mut self, cell0: usize, vals: &[T], _pos: usize) {
+        let acc = &mut self.vals[cell0..cell0 + vals.len()];
+        match (self.prod, self.skipna) {
+            (false, false) => acc
+                .iter_mut()
+                .zip(vals)
+                .for_each(|(a, &v)| *a = a.plus(cast(v))),
+            (false, true) => acc
+                .iter_mut()
+                .zip(vals)
+                .for_each(|(a, &v)| *a = a.plus(if v.is_nan() { D::zero() } else { cast(v) })),
+            (true, _) => {
+                for (j, &v) in vals.iter().enumerate() {
+                    self.one(cell0 + j, v, 0);
+                }
+                return;
+            }
+        }
+        if !self.counts.is_empty() {
+            let c = &mut self.counts[cell0..cell0 + vals.len()];
+            if self.skipna {
+                c.iter_mut()
+                    .zip(vals)
+                    .for_each(|(c, v)| *c += !v.is_nan() as u64);
+            } else {
+                c.iter_mut().for_each(|c| *c += 1);
+            }
+        }
+    }
+}
+
+impl<T: Tileable, D: Domain> Partial for SumAcc<T, D> {
+    partial_common!();
+    fn finish(self: Box<Self>, spec: &ReduceSpec, shape: &[usize]) -> Result<ArrayData> {
+        let out = spec.out_dtype();
+        let s = *self;
+        if spec.kind == ReduceKind::Mean {
+            let v: Vec<f64> = s
+                .vals
+                .iter()
+                .zip(&s.counts)
+                .map(|(&a, &c)| {
+                    if c == 0 {
+                        f64::NAN
+                    } else {
+                        a.to_f64() / c as f64
+                    }
+                })
+                .collect();
+            return Ok(wrap_out(v, out, shape));
+        }
+        if spec.min_count > 0 {
+            let v: Vec<f64> = s
+                .vals
+                .iter()
+                .zip(&s.counts)
+                .map(|(&a, &c)| {
+                    if (c as usize) < spec.min_count {
+                        f64::NAN
+                    } else {
+                        a.to_f64()
+                    }
+                })
+                .collect();
+            return Ok(wrap_out(v, out, shape));
+        }
+        Ok(wrap_out(s.vals, out, shape))
+    }
+    fn nbytes(&self) -> usize {
+        self.vals.len() * 8 + self.counts.len() * 8
+    }
+}

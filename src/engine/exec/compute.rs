@@ -1,0 +1,288 @@
+//! The front door of execution: [`Compute`] settings, and one run as optimize, stage
+//! nested reductions, then one pass of block tasks.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::budget::{Budget, default_limit};
+use super::profile::{Profile, TaskRecord};
+use super::progress::{Progress, ProgressCallback, ProgressSink};
+use super::sink::{ChunkSink, MemorySink};
+use super::{aligned, pass, stage};
+
+use crate::engine::chunk::ArrayData;
+use crate::engine::graph::LazyArray;
+use crate::engine::optimize::optimize;
+use crate::{Error, Result};
+
+/// How to run a computation: threads, memory budget, progress and profiling.
+///
+/// ```
+/// use tessera::engine::{Compute, LazyArray};
+/// let a = LazyArray::from_ndarray(ndarray::Array::from_elem(vec![100, 100], 1.0f32).into_dyn(), &[10, 100])?;
+/// let total = a.sum(&[0, 1])?;
+/// let out = Compute::new().threads(2).memory_limit(64 << 20).run(&[&total])?;
+/// assert_eq!(out[0].to_f64_vec(), vec![10_000.0]);
+/// # Ok::<(), tessera::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct Compute {
+    threads: Option<usize>,
+    memory_limit: Option<usize>,
+    progress_bar: bool,
+    callback: Option<ProgressCallback>,
+    profile: Option<PathBuf>,
+    no_optimize: bool,
+    report: Option<Arc<Mutex<Option<Profile>>>>,
+}
+
+impl std::fmt::Debug for Compute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compute")
+            .field("threads", &self.threads)
+            .field("memory_limit", &self.memory_limit)
+            .field("progress_bar", &self.progress_bar)
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = pools.get(&threads) {
+        return Ok(p.clone());
+    }
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("tessera-{i}"))
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot start {threads} threads: {e}")))?,
+    );
+    pools.insert(threads, p.clone());
+    Ok(p)
+}
+
+impl Compute {
+    /// Defaults: all cores (`RAYON_NUM_THREADS` respected), budget from
+    /// `TESSERA_MEMORY_LIMIT` or half the physical memory, no progress bar.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of worker threads.
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = Some(n.max(1));
+        self
+    }
+
+    /// Memory budget in bytes for data in flight (chunks being processed and
+    /// reduction state; not the final in-memory results).
+    pub fn memory_limit(mut self, bytes: usize) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Shows a terminal progress bar (with the `progress` feature).
+    pub fn progress(mut self, on: bool) -> Self {
+        self.progress_bar = on;
+        self
+    }
+
+    /// Calls `f` with progress snapshots while computing.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.callback = Some(Arc::new(f));
+        self
+    }
+
+    /// Writes an HTML task-stream timeline with a memory curve to `path` after the run.
+    pub fn profile(mut self, path: impl Into<PathBuf>) -> Self {
+        self.profile = Some(path.into());
+        self
+    }
+
+    /// Keeps the profile in memory, readable with [`Compute::last_profile`].
+    pub fn record_profile(mut self) -> Self {
+        self.report = Some(Arc::new(Mutex::new(None)));
+        self
+    }
+
+    /// The profile of the last run when [`record_profile`](Self::record_profile) was set.
+    pub fn last_profile(&self) -> Option<Profile> {
+        self.report
+            .as_ref()
+            .and_then(|r| r.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// Skips the optimizer (for testing that optimized and plain plans agree).
+    pub fn without_optimizer(mut self) -> Self {
+        self.no_optimize = true;
+        self
+    }
+
+    /// Computes the arrays in one pass, sharing their reads; returns them in order.
+    pub fn run(&self, outputs: &[&LazyArray]) -> Result<Vec<ArrayData>> {
+        let sinks: Vec<Arc<MemorySink>> = outputs
+            .iter()
+            .map(|o| Arc::new(MemorySink::new(o.dtype(), o.shape())))
+            .collect();
+        let dyn_sinks: Vec<Arc<dyn ChunkSink>> = sinks
+            .iter()
+            .map(|s| s.clone() as Arc<dyn ChunkSink>)
+            .collect();
+        self.run_into(outputs, &dyn_sinks)?;
+        drop(dyn_sinks);
+        sinks
+            .into_iter()
+            .map(|s| match Arc::try_unwrap(s) {
+                Ok(s) => Ok(s.into_data()),
+                Err(_) => Err(Error::internal("executor", "a sink outlived its pass")),
+            })
+            .collect()
+    }
+
+    /// Computes the arrays in one pass, writing each output's chunks to its sink.
+    pub fn run_into(&self, outputs: &[&LazyArray], sinks: &[Arc<dyn ChunkSink>]) -> Result<()> {
+        if outputs.len() != sinks.len() {
+            return Err(Error::invalid(format!(
+                "{} outputs but {} sinks",
+                outputs.len(),
+                sinks.len()
+            )));
+        }
+        let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
+        let limit = match self.memory_limit {
+            Some(l) => l,
+            None => default_limit()?,
+        };
+        let record = self.profile.is_some() || self.report.is_some();
+        let budget = Budget::new(limit, record);
+        // In-memory results live through the whole pass: they take their share first.
+        budget.hold(sinks.iter().map(|s| s.resident_bytes()).sum());
+        let progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
+        let pool = pool(threads)?;
+        let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
+        let roots = if self.no_optimize {
+            roots
+        } else {
+            optimize(&roots)?
+        };
+        let roots = stage::attach_scan_totals(&roots)?;
+        let mut records = vec![];
+        let ctx = PassContext {
+            budget: &budget,
+            progress: &progress,
+            pool: &pool,
+            threads,
+            record,
+        };
+        let roots = stage_nested(roots, &ctx, &mut records)?;
+        let shared = stage::shared_nodes(&roots);
+        let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
+        records.extend(pass.run(&pool, threads)?);
+        if record {
+            let profile = Profile::new(records, budget.samples(), limit, threads);
+            if let Some(path) = &self.profile {
+                profile.write_html(path)?;
+            }
+            if let Some(r) = &self.report {
+                *r.lock().unwrap_or_else(|e| e.into_inner()) = Some(profile);
+            }
+        }
+        Ok(())
+    }
+
+    /// Computes an array and keeps its chunks in memory behind the same lazy interface.
+    pub fn persist(&self, a: &LazyArray) -> Result<LazyArray> {
+        let data = self.run(&[a])?.pop().expect("one output for one input");
+        LazyArray::from_data(data, a.chunks().clone())
+    }
+}
+
+/// What the passes of one computation share.
+struct PassContext<'a> {
+    budget: &'a Budget,
+    progress: &'a ProgressSink,
+    pool: &'a rayon::ThreadPool,
+    threads: usize,
+    record: bool,
+}
+
+/// Computes the reductions nested inside the roots first (recursively: theirs first)
+/// and substitutes their in-memory results.
+fn stage_nested(
+    roots: Vec<LazyArray>,
+    ctx: &PassContext<'_>,
+    records: &mut Vec<TaskRecord>,
+) -> Result<Vec<LazyArray>> {
+    let mut nested = stage::nested_reductions(&roots);
+    // Small results are staged (cheap to hold, and their pass reads in parallel along
+    // the reduced axes); large ones read chunk for chunk are computed where used.
+    let large = ctx.budget.limit() / 8;
+    if nested.iter().any(|r| r.nbytes() > large) {
+        let uses = aligned::Uses::new(&roots);
+        nested.retain(|r| r.nbytes() <= large || !uses.computed_where_used(r));
+    }
+    if nested.is_empty() {
+        return Ok(roots);
+    }
+    nested.extend(stage::ride_along_reductions(
+        &roots,
+        &nested,
+        ctx.budget.limit() / 8,
+    ));
+    let staged = stage_nested(nested.clone(), ctx, records)?;
+    let sinks: Vec<Arc<MemorySink>> = staged
+        .iter()
+        .map(|o| Arc::new(MemorySink::new(o.dtype(), o.shape())))
+        .collect();
+    let dyn_sinks: Vec<Arc<dyn ChunkSink>> = sinks
+        .iter()
+        .map(|s| s.clone() as Arc<dyn ChunkSink>)
+        .collect();
+    // Staged results stay in memory for the rest of the computation (they replace
+    // their nodes in the graph): like the final in-memory outputs, they take their
+    // share of the budget before any task runs.
+    ctx.budget
+        .hold(dyn_sinks.iter().map(|s| s.resident_bytes()).sum());
+    let shared = stage::shared_nodes(&staged);
+    let pass = pass::Pass::new(
+        &staged,
+        &dyn_sinks,
+        ctx.budget,
+        ctx.progress,
+        ctx.record,
+        shared,
+    );
+    records.extend(pass.run(ctx.pool, ctx.threads)?);
+    drop(pass);
+    drop(dyn_sinks);
+    let mut done = HashMap::new();
+    for (n, s) in nested.iter().zip(sinks) {
+        let data = Arc::try_unwrap(s)
+            .map_err(|_| Error::invalid("a staged sink is still referenced"))?
+            .into_data();
+        done.insert(n.id(), data);
+    }
+    stage::substitute(&roots, &done)
+}
+
+impl LazyArray {
+    /// Computes the array with default [`Compute`] settings.
+    pub fn compute(&self) -> Result<ArrayData> {
+        Ok(Compute::new()
+            .run(&[self])?
+            .pop()
+            .expect("one output for one input"))
+    }
+
+    /// Computes the array and keeps it in memory, chunked as before.
+    pub fn persist(&self) -> Result<LazyArray> {
+        Compute::new().persist(self)
+    }
+}
