@@ -12,6 +12,7 @@ use zarrs::array::CodecOptions;
 use super::array::ArrayInfo;
 use crate::engine::source::{assemble, check_region};
 use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType};
+use crate::error::{BoxError, caused_by};
 use crate::{Error, Result};
 
 /// One stored array, read chunk by chunk.
@@ -60,39 +61,28 @@ impl ZarrSource {
         let idx: Vec<u64> = index.iter().map(|&i| i as u64).collect();
         let full: Vec<usize> = self.info.chunk.clone();
         let region = self.store_grid.chunk_region(index);
-        let fail = |message: String| Error::SourceRead {
-            source_name: format!(
-                "{} (key {:?})",
-                self.describe(),
-                self.info.array.chunk_key(&idx).as_str()
-            ),
-            chunk: region.clone(),
-            message,
+        let fail = |cause: BoxError| {
+            let (message, source) = caused_by("", cause);
+            Error::SourceRead {
+                source_name: format!(
+                    "{} (key {:?})",
+                    self.describe(),
+                    self.info.array.chunk_key(&idx).as_str()
+                ),
+                chunk: region.clone(),
+                message,
+                source,
+            }
         };
-        macro_rules! read {
-            ($t:ty) => {{
-                let v: Vec<$t> = self
-                    .info
-                    .array
-                    .retrieve_chunk_opt(&idx, &self.options)
-                    .map_err(|e| fail(e.to_string()))?;
-                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.to_string()))?;
-                ArrayData::new(a)
-            }};
-        }
-        let data = match self.info.dtype {
-            DType::Bool => read!(bool),
-            DType::I8 => read!(i8),
-            DType::I16 => read!(i16),
-            DType::I32 => read!(i32),
-            DType::I64 => read!(i64),
-            DType::U8 => read!(u8),
-            DType::U16 => read!(u16),
-            DType::U32 => read!(u32),
-            DType::U64 => read!(u64),
-            DType::F32 => read!(f32),
-            DType::F64 => read!(f64),
-        };
+        let data = crate::with_dtype!(self.info.dtype, T => {
+            let v: Vec<T> = self
+                .info
+                .array
+                .retrieve_chunk_opt(&idx, &self.options)
+                .map_err(|e| fail(e.into()))?;
+            let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
+            ArrayData::new(a)
+        });
         let inner: Vec<Range<usize>> = region.iter().map(|r| 0..r.len()).collect();
         let edge = region.iter().zip(&full).any(|(r, &c)| r.len() != c);
         Ok(Arc::new(if edge { data.into_region(&inner) } else { data }))
