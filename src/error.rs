@@ -7,11 +7,13 @@
 use crate::engine::DType;
 
 /// A lower-level error kept as the [`source`](std::error::Error::source) of an [`Error`].
+#[cfg(feature = "zarr")]
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The `message` and `source` of an error caused by `cause`: `"context: cause"` (the
 /// cause's text alone when `context` is empty), and the cause itself, so that the
 /// message reads as before and [`source()`](std::error::Error::source) walks to it.
+#[cfg(feature = "zarr")]
 pub(crate) fn caused_by(context: &str, cause: impl Into<BoxError>) -> (String, Option<BoxError>) {
     let cause = cause.into();
     let message = if context.is_empty() {
