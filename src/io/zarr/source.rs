@@ -121,3 +121,37 @@ impl ChunkSource for ZarrSource {
         format!("{}/{}", self.url.trim_end_matches('/'), self.info.name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use ndarray::{Array, IxDyn};
+
+    use crate::Error;
+    use crate::engine::LazyArray;
+    use crate::io::store::open_store;
+    use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr_with};
+    use crate::labelled::{Dataset, Variable};
+
+    #[test]
+    fn a_corrupt_chunk_keeps_the_zarrs_error_as_its_source() {
+        let url = "memory://source-tests/corrupt-chunk";
+        let x = LazyArray::from_ndarray(Array::from_shape_fn(IxDyn(&[6]), |i| i[0] as f64), &[3])
+            .unwrap();
+        let mut ds = Dataset::new();
+        ds.insert("x", Variable::new(["t"], x).unwrap()).unwrap();
+        ds.to_zarr(url, &WriteOptions::mode(WriteMode::Overwrite))
+            .unwrap();
+        let store = open_store(url, false).unwrap();
+        super::super::meta::set(&store, "x/c/0", b"not zstd".to_vec()).unwrap();
+        let back = open_zarr_with(url, &OpenOptions::raw()).unwrap();
+        let err = back.get("x").unwrap().values::<f64>().unwrap_err();
+        assert!(matches!(&err, Error::SourceRead { .. }), "{err:?}");
+        let zarrs = err
+            .source()
+            .and_then(|s| s.downcast_ref::<zarrs::array::ArrayError>())
+            .expect("the zarrs error is kept");
+        assert!(err.to_string().contains(&zarrs.to_string()), "{err}");
+    }
+}
