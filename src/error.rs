@@ -6,6 +6,24 @@
 
 use crate::engine::DType;
 
+/// A lower-level error kept as the [`source`](std::error::Error::source) of an [`Error`].
+#[cfg(feature = "zarr")]
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The `message` and `source` of an error caused by `cause`: `"context: cause"` (the
+/// cause's text alone when `context` is empty), and the cause itself, so that the
+/// message reads as before and [`source()`](std::error::Error::source) walks to it.
+#[cfg(feature = "zarr")]
+pub(crate) fn caused_by(context: &str, cause: impl Into<BoxError>) -> (String, Option<BoxError>) {
+    let cause = cause.into();
+    let message = if context.is_empty() {
+        cause.to_string()
+    } else {
+        format!("{context}: {cause}")
+    };
+    (message, Some(cause))
+}
+
 /// Result alias used throughout tessera.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -72,6 +90,10 @@ pub enum Error {
         chunk: Vec<std::ops::Range<usize>>,
         /// What the source reported.
         message: String,
+        /// The lower error that caused it (zarrs, object_store, serde_json, std::io), if any;
+        /// [`source()`](std::error::Error::source) returns it.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// A user-supplied function panicked while running inside the executor.
@@ -195,6 +217,10 @@ pub enum Error {
         key: String,
         /// What went wrong.
         message: String,
+        /// The lower error that caused it (zarrs, object_store, serde_json, std::io), if any;
+        /// [`source()`](std::error::Error::source) returns it.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// Zarr metadata that is missing, malformed or not supported.
@@ -206,6 +232,10 @@ pub enum Error {
         key: String,
         /// What is wrong with it.
         message: String,
+        /// The lower error that caused it (zarrs, object_store, serde_json, std::io), if any;
+        /// [`source()`](std::error::Error::source) returns it.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// A grouping key does not run along the grouped object's dimension.

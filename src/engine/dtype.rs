@@ -1,37 +1,119 @@
 //! Element types: the runtime [`DType`], the [`Element`] trait kernels are generic over,
-//! and the one macro that turns a runtime dtype into a type parameter.
+//! and the one table of dtypes that everything per-dtype is generated from.
+//!
+//! [`for_each_dtype!`](crate::for_each_dtype) lists the eleven dtypes once. From it come
+//! the [`DType`] enum and its properties (size, kind, numpy names and typestrs, parsing),
+//! the [`Element`]/`Numeric`/`Float` impls, and the dispatch macros
+//! [`with_dtype!`](crate::with_dtype), [`with_numeric_dtype!`](crate::with_numeric_dtype)
+//! and [`with_float_dtype!`](crate::with_float_dtype) that turn a runtime dtype into a
+//! type parameter. Adding a dtype is adding a row.
 
 use std::fmt;
 
-/// The element type of an array, known at run time.
+/// The dtype table: each dtype once, in promotion order within each kind.
 ///
-/// Datetimes are carried as `I64` counts of microseconds (see [`crate::time`]); the
-/// labelled layer keeps the calendar beside the data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DType {
-    /// Booleans (one byte each).
-    Bool,
-    /// Signed 8-bit integers.
-    I8,
-    /// Signed 16-bit integers.
-    I16,
-    /// Signed 32-bit integers.
-    I32,
-    /// Signed 64-bit integers.
-    I64,
-    /// Unsigned 8-bit integers.
-    U8,
-    /// Unsigned 16-bit integers.
-    U16,
-    /// Unsigned 32-bit integers.
-    U32,
-    /// Unsigned 64-bit integers.
-    U64,
-    /// 32-bit floats.
-    F32,
-    /// 64-bit floats.
-    F64,
+/// `for_each_dtype!([callback] { args })` expands to `callback! { { args } rows }`,
+/// one row per dtype:
+///
+/// `(Variant, rust_type, Kind, "numpy name", "numpy typestr", ["other numpy codes"], "doc")`
+///
+/// The numpy name (`dtype.name`) is also the Zarr v3 `data_type`; the typestr
+/// (`dtype.str`, little-endian) is the Zarr v2 `dtype`. The callback is written as path
+/// tokens, so `[$crate::__dtype_match]` works from any module.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_dtype {
+    ([$($callback:tt)*] $args:tt) => {
+        $($callback)*! {
+            $args
+            (Bool, bool, Bool, "bool", "|b1", ["?"], "Booleans (one byte each)."),
+            (I8, i8, Signed, "int8", "|i1", [], "Signed 8-bit integers."),
+            (I16, i16, Signed, "int16", "<i2", [], "Signed 16-bit integers."),
+            (I32, i32, Signed, "int32", "<i4", [], "Signed 32-bit integers."),
+            (I64, i64, Signed, "int64", "<i8", [], "Signed 64-bit integers."),
+            (U8, u8, Unsigned, "uint8", "|u1", [], "Unsigned 8-bit integers."),
+            (U16, u16, Unsigned, "uint16", "<u2", [], "Unsigned 16-bit integers."),
+            (U32, u32, Unsigned, "uint32", "<u4", [], "Unsigned 32-bit integers."),
+            (U64, u64, Unsigned, "uint64", "<u8", [], "Unsigned 64-bit integers."),
+            (F32, f32, Float, "float32", "<f4", [], "32-bit floats."),
+            (F64, f64, Float, "float64", "<f8", [], "64-bit floats."),
+        }
+    };
 }
+
+/// The [`DType`] enum and its table-given properties.
+macro_rules! define_dtype {
+    ({} $(($V:ident, $t:ident, $kind:ident, $name:literal, $typestr:literal,
+           [$($alias:literal),*], $doc:literal)),* $(,)?) => {
+        /// The element type of an array, known at run time.
+        ///
+        /// Datetimes are carried as `I64` counts of microseconds (see [`crate::time`]); the
+        /// labelled layer keeps the calendar beside the data.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum DType {
+            $(#[doc = $doc] $V,)*
+        }
+
+        impl DType {
+            /// Every dtype, in promotion order within each kind.
+            pub const ALL: [DType; [$(stringify!($V)),*].len()] = [$(DType::$V),*];
+
+            /// Size of one element in bytes.
+            pub fn size(self) -> usize {
+                match self {
+                    $(DType::$V => std::mem::size_of::<$t>(),)*
+                }
+            }
+
+            /// The family this dtype belongs to.
+            pub fn kind(self) -> Kind {
+                match self {
+                    $(DType::$V => Kind::$kind,)*
+                }
+            }
+
+            /// The numpy name of the dtype (`"float32"`, `"int16"`, ...), which is also
+            /// its Zarr v3 `data_type`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(DType::$V => $name,)*
+                }
+            }
+
+            /// numpy's little-endian typestr of the dtype (`"<f4"`, `"|b1"`, ...), which
+            /// is also its Zarr v2 `dtype`.
+            pub fn typestr(self) -> &'static str {
+                match self {
+                    $(DType::$V => $typestr,)*
+                }
+            }
+
+            /// Parses a numpy dtype name (`"float32"`, `"f4"`, `"<f4"`, `"int16"`, `"bool"`, ...).
+            pub fn from_name(name: &str) -> Option<DType> {
+                let n = name.trim_start_matches(['<', '>', '|', '=']);
+                $(
+                    if n == $name || Some(n) == $typestr.get(1..) $(|| n == $alias)* {
+                        return Some(DType::$V);
+                    }
+                )*
+                None
+            }
+
+            /// Parses a numpy typestr: a byte order (`<`, `>`, `|` or `=`) and a type code
+            /// (`"<f4"`, `">i8"`, `"|b1"`), as Zarr v2 writes `dtype`.
+            pub fn from_typestr(typestr: &str) -> Option<DType> {
+                let code = typestr.strip_prefix(['<', '>', '|', '='])?;
+                $(
+                    if Some(code) == $typestr.get(1..) {
+                        return Some(DType::$V);
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+for_each_dtype!([define_dtype] {});
 
 /// The broad family of a dtype, which decides casting and promotion rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,41 +129,6 @@ pub enum Kind {
 }
 
 impl DType {
-    /// Every dtype, in promotion order within each kind.
-    pub const ALL: [DType; 11] = [
-        DType::Bool,
-        DType::I8,
-        DType::I16,
-        DType::I32,
-        DType::I64,
-        DType::U8,
-        DType::U16,
-        DType::U32,
-        DType::U64,
-        DType::F32,
-        DType::F64,
-    ];
-
-    /// Size of one element in bytes.
-    pub fn size(self) -> usize {
-        match self {
-            DType::Bool | DType::I8 | DType::U8 => 1,
-            DType::I16 | DType::U16 => 2,
-            DType::I32 | DType::U32 | DType::F32 => 4,
-            DType::I64 | DType::U64 | DType::F64 => 8,
-        }
-    }
-
-    /// The family this dtype belongs to.
-    pub fn kind(self) -> Kind {
-        match self {
-            DType::Bool => Kind::Bool,
-            DType::I8 | DType::I16 | DType::I32 | DType::I64 => Kind::Signed,
-            DType::U8 | DType::U16 | DType::U32 | DType::U64 => Kind::Unsigned,
-            DType::F32 | DType::F64 => Kind::Float,
-        }
-    }
-
     /// True for `F32` and `F64`.
     pub fn is_float(self) -> bool {
         self.kind() == Kind::Float
@@ -90,42 +137,6 @@ impl DType {
     /// True for signed and unsigned integers (not bool).
     pub fn is_integer(self) -> bool {
         matches!(self.kind(), Kind::Signed | Kind::Unsigned)
-    }
-
-    /// The numpy name of the dtype (`"float32"`, `"int16"`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            DType::Bool => "bool",
-            DType::I8 => "int8",
-            DType::I16 => "int16",
-            DType::I32 => "int32",
-            DType::I64 => "int64",
-            DType::U8 => "uint8",
-            DType::U16 => "uint16",
-            DType::U32 => "uint32",
-            DType::U64 => "uint64",
-            DType::F32 => "float32",
-            DType::F64 => "float64",
-        }
-    }
-
-    /// Parses a numpy dtype name (`"float32"`, `"f4"`, `"<f4"`, `"int16"`, `"bool"`, ...).
-    pub fn from_name(name: &str) -> Option<DType> {
-        let n = name.trim_start_matches(['<', '>', '|', '=']);
-        Some(match n {
-            "bool" | "b1" | "?" => DType::Bool,
-            "int8" | "i1" => DType::I8,
-            "int16" | "i2" => DType::I16,
-            "int32" | "i4" => DType::I32,
-            "int64" | "i8" => DType::I64,
-            "uint8" | "u1" => DType::U8,
-            "uint16" | "u2" => DType::U16,
-            "uint32" | "u4" => DType::U32,
-            "uint64" | "u8" => DType::U64,
-            "float32" | "f4" => DType::F32,
-            "float64" | "f8" => DType::F64,
-            _ => return None,
-        })
     }
 
     /// The smallest float type that holds this dtype's values as numpy would choose it
@@ -288,17 +299,6 @@ macro_rules! impl_element_num {
     };
 }
 
-impl_element_num!(i8, I8, Signed, 0, |_| false);
-impl_element_num!(i16, I16, Signed, 0, |_| false);
-impl_element_num!(i32, I32, Signed, 0, |_| false);
-impl_element_num!(i64, I64, Signed, 0, |_| false);
-impl_element_num!(u8, U8, Unsigned, 0, |_| false);
-impl_element_num!(u16, U16, Unsigned, 0, |_| false);
-impl_element_num!(u32, U32, Unsigned, 0, |_| false);
-impl_element_num!(u64, U64, Unsigned, 0, |_| false);
-impl_element_num!(f32, F32, Float, f32::NAN, |x: f32| x.is_nan());
-impl_element_num!(f64, F64, Float, f64::NAN, |x: f64| x.is_nan());
-
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
     const KIND: Kind = Kind::Bool;
@@ -401,7 +401,6 @@ macro_rules! impl_numeric_int {
         }
     )*};
 }
-impl_numeric_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 macro_rules! impl_numeric_float {
     ($($t:ty),*) => {$(
@@ -430,7 +429,6 @@ macro_rules! impl_numeric_float {
         }
     )*};
 }
-impl_numeric_float!(f32, f64);
 
 /// Float-only math, as numpy's ufuncs on float arrays.
 pub(crate) trait Float: Numeric {
@@ -509,135 +507,87 @@ macro_rules! impl_float {
         }
     )*};
 }
-impl_float!(f32, f64);
+/// The trait impls of one numeric dtype of the table, by kind (`bool`'s are written out above).
+macro_rules! impl_dtype_traits {
+    ({} $(($V:ident, $t:ident, $kind:ident, $($rest:tt)*)),* $(,)?) => {
+        $(impl_dtype_traits!(@ $kind, $t, $V);)*
+    };
+    (@ Bool, $t:ident, $V:ident) => {};
+    (@ Float, $t:ident, $V:ident) => {
+        impl_element_num!($t, $V, Float, $t::NAN, |x: $t| x.is_nan());
+        impl_numeric_float!($t);
+        impl_float!($t);
+    };
+    (@ $kind:ident, $t:ident, $V:ident) => {
+        impl_element_num!($t, $V, $kind, 0, |_| false);
+        impl_numeric_int!($t);
+    };
+}
+for_each_dtype!([impl_dtype_traits] {});
 
 /// Runs `$body` with `$T` bound to the Rust type of a runtime [`DType`].
 ///
 /// This is the one place where a runtime dtype becomes a type parameter; kernels are
-/// written once, generic over [`Element`].
+/// written once, generic over [`Element`]. The arms come from the dtype table.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! with_dtype {
-    ($dtype:expr, $T:ident => $body:expr) => {{
-        use $crate::engine::DType as __D;
-        match $dtype {
-            __D::Bool => {
-                type $T = bool;
-                $body
-            }
-            __D::I8 => {
-                type $T = i8;
-                $body
-            }
-            __D::I16 => {
-                type $T = i16;
-                $body
-            }
-            __D::I32 => {
-                type $T = i32;
-                $body
-            }
-            __D::I64 => {
-                type $T = i64;
-                $body
-            }
-            __D::U8 => {
-                type $T = u8;
-                $body
-            }
-            __D::U16 => {
-                type $T = u16;
-                $body
-            }
-            __D::U32 => {
-                type $T = u32;
-                $body
-            }
-            __D::U64 => {
-                type $T = u64;
-                $body
-            }
-            __D::F32 => {
-                type $T = f32;
-                $body
-            }
-            __D::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
-    }};
+    ($dtype:expr, $T:ident => $body:expr) => {
+        $crate::for_each_dtype!([$crate::__dtype_match] { all ($dtype) $T ($body) (()) })
+    };
 }
 
 /// Like [`with_dtype!`] for numeric dtypes; `bool` runs `$on_bool` instead.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! with_numeric_dtype {
-    ($dtype:expr, $T:ident => $body:expr, bool => $on_bool:expr) => {{
-        use $crate::engine::DType as __D;
-        match $dtype {
-            __D::Bool => $on_bool,
-            __D::I8 => {
-                type $T = i8;
-                $body
-            }
-            __D::I16 => {
-                type $T = i16;
-                $body
-            }
-            __D::I32 => {
-                type $T = i32;
-                $body
-            }
-            __D::I64 => {
-                type $T = i64;
-                $body
-            }
-            __D::U8 => {
-                type $T = u8;
-                $body
-            }
-            __D::U16 => {
-                type $T = u16;
-                $body
-            }
-            __D::U32 => {
-                type $T = u32;
-                $body
-            }
-            __D::U64 => {
-                type $T = u64;
-                $body
-            }
-            __D::F32 => {
-                type $T = f32;
-                $body
-            }
-            __D::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
-    }};
+    ($dtype:expr, $T:ident => $body:expr, bool => $on_bool:expr) => {
+        $crate::for_each_dtype!([$crate::__dtype_match] { numeric ($dtype) $T ($body) ($on_bool) })
+    };
 }
 
 /// Like [`with_dtype!`] for float dtypes; anything else runs `$other`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! with_float_dtype {
-    ($dtype:expr, $T:ident => $body:expr, other => $other:expr) => {{
+    ($dtype:expr, $T:ident => $body:expr, other => $other:expr) => {
+        $crate::for_each_dtype!([$crate::__dtype_match] { float ($dtype) $T ($body) ($other) })
+    };
+}
+
+/// The `match` behind the `with_*dtype!` macros: one arm per row of the dtype table.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __dtype_match {
+    ({ $which:ident ($dtype:expr) $T:ident ($body:expr) ($other:expr) }
+     $(($V:ident, $t:ident, $kind:ident, $($rest:tt)*)),* $(,)?) => {{
         use $crate::engine::DType as __D;
         match $dtype {
-            __D::F32 => {
-                type $T = f32;
-                $body
-            }
-            __D::F64 => {
-                type $T = f64;
-                $body
-            }
-            _ => $other,
+            $(__D::$V => $crate::__dtype_arm!($which $kind, $T = $t, $body, $other),)*
         }
+    }};
+}
+
+/// One arm of [`__dtype_match!`]: `$body` with `$T` bound, or `$other` for the dtypes
+/// that `with_numeric_dtype!` (bool) or `with_float_dtype!` (non-floats) leave out.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __dtype_arm {
+    (numeric Bool, $T:ident = $t:ident, $body:expr, $other:expr) => {
+        $other
+    };
+    (float Signed, $T:ident = $t:ident, $body:expr, $other:expr) => {
+        $other
+    };
+    (float Unsigned, $T:ident = $t:ident, $body:expr, $other:expr) => {
+        $other
+    };
+    (float Bool, $T:ident = $t:ident, $body:expr, $other:expr) => {
+        $other
+    };
+    ($which:ident $kind:ident, $T:ident = $t:ident, $body:expr, $other:expr) => {{
+        type $T = $t;
+        $body
     }};
 }
 
@@ -675,6 +625,28 @@ mod tests {
         assert_eq!(Numeric::floor_div(-7i32, 3), -3);
         assert_eq!(Numeric::rem(7i32, 0), 0);
         assert_eq!(Numeric::rem(-7.0f64, 3.0), 2.0);
+    }
+
+    #[test]
+    fn the_table_agrees_with_the_element_types() {
+        for d in DType::ALL {
+            crate::with_dtype!(d, T => {
+                assert_eq!(T::DTYPE, d);
+                assert_eq!(T::KIND, d.kind());
+                assert_eq!(std::mem::size_of::<T>(), d.size());
+            });
+            assert_eq!(DType::from_typestr(d.typestr()), Some(d));
+            let numeric = crate::with_numeric_dtype!(d, T => T::DTYPE == d, bool => false);
+            assert_eq!(numeric, d != DType::Bool);
+            let float = crate::with_float_dtype!(d, T => T::DTYPE == d, other => false);
+            assert_eq!(float, d.is_float());
+        }
+        assert_eq!(DType::ALL.len(), 11);
+        assert_eq!(DType::from_typestr(">f8"), Some(DType::F64));
+        assert_eq!(DType::from_typestr("f8"), None);
+        assert_eq!(DType::from_typestr("<U4"), None);
+        assert_eq!(DType::from_name("?"), Some(DType::Bool));
+        assert_eq!(DType::from_name("u8"), Some(DType::U64));
     }
 
     #[test]

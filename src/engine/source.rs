@@ -158,6 +158,7 @@ impl FnSource {
                     self.dtype,
                     want
                 ),
+                source: None,
             });
         }
         Ok(data)

@@ -7,5 +7,6 @@ pub(crate) mod store;
 pub(crate) mod zarr;
 
 pub use zarr::{
-    Compressor, Consolidated, OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with,
+    Compressor, Consolidated, OpenOptions, WriteMode, WriteOptions, ZarrFormat, open_zarr,
+    open_zarr_with,
 };

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use zarrs::storage::ReadableWritableListableStorage;
 use zarrs::storage::store::MemoryStore;
 
+use crate::error::{BoxError, caused_by};
 use crate::{Error, Result};
 
 /// An opened store: zarrs storage rooted at the URL's path.
@@ -41,21 +42,43 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// An error about `key` in this store.
-    pub(crate) fn error(&self, key: impl Into<String>, message: impl ToString) -> Error {
-        Error::Store {
-            url: self.url.clone(),
-            key: key.into(),
-            message: message.to_string(),
-        }
+    pub(crate) fn error(&self, key: impl Into<String>, message: impl Into<String>) -> Error {
+        store_error(&self.url, key, message.into(), None)
+    }
+
+    /// An error about `key` in this store caused by a lower error, which stays
+    /// reachable through [`source()`](std::error::Error::source); the message is
+    /// `context: cause` (the cause alone when `context` is empty).
+    pub(crate) fn caused(
+        &self,
+        key: impl Into<String>,
+        context: &str,
+        cause: impl Into<BoxError>,
+    ) -> Error {
+        let (message, source) = caused_by(context, cause);
+        store_error(&self.url, key, message, source)
+    }
+}
+
+fn store_error(
+    url: &str,
+    key: impl Into<String>,
+    message: String,
+    source: Option<BoxError>,
+) -> Error {
+    Error::Store {
+        url: url.to_string(),
+        key: key.into(),
+        message,
+        source,
     }
 }
 
 /// Opens the store a URL names. `create` makes a missing local directory.
 pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
-    let fail = |message: String| Error::Store {
-        url: url.to_string(),
-        key: String::new(),
-        message,
+    let fail = |cause: BoxError| {
+        let (message, source) = caused_by("", cause);
+        store_error(url, "", message, source)
     };
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
@@ -65,28 +88,31 @@ pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
         "file" => {
             let path = std::path::Path::new(rest);
             if create {
-                std::fs::create_dir_all(path).map_err(|e| fail(e.to_string()))?;
+                std::fs::create_dir_all(path).map_err(|e| fail(e.into()))?;
             } else if !path.exists() {
-                return Err(fail("no such directory".into()));
+                return Err(store_error(url, "", "no such directory".into(), None));
             }
-            Arc::new(
-                zarrs::filesystem::FilesystemStore::new(path).map_err(|e| fail(e.to_string()))?,
-            )
+            Arc::new(zarrs::filesystem::FilesystemStore::new(path).map_err(|e| fail(e.into()))?)
         }
         "memory" => memory_store(rest),
         #[cfg(feature = "cloud")]
         "s3" | "gs" | "gcs" | "az" | "azure" | "abfs" | "http" | "https" => {
-            cloud::open(&scheme, rest, url).map_err(fail)?
+            cloud::open(&scheme, rest, url)?
         }
         other => {
-            return Err(fail(format!(
-                "unsupported URL scheme {other:?} (known: file, memory{})",
-                if cfg!(feature = "cloud") {
-                    ", s3, gs, az, http, https"
-                } else {
-                    "; s3, gs, az, http need the `cloud` feature"
-                }
-            )));
+            return Err(store_error(
+                url,
+                "",
+                format!(
+                    "unsupported URL scheme {other:?} (known: file, memory{})",
+                    if cfg!(feature = "cloud") {
+                        ", s3, gs, az, http, https"
+                    } else {
+                        "; s3, gs, az, http need the `cloud` feature"
+                    }
+                ),
+                None,
+            ));
         }
     };
     Ok(Store {
@@ -121,6 +147,10 @@ mod cloud {
     };
     use zarrs_object_store::AsyncObjectStore;
 
+    use super::store_error;
+    use crate::error::caused_by;
+    use crate::{Error, Result};
+
     /// Runs object_store futures on the shared runtime from any (non-tokio) thread.
     struct BlockOn(&'static tokio::runtime::Runtime);
 
@@ -130,7 +160,7 @@ mod cloud {
         }
     }
 
-    fn runtime() -> Result<&'static tokio::runtime::Runtime, String> {
+    fn runtime() -> std::io::Result<&'static tokio::runtime::Runtime> {
         static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
         if let Some(rt) = RT.get() {
             return Ok(rt);
@@ -139,8 +169,7 @@ mod cloud {
             .worker_threads(2)
             .thread_name("tessera-io")
             .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the I/O runtime: {e}"))?;
+            .build()?;
         Ok(RT.get_or_init(|| rt))
     }
 
@@ -165,16 +194,25 @@ mod cloud {
             .with_timeout(Duration::from_secs(60))
     }
 
+    /// The object store of a cloud or HTTP URL; errors keep object_store's as their source.
     pub(super) fn open(
         scheme: &str,
         rest: &str,
         url: &str,
-    ) -> Result<ReadableWritableListableStorage, String> {
+    ) -> Result<ReadableWritableListableStorage> {
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() && scheme != "http" && scheme != "https" {
-            return Err("the URL names no bucket or container".into());
+            return Err(store_error(
+                url,
+                "",
+                "the URL names no bucket or container".into(),
+                None,
+            ));
         }
-        let err = |e: object_store::Error| e.to_string();
+        let err = |e: object_store::Error| {
+            let (message, source) = caused_by("", e);
+            store_error(url, "", message, source)
+        };
         let inner: Arc<dyn ObjectStore> = match scheme {
             "s3" => Arc::new(
                 object_store::aws::AmazonS3Builder::from_env()
@@ -205,22 +243,26 @@ mod cloud {
                     .with_client_options(client().with_allow_http(true))
                     .build()
                     .map_err(err)?;
-                return adapt(Arc::new(store));
+                return adapt(Arc::new(store), url);
             }
         };
         let prefix = prefix.trim_matches('/');
         if prefix.is_empty() {
-            adapt(inner)
+            adapt(inner, url)
         } else {
-            adapt(Arc::new(PrefixStore::new(inner, prefix)))
+            adapt(Arc::new(PrefixStore::new(inner, prefix)), url)
         }
     }
 
-    fn adapt(store: Arc<dyn ObjectStore>) -> Result<ReadableWritableListableStorage, String> {
+    fn adapt(store: Arc<dyn ObjectStore>, url: &str) -> Result<ReadableWritableListableStorage> {
+        let runtime = runtime().map_err(|e| -> Error {
+            let (message, source) = caused_by("cannot start the I/O runtime", e);
+            store_error(url, "", message, source)
+        })?;
         let store = Arc::new(AsyncObjectStore::new(store));
         Ok(Arc::new(AsyncToSyncStorageAdapter::new(
             store,
-            BlockOn(runtime()?),
+            BlockOn(runtime),
         )))
     }
 }

@@ -437,6 +437,7 @@ impl ChunkSource for FlakySource {
                 source_name: self.describe(),
                 chunk: region.to_vec(),
                 message: "checksum mismatch".into(),
+                source: None,
             }),
             Fault::Panic => panic!("flaky disk fell over at row {}", self.bad_row),
             Fault::WrongShape => {
@@ -478,6 +479,7 @@ fn a_source_read_error_surfaces_with_the_source_and_chunk() {
                     source_name,
                     chunk,
                     message,
+                    ..
                 } => {
                     assert_eq!(source_name, "flaky.bin", "{what}");
                     assert_eq!(chunk, &vec![36..40, 0..8], "{what}");
@@ -569,6 +571,7 @@ fn a_generator_error_or_wrong_chunk_surfaces_as_an_error() {
                 source_name: "sensor-feed".into(),
                 chunk: region.to_vec(),
                 message: "station offline".into(),
+                source: None,
             });
         }
         Ok(ArrayData::zeros(DType::F32, &region_shape(region)))

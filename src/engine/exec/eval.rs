@@ -485,5 +485,6 @@ fn check_read(src: &dyn ChunkSource, region: &[Range<usize>], data: &ArrayData) 
             src.dtype(),
             want
         ),
+        source: None,
     })
 }

@@ -10,9 +10,11 @@ use zarrs::array::Array;
 use zarrs::metadata::ArrayMetadata;
 use zarrs::storage::ReadableWritableListableStorageTraits;
 
-use super::meta::{ArrayEntry, meta_error};
+use super::ZarrFormat;
+use super::meta::{ArrayEntry, meta_caused, meta_error};
 use crate::Result;
 use crate::engine::DType;
+use crate::error::ensure;
 use crate::io::store::Store;
 
 /// A zarrs array over any store.
@@ -40,49 +42,55 @@ pub(crate) struct ArrayInfo {
 }
 
 /// Interprets one array's metadata.
-pub(super) fn open_array(store: &Store, entry: &ArrayEntry, version: u8) -> Result<ArrayInfo> {
-    let key = if version == 3 {
-        format!("{}/zarr.json", entry.name)
-    } else {
-        format!("{}/.zarray", entry.name)
-    };
+pub(super) fn open_array(
+    store: &Store,
+    entry: &ArrayEntry,
+    format: ZarrFormat,
+) -> Result<ArrayInfo> {
+    let key = format.array_key(&entry.name);
     let bad = |m: String| meta_error(store, &key, m);
     let json = &entry.json;
     let shape = usize_list(json.get("shape"))
         .ok_or_else(|| bad("\"shape\" must be a list of non-negative integers".into()))?;
-    let chunk = if version == 3 {
-        let grid = json.get("chunk_grid");
-        if grid.and_then(|g| g.get("name")).and_then(Value::as_str) != Some("regular") {
-            return Err(bad("only the \"regular\" chunk grid is supported".into()));
+    let chunk = match format {
+        ZarrFormat::V3 => {
+            let grid = json.get("chunk_grid");
+            ensure!(
+                grid.and_then(|g| g.get("name")).and_then(Value::as_str) == Some("regular"),
+                bad("only the \"regular\" chunk grid is supported".into())
+            );
+            usize_list(
+                grid.and_then(|g| g.get("configuration"))
+                    .and_then(|c| c.get("chunk_shape")),
+            )
         }
-        usize_list(
-            grid.and_then(|g| g.get("configuration"))
-                .and_then(|c| c.get("chunk_shape")),
-        )
-    } else {
-        usize_list(json.get("chunks"))
+        ZarrFormat::V2 => usize_list(json.get("chunks")),
     }
     .ok_or_else(|| bad("the chunk shape must be a list of non-negative integers".into()))?;
-    if chunk.len() != shape.len() || chunk.contains(&0) {
-        return Err(bad(format!(
+    ensure!(
+        chunk.len() == shape.len() && !chunk.contains(&0),
+        bad(format!(
             "chunk shape {chunk:?} does not fit array shape {shape:?}"
-        )));
-    }
-    let dtype_name = if version == 3 {
-        json.get("data_type").and_then(Value::as_str)
-    } else {
-        json.get("dtype").and_then(Value::as_str)
-    }
-    .ok_or_else(|| bad("missing data type".into()))?;
-    let dtype = parse_dtype(dtype_name, version)
+        ))
+    );
+    let dtype_field = match format {
+        ZarrFormat::V2 => "dtype",
+        ZarrFormat::V3 => "data_type",
+    };
+    let dtype_name = json
+        .get(dtype_field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("missing data type".into()))?;
+    let dtype = format
+        .parse_data_type(dtype_name)
         .ok_or_else(|| bad(format!("unsupported data type {dtype_name:?}")))?;
     let mut attrs = match json.get("attributes") {
         Some(Value::Object(a)) => a.clone(),
         _ => Map::new(),
     };
     let attr_dims = attrs.remove("_ARRAY_DIMENSIONS");
-    let dims_value = match (version, json.get("dimension_names")) {
-        (3, Some(v)) if !v.is_null() => Some(v.clone()),
+    let dims_value = match (format, json.get("dimension_names")) {
+        (ZarrFormat::V3, Some(v)) if !v.is_null() => Some(v.clone()),
         _ => attr_dims,
     };
     let dims = dims_value
@@ -90,19 +98,19 @@ pub(super) fn open_array(store: &Store, entry: &ArrayEntry, version: u8) -> Resu
         .and_then(Value::as_array)
         .and_then(|a| a.iter().map(|d| d.as_str().map(String::from)).collect::<Option<Vec<_>>>())
         .ok_or_else(|| {
-            bad(if version == 3 {
-                "no dimension names (\"dimension_names\" or \"_ARRAY_DIMENSIONS\"): not written by xarray?".into()
-            } else {
-                "no \"_ARRAY_DIMENSIONS\" attribute: not written by xarray?".into()
+            bad(match format {
+                ZarrFormat::V3 => "no dimension names (\"dimension_names\" or \"_ARRAY_DIMENSIONS\"): not written by xarray?".into(),
+                ZarrFormat::V2 => "no \"_ARRAY_DIMENSIONS\" attribute: not written by xarray?".into(),
             })
         })?;
-    if dims.len() != shape.len() {
-        return Err(bad(format!(
+    ensure!(
+        dims.len() == shape.len(),
+        bad(format!(
             "{} dimension names {dims:?} for an array of shape {shape:?}",
             dims.len()
-        )));
-    }
-    if version == 2 {
+        ))
+    );
+    if format == ZarrFormat::V2 {
         // xarray's zarr backend treats the v2 fill_value as _FillValue.
         match json.get("fill_value") {
             None | Some(Value::Null) => {}
@@ -120,14 +128,14 @@ pub(super) fn open_array(store: &Store, entry: &ArrayEntry, version: u8) -> Resu
             })?,
         );
     }
-    let metadata: ArrayMetadata = if version == 3 {
-        ArrayMetadata::V3(serde_json::from_value(json.clone()).map_err(|e| bad(e.to_string()))?)
-    } else {
-        ArrayMetadata::V2(serde_json::from_value(json.clone()).map_err(|e| bad(e.to_string()))?)
+    let caused = |e: serde_json::Error| meta_caused(store, &key, "", e);
+    let metadata = match format {
+        ZarrFormat::V3 => ArrayMetadata::V3(serde_json::from_value(json.clone()).map_err(caused)?),
+        ZarrFormat::V2 => ArrayMetadata::V2(serde_json::from_value(json.clone()).map_err(caused)?),
     };
     let array =
         Array::new_with_metadata(store.storage.clone(), &format!("/{}", entry.name), metadata)
-            .map_err(|e| bad(e.to_string()))?;
+            .map_err(|e| meta_caused(store, &key, "", e))?;
     Ok(ArrayInfo {
         name: entry.name.clone(),
         dims,
@@ -145,58 +153,6 @@ fn usize_list(v: Option<&Value>) -> Option<Vec<usize>> {
         .iter()
         .map(|x| x.as_u64().and_then(|x| usize::try_from(x).ok()))
         .collect()
-}
-
-/// The engine dtype of a Zarr data type (v3 name or v2 numpy typestr).
-pub(super) fn parse_dtype(name: &str, version: u8) -> Option<DType> {
-    if version == 3 {
-        return Some(match name {
-            "bool" => DType::Bool,
-            "int8" => DType::I8,
-            "int16" => DType::I16,
-            "int32" => DType::I32,
-            "int64" => DType::I64,
-            "uint8" => DType::U8,
-            "uint16" => DType::U16,
-            "uint32" => DType::U32,
-            "uint64" => DType::U64,
-            "float32" => DType::F32,
-            "float64" => DType::F64,
-            _ => return None,
-        });
-    }
-    let body = name.strip_prefix(['<', '>', '|', '='])?;
-    Some(match body {
-        "b1" => DType::Bool,
-        "i1" => DType::I8,
-        "i2" => DType::I16,
-        "i4" => DType::I32,
-        "i8" => DType::I64,
-        "u1" => DType::U8,
-        "u2" => DType::U16,
-        "u4" => DType::U32,
-        "u8" => DType::U64,
-        "f4" => DType::F32,
-        "f8" => DType::F64,
-        _ => return None,
-    })
-}
-
-/// The names a dtype is written under: (v2 typestr, v3 data type).
-pub(super) fn dtype_names(dtype: DType) -> (&'static str, &'static str) {
-    match dtype {
-        DType::Bool => ("|b1", "bool"),
-        DType::I8 => ("|i1", "int8"),
-        DType::I16 => ("<i2", "int16"),
-        DType::I32 => ("<i4", "int32"),
-        DType::I64 => ("<i8", "int64"),
-        DType::U8 => ("|u1", "uint8"),
-        DType::U16 => ("<u2", "uint16"),
-        DType::U32 => ("<u4", "uint32"),
-        DType::U64 => ("<u8", "uint64"),
-        DType::F32 => ("<f4", "float32"),
-        DType::F64 => ("<f8", "float64"),
-    }
 }
 
 /// A float as an attribute value: a number, or `"NaN"`/`"Infinity"`/`"-Infinity"`
@@ -272,17 +228,5 @@ mod tests {
             Some(Value::from(-32767))
         );
         assert_eq!(decode_v3_fill(&Value::from("AAA"), DType::F64), None);
-    }
-
-    #[test]
-    fn dtypes_parse_in_both_spellings() {
-        for d in DType::ALL {
-            let (v2, v3) = dtype_names(d);
-            assert_eq!(parse_dtype(v2, 2), Some(d));
-            assert_eq!(parse_dtype(v3, 3), Some(d));
-        }
-        assert_eq!(parse_dtype(">f8", 2), Some(DType::F64));
-        assert_eq!(parse_dtype("<U4", 2), None);
-        assert_eq!(parse_dtype("complex64", 3), None);
     }
 }

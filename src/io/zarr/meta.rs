@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 use zarrs::storage::{StoreKey, StorePrefix};
 
-use super::Consolidated;
+use super::{Consolidated, ZarrFormat};
+use crate::error::{BoxError, bail, caused_by, ensure};
 use crate::io::store::Store;
 use crate::{Error, Result};
 
@@ -19,11 +20,11 @@ pub(super) struct ArrayEntry {
     pub json: Value,
 }
 
-/// A group: its version, attributes and arrays.
+/// A group: its format, attributes and arrays.
 #[derive(Clone, Debug)]
 pub(super) struct GroupMeta {
-    /// 2 or 3.
-    pub version: u8,
+    /// Its Zarr format.
+    pub format: ZarrFormat,
     /// The group attributes.
     pub attrs: Map<String, Value>,
     /// The arrays directly in the group, sorted by name.
@@ -31,7 +32,7 @@ pub(super) struct GroupMeta {
 }
 
 fn store_key(store: &Store, key: &str) -> Result<StoreKey> {
-    StoreKey::new(key).map_err(|e| store.error(key, e))
+    StoreKey::new(key).map_err(|e| store.caused(key, "", e))
 }
 
 /// The bytes at `key`, or `None` when it does not exist.
@@ -39,7 +40,7 @@ pub(super) fn get(store: &Store, key: &str) -> Result<Option<Vec<u8>>> {
     let k = store_key(store, key)?;
     match store.storage.get(&k) {
         Ok(b) => Ok(b.map(|b| b.to_vec())),
-        Err(e) => Err(store.error(key, e)),
+        Err(e) => Err(store.caused(key, "", e)),
     }
 }
 
@@ -49,12 +50,12 @@ pub(super) fn set(store: &Store, key: &str, value: Vec<u8>) -> Result<()> {
     store
         .storage
         .set(&k, value.into())
-        .map_err(|e| store.error(key, e))
+        .map_err(|e| store.caused(key, "", e))
 }
 
 /// Writes a JSON document at `key`.
 pub(super) fn set_json(store: &Store, key: &str, value: &Value) -> Result<()> {
-    let text = serde_json::to_vec_pretty(value).map_err(|e| store.error(key, e))?;
+    let text = serde_json::to_vec_pretty(value).map_err(|e| store.caused(key, "", e))?;
     set(store, key, text)
 }
 
@@ -70,7 +71,7 @@ pub(super) fn get_json(store: &Store, key: &str) -> Result<Option<Map<String, Va
             key,
             format!("expected a JSON object, found {other}"),
         )),
-        Err(e) => Err(meta_error(store, key, format!("invalid JSON: {e}"))),
+        Err(e) => Err(meta_caused(store, key, "invalid JSON", e)),
     }
 }
 
@@ -80,15 +81,34 @@ pub(super) fn meta_error(store: &Store, key: &str, message: impl Into<String>) -
         url: store.url.clone(),
         key: key.to_string(),
         message: message.into(),
+        source: None,
     }
 }
 
-/// Which Zarr version the store's root group has, if any.
-pub(super) fn root_version(store: &Store) -> Result<Option<u8>> {
+/// A [`Error::ZarrMetadata`] for `key` caused by a lower error (serde_json, zarrs),
+/// which stays its [`source()`](std::error::Error::source); the message is
+/// `context: cause` (the cause alone when `context` is empty).
+pub(super) fn meta_caused(
+    store: &Store,
+    key: &str,
+    context: &str,
+    cause: impl Into<BoxError>,
+) -> Error {
+    let (message, source) = caused_by(context, cause);
+    Error::ZarrMetadata {
+        url: store.url.clone(),
+        key: key.to_string(),
+        message,
+        source,
+    }
+}
+
+/// Which Zarr format the store's root group has, if any.
+pub(super) fn root_format(store: &Store) -> Result<Option<ZarrFormat>> {
     if get(store, "zarr.json")?.is_some() {
-        Ok(Some(3))
+        Ok(Some(ZarrFormat::V3))
     } else if get(store, ".zgroup")?.is_some() || get(store, ".zmetadata")?.is_some() {
-        Ok(Some(2))
+        Ok(Some(ZarrFormat::V2))
     } else {
         Ok(None)
     }
@@ -96,9 +116,9 @@ pub(super) fn root_version(store: &Store) -> Result<Option<u8>> {
 
 /// Reads the root group's metadata and its arrays.
 pub(super) fn read_group(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
-    match root_version(store)? {
-        Some(3) => read_v3(store, consolidated),
-        Some(_) => read_v2(store, consolidated),
+    match root_format(store)? {
+        Some(ZarrFormat::V3) => read_v3(store, consolidated),
+        Some(ZarrFormat::V2) => read_v2(store, consolidated),
         None => Err(meta_error(
             store,
             "zarr.json",
@@ -109,13 +129,14 @@ pub(super) fn read_group(store: &Store, consolidated: Consolidated) -> Result<Gr
 
 fn read_v3(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
     let root = get_json(store, "zarr.json")?.unwrap_or_default();
-    if root.get("node_type").and_then(Value::as_str) != Some("group") {
-        return Err(meta_error(
+    ensure!(
+        root.get("node_type").and_then(Value::as_str) == Some("group"),
+        meta_error(
             store,
             "zarr.json",
             "the root node is not a group (node_type must be \"group\")",
-        ));
-    }
+        )
+    );
     let attrs = object_field(store, "zarr.json", &root, "attributes")?;
     let inline = root
         .get("consolidated_metadata")
@@ -135,13 +156,11 @@ fn read_v3(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
                 }
             }
         }
-        (None, Consolidated::On) => {
-            return Err(meta_error(
-                store,
-                "zarr.json",
-                "consolidated metadata was required but the root has none",
-            ));
-        }
+        (None, Consolidated::On) => bail!(meta_error(
+            store,
+            "zarr.json",
+            "consolidated metadata was required but the root has none",
+        )),
         _ => {
             for name in children(store)? {
                 let key = format!("{name}/zarr.json");
@@ -158,7 +177,7 @@ fn read_v3(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
     }
     arrays.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(GroupMeta {
-        version: 3,
+        format: ZarrFormat::V3,
         attrs,
         arrays,
     })
@@ -207,7 +226,7 @@ fn read_v2(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
     }
     arrays.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(GroupMeta {
-        version: 2,
+        format: ZarrFormat::V2,
         attrs,
         arrays,
     })
@@ -226,13 +245,11 @@ fn v2_entry(store: &Store, name: &str, zarray: Value, zattrs: Option<Value>) -> 
         Some(Value::Object(a)) => {
             json.insert("attributes".into(), Value::Object(a));
         }
-        Some(_) => {
-            return Err(meta_error(
-                store,
-                &format!("{name}/.zattrs"),
-                "expected a JSON object",
-            ));
-        }
+        Some(_) => bail!(meta_error(
+            store,
+            &format!("{name}/.zattrs"),
+            "expected a JSON object",
+        )),
     }
     Ok(ArrayEntry {
         name: name.to_string(),
@@ -262,7 +279,7 @@ fn children(store: &Store) -> Result<Vec<String>> {
     let listed = store
         .storage
         .list_dir(&StorePrefix::root())
-        .map_err(|e| store.error("", format!("cannot list the store: {e}")))?;
+        .map_err(|e| store.caused("", "cannot list the store", e))?;
     Ok(listed
         .prefixes()
         .iter()
@@ -275,5 +292,53 @@ pub(super) fn erase_all(store: &Store) -> Result<()> {
     store
         .storage
         .erase_prefix(&StorePrefix::root())
-        .map_err(|e| store.error("", format!("cannot erase the store: {e}")))
+        .map_err(|e| store.caused("", "cannot erase the store", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+    use crate::io::store::open_store;
+
+    #[test]
+    fn broken_metadata_keeps_the_json_error_as_its_source() {
+        let store = open_store("memory://meta-tests/broken-json", true).unwrap();
+        set(
+            &store,
+            "zarr.json",
+            b"{\"zarr_format\": 3, \"node_type\": ".to_vec(),
+        )
+        .unwrap();
+        let err = crate::open_zarr("memory://meta-tests/broken-json").unwrap_err();
+        assert!(
+            matches!(&err, Error::ZarrMetadata { key, .. } if key == "zarr.json"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("invalid JSON"), "{err}");
+        let source = err.source().expect("the JSON error is kept");
+        let json = source
+            .downcast_ref::<serde_json::Error>()
+            .expect("the source is serde_json's error");
+        assert!(json.is_eof(), "{json}");
+        assert!(err.to_string().contains(&json.to_string()), "{err}");
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_created_keeps_the_io_error() {
+        // A file where a directory should be: creating the store fails in std::fs.
+        let dir = std::env::temp_dir().join(format!("tessera-meta-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = open_store(file.join("x.zarr").to_str().unwrap(), true).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(&err, Error::Store { .. }), "{err:?}");
+        let io = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .expect("the io::Error is kept");
+        assert!(err.to_string().contains(&io.to_string()), "{err}");
+    }
 }

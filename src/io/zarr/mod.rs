@@ -13,13 +13,85 @@ mod read;
 mod source;
 mod write;
 
+use std::fmt;
 use std::ops::Range;
 
 pub use read::{open_zarr, open_zarr_with};
 pub(crate) use source::ZarrSource;
 
-use crate::engine::Compute;
+use crate::engine::{Compute, DType};
 use crate::labelled::cf::DecodeOptions;
+use crate::{Error, Result};
+
+/// The Zarr format version of a group (zarrs' `ZarrVersion`, zarr-python's `zarr_format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ZarrFormat {
+    /// Zarr v2: `.zgroup`, `.zarray`, `.zattrs` and `.zmetadata` documents.
+    V2,
+    /// Zarr v3: `zarr.json` documents (the default for writing).
+    #[default]
+    V3,
+}
+
+impl ZarrFormat {
+    /// The format number, 2 or 3.
+    pub fn number(self) -> u8 {
+        match self {
+            ZarrFormat::V2 => 2,
+            ZarrFormat::V3 => 3,
+        }
+    }
+
+    /// The key of an array's metadata document (`name/.zarray` or `name/zarr.json`).
+    pub(crate) fn array_key(self, name: &str) -> String {
+        match self {
+            ZarrFormat::V2 => format!("{name}/.zarray"),
+            ZarrFormat::V3 => format!("{name}/zarr.json"),
+        }
+    }
+
+    /// How this format writes a dtype: the numpy typestr (`"<f4"`) as v2 `dtype`, the
+    /// numpy name (`"float32"`) as v3 `data_type`.
+    pub(crate) fn data_type(self, dtype: DType) -> &'static str {
+        match self {
+            ZarrFormat::V2 => dtype.typestr(),
+            ZarrFormat::V3 => dtype.name(),
+        }
+    }
+
+    /// The dtype of a v2 `dtype` typestr (any byte order) or a v3 `data_type` name.
+    pub(crate) fn parse_data_type(self, name: &str) -> Option<DType> {
+        match self {
+            ZarrFormat::V2 => DType::from_typestr(name),
+            ZarrFormat::V3 => DType::ALL.into_iter().find(|d| d.name() == name),
+        }
+    }
+}
+
+impl TryFrom<u8> for ZarrFormat {
+    type Error = Error;
+
+    /// 2 or 3, as [`WriteOptions::zarr_format`] and zarr-python's `zarr_format` take it.
+    fn try_from(number: u8) -> Result<Self> {
+        match number {
+            2 => Ok(ZarrFormat::V2),
+            3 => Ok(ZarrFormat::V3),
+            _ => crate::error::bail!("zarr_format must be 2 or 3, not {number}"),
+        }
+    }
+}
+
+impl From<ZarrFormat> for u8 {
+    fn from(format: ZarrFormat) -> u8 {
+        format.number()
+    }
+}
+
+impl fmt::Display for ZarrFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Zarr v{}", self.number())
+    }
+}
 
 /// Whether to use consolidated metadata when opening.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -118,7 +190,8 @@ pub struct WriteOptions {
     pub chunks: Vec<(String, usize)>,
     /// Write consolidated metadata (default on).
     pub consolidated: bool,
-    /// Zarr format, 2 or 3 (default 3).
+    /// Zarr format, 2 or 3 (default 3), as xarray's `zarr_format`; any other number is
+    /// refused when writing. [`WriteOptions::format`] sets it from a [`ZarrFormat`].
     pub zarr_format: u8,
     /// How chunks are computed and written: threads, memory budget, progress.
     pub compute: Compute,
@@ -133,7 +206,7 @@ impl Default for WriteOptions {
             compressor: Compressor::default(),
             chunks: vec![],
             consolidated: true,
-            zarr_format: 3,
+            zarr_format: ZarrFormat::default().number(),
             compute: Compute::new(),
         }
     }
@@ -146,5 +219,43 @@ impl WriteOptions {
             mode,
             ..Self::default()
         }
+    }
+
+    /// Sets the Zarr format of a new store.
+    pub fn format(mut self, format: ZarrFormat) -> Self {
+        self.zarr_format = format.number();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_convert_from_and_to_their_numbers() {
+        for f in [ZarrFormat::V2, ZarrFormat::V3] {
+            assert_eq!(ZarrFormat::try_from(f.number()).unwrap(), f);
+            assert_eq!(WriteOptions::default().format(f).zarr_format, u8::from(f));
+        }
+        assert_eq!(WriteOptions::default().zarr_format, 3);
+        assert_eq!(
+            ZarrFormat::try_from(4).unwrap_err().to_string(),
+            "invalid argument: zarr_format must be 2 or 3, not 4"
+        );
+    }
+
+    #[test]
+    fn data_types_parse_in_both_spellings() {
+        for d in DType::ALL {
+            for f in [ZarrFormat::V2, ZarrFormat::V3] {
+                assert_eq!(f.parse_data_type(f.data_type(d)), Some(d));
+            }
+        }
+        assert_eq!(ZarrFormat::V2.parse_data_type(">f8"), Some(DType::F64));
+        assert_eq!(ZarrFormat::V2.parse_data_type("float64"), None);
+        assert_eq!(ZarrFormat::V2.parse_data_type("<U4"), None);
+        assert_eq!(ZarrFormat::V3.parse_data_type("<f8"), None);
+        assert_eq!(ZarrFormat::V3.parse_data_type("complex64"), None);
     }
 }

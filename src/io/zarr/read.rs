@@ -47,7 +47,7 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
     let infos: Vec<ArrayInfo> = group
         .arrays
         .iter()
-        .map(|e| open_array(&store, e, group.version))
+        .map(|e| open_array(&store, e, group.format))
         .collect::<Result<_>>()?;
     let mut sizes: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
     for info in &infos {

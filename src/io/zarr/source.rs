@@ -12,6 +12,7 @@ use zarrs::array::CodecOptions;
 use super::array::ArrayInfo;
 use crate::engine::source::{assemble, check_region};
 use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType};
+use crate::error::{BoxError, caused_by};
 use crate::{Error, Result};
 
 /// One stored array, read chunk by chunk.
@@ -60,39 +61,28 @@ impl ZarrSource {
         let idx: Vec<u64> = index.iter().map(|&i| i as u64).collect();
         let full: Vec<usize> = self.info.chunk.clone();
         let region = self.store_grid.chunk_region(index);
-        let fail = |message: String| Error::SourceRead {
-            source_name: format!(
-                "{} (key {:?})",
-                self.describe(),
-                self.info.array.chunk_key(&idx).as_str()
-            ),
-            chunk: region.clone(),
-            message,
+        let fail = |cause: BoxError| {
+            let (message, source) = caused_by("", cause);
+            Error::SourceRead {
+                source_name: format!(
+                    "{} (key {:?})",
+                    self.describe(),
+                    self.info.array.chunk_key(&idx).as_str()
+                ),
+                chunk: region.clone(),
+                message,
+                source,
+            }
         };
-        macro_rules! read {
-            ($t:ty) => {{
-                let v: Vec<$t> = self
-                    .info
-                    .array
-                    .retrieve_chunk_opt(&idx, &self.options)
-                    .map_err(|e| fail(e.to_string()))?;
-                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.to_string()))?;
-                ArrayData::new(a)
-            }};
-        }
-        let data = match self.info.dtype {
-            DType::Bool => read!(bool),
-            DType::I8 => read!(i8),
-            DType::I16 => read!(i16),
-            DType::I32 => read!(i32),
-            DType::I64 => read!(i64),
-            DType::U8 => read!(u8),
-            DType::U16 => read!(u16),
-            DType::U32 => read!(u32),
-            DType::U64 => read!(u64),
-            DType::F32 => read!(f32),
-            DType::F64 => read!(f64),
-        };
+        let data = crate::with_dtype!(self.info.dtype, T => {
+            let v: Vec<T> = self
+                .info
+                .array
+                .retrieve_chunk_opt(&idx, &self.options)
+                .map_err(|e| fail(e.into()))?;
+            let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
+            ArrayData::new(a)
+        });
         let inner: Vec<Range<usize>> = region.iter().map(|r| 0..r.len()).collect();
         let edge = region.iter().zip(&full).any(|(r, &c)| r.len() != c);
         Ok(Arc::new(if edge { data.into_region(&inner) } else { data }))
@@ -129,5 +119,39 @@ impl ChunkSource for ZarrSource {
     }
     fn describe(&self) -> String {
         format!("{}/{}", self.url.trim_end_matches('/'), self.info.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use ndarray::{Array, IxDyn};
+
+    use crate::Error;
+    use crate::engine::LazyArray;
+    use crate::io::store::open_store;
+    use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr_with};
+    use crate::labelled::{Dataset, Variable};
+
+    #[test]
+    fn a_corrupt_chunk_keeps_the_zarrs_error_as_its_source() {
+        let url = "memory://source-tests/corrupt-chunk";
+        let x = LazyArray::from_ndarray(Array::from_shape_fn(IxDyn(&[6]), |i| i[0] as f64), &[3])
+            .unwrap();
+        let mut ds = Dataset::new();
+        ds.insert("x", Variable::new(["t"], x).unwrap()).unwrap();
+        ds.to_zarr(url, &WriteOptions::mode(WriteMode::Overwrite))
+            .unwrap();
+        let store = open_store(url, false).unwrap();
+        super::super::meta::set(&store, "x/c/0", b"not zstd".to_vec()).unwrap();
+        let back = open_zarr_with(url, &OpenOptions::raw()).unwrap();
+        let err = back.get("x").unwrap().values::<f64>().unwrap_err();
+        assert!(matches!(&err, Error::SourceRead { .. }), "{err:?}");
+        let zarrs = err
+            .source()
+            .and_then(|s| s.downcast_ref::<zarrs::array::ArrayError>())
+            .expect("the zarrs error is kept");
+        assert!(err.to_string().contains(&zarrs.to_string()), "{err}");
     }
 }

@@ -13,10 +13,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 use zarrs::array::{ArraySubset, CodecOptions};
 
-use super::array::{ArrayInfo, attr_f64, dtype_names, encode_v3_fill, float_value, open_array};
-use super::meta::{ArrayEntry, erase_all, get, read_group, root_version, set_json};
-use super::{Compressor, Consolidated, WriteMode, WriteOptions};
-use crate::engine::{ArrayData, ChunkGrid, ChunkSink, DType, LazyArray};
+use super::array::{ArrayInfo, attr_f64, encode_v3_fill, float_value, open_array};
+use super::meta::{ArrayEntry, erase_all, get, read_group, root_format, set_json};
+use super::{Compressor, Consolidated, WriteMode, WriteOptions, ZarrFormat};
+use crate::engine::{ArrayData, ChunkGrid, ChunkSink, Kind, LazyArray};
+use crate::error::{bail, caused_by, ensure};
 use crate::io::store::{Store, open_store};
 use crate::labelled::cf::encode_cf;
 use crate::labelled::{Dataset, Variable};
@@ -52,56 +53,51 @@ struct Job {
 }
 
 fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
-    if opts.zarr_format != 2 && opts.zarr_format != 3 {
-        return Err(Error::invalid(format!(
-            "zarr_format must be 2 or 3, not {}",
-            opts.zarr_format
-        )));
-    }
+    let format = ZarrFormat::try_from(opts.zarr_format)?;
     let enc = encode_cf(ds)?;
     let (vars, global_coords) = variables_to_write(&enc);
     let store = open_store(url, true)?;
-    if store.read_only {
-        return Err(store.error("", "this store is read-only (HTTP)"));
-    }
-    let existing = root_version(&store)?;
+    ensure!(
+        !store.read_only,
+        store.error("", "this store is read-only (HTTP)")
+    );
+    let existing = root_format(&store)?;
     let had_consolidated = get(&store, ".zmetadata")?.is_some()
         || super::meta::get_json(&store, "zarr.json")?
             .is_some_and(|r| r.contains_key("consolidated_metadata"));
     let append = opts.mode == WriteMode::Append || !opts.region.is_empty();
     match (opts.mode, existing) {
-        (WriteMode::Create, Some(_)) if opts.region.is_empty() => {
-            return Err(store.error(
-                "",
-                "a Zarr group already exists here; use WriteMode::Overwrite or WriteMode::Append",
-            ));
-        }
+        (WriteMode::Create, Some(_)) if opts.region.is_empty() => bail!(store.error(
+            "",
+            "a Zarr group already exists here; use WriteMode::Overwrite or WriteMode::Append",
+        )),
         (WriteMode::Overwrite, Some(_)) if opts.region.is_empty() => erase_all(&store)?,
         _ => {}
     }
-    if !opts.region.is_empty() && existing.is_none() {
-        return Err(store.error("", "a region write needs an existing store"));
-    }
+    ensure!(
+        opts.region.is_empty() || existing.is_some(),
+        store.error("", "a region write needs an existing store")
+    );
     let mut attrs = enc.attrs().clone();
     if !global_coords.is_empty() {
         attrs.insert("coordinates".into(), Value::from(global_coords.join(" ")));
     }
-    let (version, stored) = if append && existing.is_some() {
+    let (format, stored) = if append && existing.is_some() {
         let group = read_group(&store, Consolidated::Auto)?;
         let infos = group
             .arrays
             .iter()
-            .map(|e| open_array(&store, e, group.version))
+            .map(|e| open_array(&store, e, group.format))
             .collect::<Result<Vec<_>>>()?;
-        (group.version, infos)
+        (group.format, infos)
     } else {
-        write_group(&store, opts.zarr_format, &attrs)?;
-        (opts.zarr_format, vec![])
+        write_group(&store, format, &attrs)?;
+        (format, vec![])
     };
     let mut jobs = vec![];
     for (name, var) in &vars {
         let old = stored.iter().find(|i| &i.name == name);
-        if let Some(job) = plan(&store, version, name, var, old, opts)? {
+        if let Some(job) = plan(&store, format, name, var, old, opts)? {
             jobs.push(job);
         }
     }
@@ -157,23 +153,24 @@ fn variables_to_write(ds: &Dataset) -> (Vec<(String, Variable)>, Vec<String>) {
     (out, unclaimed)
 }
 
-fn write_group(store: &Store, version: u8, attrs: &Map<String, Value>) -> Result<()> {
-    if version == 2 {
-        set_json(store, ".zgroup", &json!({"zarr_format": 2}))?;
-        set_json(store, ".zattrs", &Value::Object(attrs.clone()))
-    } else {
-        set_json(
+fn write_group(store: &Store, format: ZarrFormat, attrs: &Map<String, Value>) -> Result<()> {
+    match format {
+        ZarrFormat::V2 => {
+            set_json(store, ".zgroup", &json!({"zarr_format": 2}))?;
+            set_json(store, ".zattrs", &Value::Object(attrs.clone()))
+        }
+        ZarrFormat::V3 => set_json(
             store,
             "zarr.json",
             &json!({"zarr_format": 3, "node_type": "group", "attributes": attrs}),
-        )
+        ),
     }
 }
 
 /// Decides how one variable is written and writes its metadata.
 fn plan(
     store: &Store,
-    version: u8,
+    format: ZarrFormat,
     name: &str,
     var: &Variable,
     old: Option<&ArrayInfo>,
@@ -204,13 +201,14 @@ fn plan(
                 }
                 None => old.shape[axis],
             };
-            if var.shape()[axis] != want {
-                return Err(Error::ShapeMismatch {
+            ensure!(
+                var.shape()[axis] == want,
+                Error::ShapeMismatch {
                     op: format!("region write of {name:?} along {d:?}"),
                     left: vec![var.shape()[axis]],
                     right: vec![want],
-                });
-            }
+                }
+            );
         }
         old.clone()
     } else if let (Some(old), WriteMode::Append) = (old, opts.mode) {
@@ -231,14 +229,14 @@ fn plan(
         shape[axis] += var.shape()[axis];
         let mut json = old.json.clone();
         json["shape"] = json!(shape);
-        write_array_meta(store, version, name, &json)?;
+        write_array_meta(store, format, name, &json)?;
         open_array(
             store,
             &ArrayEntry {
                 name: name.to_string(),
                 json,
             },
-            version,
+            format,
         )?
     } else {
         let chunk: Vec<usize> = var
@@ -257,42 +255,44 @@ fn plan(
                     .max(1),
             })
             .collect();
-        let json = new_array_meta(version, var, &chunk, opts.compressor);
-        write_array_meta(store, version, name, &json)?;
+        let json = new_array_meta(format, var, &chunk, opts.compressor);
+        write_array_meta(store, format, name, &json)?;
         open_array(
             store,
             &ArrayEntry {
                 name: name.to_string(),
                 json,
             },
-            version,
+            format,
         )?
     };
     job(info, store, var, offset).map(Some)
 }
 
 fn check_dims(store: &Store, name: &str, var: &Variable, old: &ArrayInfo) -> Result<()> {
-    if var.dims() != old.dims.as_slice() {
-        return Err(store.error(
+    ensure!(
+        var.dims() == old.dims.as_slice(),
+        store.error(
             name,
             format!(
                 "variable {name:?} has dims {:?} but the stored array has {:?}",
                 var.dims(),
                 old.dims
             ),
-        ));
-    }
+        )
+    );
     Ok(())
 }
 
 fn check_shape(name: &str, new: &[usize], old: &[usize]) -> Result<()> {
-    if new != old {
-        return Err(Error::ShapeMismatch {
+    ensure!(
+        new == old,
+        Error::ShapeMismatch {
             op: format!("writing {name:?} into the stored array"),
             left: new.to_vec(),
             right: old.to_vec(),
-        });
-    }
+        }
+    );
     Ok(())
 }
 
@@ -305,19 +305,21 @@ fn check_aligned(
     chunk: usize,
     len: usize,
 ) -> Result<()> {
-    if range.start > range.end || range.end > len {
-        return Err(Error::IndexOutOfBounds(format!(
+    ensure!(
+        range.start <= range.end && range.end <= len,
+        Error::IndexOutOfBounds(format!(
             "region {range:?} along {dim:?} is outside the stored length {len} of {name:?}"
-        )));
-    }
-    if range.start % chunk != 0 || (range.end % chunk != 0 && range.end != len) {
-        return Err(store.error(
+        ))
+    );
+    ensure!(
+        range.start % chunk == 0 && (range.end % chunk == 0 || range.end == len),
+        store.error(
             name,
             format!(
                 "region {range:?} along {dim:?} does not fall on the store chunks of {name:?} (chunk length {chunk}); align it or rechunk"
             ),
-        ));
-    }
+        )
+    );
     Ok(())
 }
 
@@ -359,12 +361,12 @@ fn aligned_chunks(n: usize, offset: usize, chunk: usize) -> Vec<usize> {
     out
 }
 
-fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor) -> Value {
+fn new_array_meta(format: ZarrFormat, var: &Variable, chunk: &[usize], comp: Compressor) -> Value {
     let dtype = var.dtype();
     let mut attrs = var.attrs().clone();
     let fill = attrs.remove("_FillValue");
-    let (v2name, v3name) = dtype_names(dtype);
-    if version == 2 {
+    let data_type = format.data_type(dtype);
+    if format == ZarrFormat::V2 {
         attrs.insert("_ARRAY_DIMENSIONS".into(), json!(var.dims()));
         let compressor = match comp {
             Compressor::Zstd(level) => json!({"id": "zstd", "level": level}),
@@ -375,7 +377,7 @@ fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor
             Compressor::None => Value::Null,
         };
         json!({
-            "zarr_format": 2, "shape": var.shape(), "chunks": chunk, "dtype": v2name,
+            "zarr_format": 2, "shape": var.shape(), "chunks": chunk, "dtype": data_type,
             "compressor": compressor, "fill_value": fill.unwrap_or(Value::Null),
             "order": "C", "filters": null, "dimension_separator": ".",
             "attributes": attrs,
@@ -404,14 +406,14 @@ fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor
             }
             Compressor::None => {}
         }
-        let fill_value = match dtype {
-            DType::Bool => json!(false),
-            d if d.is_float() => float_value(f64::NAN),
-            _ => json!(0),
+        let fill_value = match dtype.kind() {
+            Kind::Bool => json!(false),
+            Kind::Float => float_value(f64::NAN),
+            Kind::Signed | Kind::Unsigned => json!(0),
         };
         json!({
             "zarr_format": 3, "node_type": "array", "shape": var.shape(),
-            "data_type": v3name,
+            "data_type": data_type,
             "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": chunk}},
             "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
             "fill_value": fill_value, "codecs": codecs, "attributes": attrs,
@@ -421,13 +423,15 @@ fn new_array_meta(version: u8, var: &Variable, chunk: &[usize], comp: Compressor
 }
 
 /// Writes an array's metadata document(s): v2 splits attributes into `.zattrs`.
-fn write_array_meta(store: &Store, version: u8, name: &str, json: &Value) -> Result<()> {
-    if version == 3 {
-        return set_json(store, &format!("{name}/zarr.json"), json);
+fn write_array_meta(store: &Store, format: ZarrFormat, name: &str, json: &Value) -> Result<()> {
+    match format {
+        ZarrFormat::V3 => set_json(store, &format.array_key(name), json),
+        ZarrFormat::V2 => {
+            let (zarray, zattrs) = split_v2(json);
+            set_json(store, &format.array_key(name), &zarray)?;
+            set_json(store, &format!("{name}/.zattrs"), &zattrs)
+        }
     }
-    let (zarray, zattrs) = split_v2(json);
-    set_json(store, &format!("{name}/.zarray"), &zarray)?;
-    set_json(store, &format!("{name}/.zattrs"), &zattrs)
 }
 
 fn split_v2(json: &Value) -> (Value, Value) {
@@ -442,7 +446,7 @@ fn split_v2(json: &Value) -> (Value, Value) {
 /// Writes the consolidated metadata from what the store now holds.
 fn consolidate(store: &Store) -> Result<()> {
     let group = read_group(store, Consolidated::Off)?;
-    if group.version == 3 {
+    if group.format == ZarrFormat::V3 {
         let metadata: Map<String, Value> = group
             .arrays
             .iter()
@@ -492,10 +496,14 @@ impl ChunkSink for ZarrSink {
             let slice = a.as_slice().unwrap_or(&[]);
             self.info.array.store_array_subset_opt(&subset, slice, &self.options)
         });
-        result.map_err(|e| Error::Store {
-            url: self.url.clone(),
-            key: self.info.name.clone(),
-            message: format!("writing region {ranges:?}: {e}"),
+        result.map_err(|e| {
+            let (message, source) = caused_by(&format!("writing region {ranges:?}"), e);
+            Error::Store {
+                url: self.url.clone(),
+                key: self.info.name.clone(),
+                message,
+                source,
+            }
         })
     }
 }
