@@ -10,23 +10,6 @@ use ndarray::{ArrayD, ArrayViewD, IxDyn, SliceInfoElem};
 use super::dtype::{DType, Element, cast};
 use crate::{Error, Result};
 
-/// An owned n-dimensional array whose dtype is known at run time.
-#[derive(Clone, Debug, PartialEq)]
-#[allow(missing_docs)]
-pub enum ArrayData {
-    Bool(ArrayD<bool>),
-    I8(ArrayD<i8>),
-    I16(ArrayD<i16>),
-    I32(ArrayD<i32>),
-    I64(ArrayD<i64>),
-    U8(ArrayD<u8>),
-    U16(ArrayD<u16>),
-    U32(ArrayD<u32>),
-    U64(ArrayD<u64>),
-    F32(ArrayD<f32>),
-    F64(ArrayD<f64>),
-}
-
 /// Element types that can be stored in [`ArrayData`] (every [`Element`]).
 pub trait Storable: Element {
     /// Wraps a typed array.
@@ -37,84 +20,66 @@ pub trait Storable: Element {
     fn take(d: ArrayData) -> std::result::Result<ArrayD<Self>, ArrayData>;
 }
 
-macro_rules! impl_storable {
-    ($($t:ty => $v:ident),*) => {$(
-        impl Storable for $t {
-            fn wrap(a: ArrayD<Self>) -> ArrayData { ArrayData::$v(a) }
-            fn peek(d: &ArrayData) -> Option<&ArrayD<Self>> {
-                match d { ArrayData::$v(a) => Some(a), _ => None }
-            }
-            fn take(d: ArrayData) -> std::result::Result<ArrayD<Self>, ArrayData> {
-                match d { ArrayData::$v(a) => Ok(a), other => Err(other) }
-            }
+/// [`ArrayData`] and its [`Storable`] impls, one variant per row of the dtype table.
+macro_rules! define_array_data {
+    ({} $(($V:ident, $t:ident, $($rest:tt)*)),* $(,)?) => {
+        /// An owned n-dimensional array whose dtype is known at run time.
+        #[derive(Clone, Debug, PartialEq)]
+        #[allow(missing_docs)]
+        pub enum ArrayData {
+            $($V(ArrayD<$t>),)*
         }
-    )*};
+
+        $(
+            impl Storable for $t {
+                fn wrap(a: ArrayD<Self>) -> ArrayData {
+                    ArrayData::$V(a)
+                }
+                fn peek(d: &ArrayData) -> Option<&ArrayD<Self>> {
+                    match d {
+                        ArrayData::$V(a) => Some(a),
+                        _ => None,
+                    }
+                }
+                fn take(d: ArrayData) -> std::result::Result<ArrayD<Self>, ArrayData> {
+                    match d {
+                        ArrayData::$V(a) => Ok(a),
+                        other => Err(other),
+                    }
+                }
+            }
+        )*
+    };
 }
-impl_storable!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8,
-    u16 => U16, u32 => U32, u64 => U64, f32 => F32, f64 => F64);
+crate::for_each_dtype!([define_array_data] {});
 
 /// Applies `$body` to the typed array inside an [`ArrayData`], binding `$a` and type `$T`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! match_data {
-    ($data:expr, $a:ident : $T:ident => $body:expr) => {{
-        use $crate::engine::ArrayData as __A;
+    ($data:expr, $a:ident : $T:ident => $body:expr) => {
+        $crate::for_each_dtype!([$crate::__variant_match] {
+            ($crate::engine::ArrayData) ($data) $a $T ($body)
+        })
+    };
+}
+
+/// The `match` behind [`match_data!`] and `match_buf!`: for an enum with one variant per
+/// dtype (named as the table names them), one arm per row binding the payload and type.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __variant_match {
+    ({ ($E:path) ($data:expr) $a:ident $T:ident ($body:expr) }
+     $(($V:ident, $t:ident, $($rest:tt)*)),* $(,)?) => {{
+        use $E as __Enum;
         match $data {
-            __A::Bool($a) => {
-                #[allow(dead_code)]
-                type $T = bool;
-                $body
-            }
-            __A::I8($a) => {
-                #[allow(dead_code)]
-                type $T = i8;
-                $body
-            }
-            __A::I16($a) => {
-                #[allow(dead_code)]
-                type $T = i16;
-                $body
-            }
-            __A::I32($a) => {
-                #[allow(dead_code)]
-                type $T = i32;
-                $body
-            }
-            __A::I64($a) => {
-                #[allow(dead_code)]
-                type $T = i64;
-                $body
-            }
-            __A::U8($a) => {
-                #[allow(dead_code)]
-                type $T = u8;
-                $body
-            }
-            __A::U16($a) => {
-                #[allow(dead_code)]
-                type $T = u16;
-                $body
-            }
-            __A::U32($a) => {
-                #[allow(dead_code)]
-                type $T = u32;
-                $body
-            }
-            __A::U64($a) => {
-                #[allow(dead_code)]
-                type $T = u64;
-                $body
-            }
-            __A::F32($a) => {
-                #[allow(dead_code)]
-                type $T = f32;
-                $body
-            }
-            __A::F64($a) => {
-                #[allow(dead_code)]
-                type $T = f64;
-                $body
-            }
+            $(
+                __Enum::$V($a) => {
+                    #[allow(dead_code)]
+                    type $T = $t;
+                    $body
+                }
+            )*
         }
     }};
 }

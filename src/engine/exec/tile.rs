@@ -13,23 +13,6 @@ use crate::engine::expr::{BinaryOp, Expr, Instr, Scalar, UnaryOp};
 /// Elements per tile: small enough for all registers of a typical chain to stay in L1/L2.
 pub(crate) const TILE: usize = 2048;
 
-/// A typed tile register.
-#[allow(missing_docs)]
-#[derive(Debug)]
-pub(crate) enum Buf {
-    Bool(Vec<bool>),
-    I8(Vec<i8>),
-    I16(Vec<i16>),
-    I32(Vec<i32>),
-    I64(Vec<i64>),
-    U8(Vec<u8>),
-    U16(Vec<u16>),
-    U32(Vec<u32>),
-    U64(Vec<u64>),
-    F32(Vec<f32>),
-    F64(Vec<f64>),
-}
-
 /// Element types that can live in a [`Buf`].
 pub(crate) trait Tileable: Storable {
     /// Borrows the typed vector.
@@ -42,22 +25,41 @@ pub(crate) trait Tileable: Storable {
     fn into_buf(v: Vec<Self>) -> Buf;
 }
 
-macro_rules! impl_tileable {
-    ($($t:ty => $v:ident),*) => {$(
-        impl Tileable for $t {
-            fn buf(b: &Buf) -> &Vec<Self> {
-                match b { Buf::$v(v) => v, other => panic!("register holds {other:?}-typed data, expected {}", stringify!($t)) }
-            }
-            fn buf_mut(b: &mut Buf) -> &mut Vec<Self> {
-                match b { Buf::$v(v) => v, _ => panic!("register type mismatch, expected {}", stringify!($t)) }
-            }
-            fn new_buf(len: usize) -> Buf { Buf::$v(vec![<$t>::default(); len]) }
-            fn into_buf(v: Vec<Self>) -> Buf { Buf::$v(v) }
+/// [`Buf`] and its [`Tileable`] impls, one variant per row of the dtype table.
+macro_rules! define_buf {
+    ({} $(($V:ident, $t:ident, $($rest:tt)*)),* $(,)?) => {
+        /// A typed tile register.
+        #[allow(missing_docs)]
+        #[derive(Debug)]
+        pub(crate) enum Buf {
+            $($V(Vec<$t>),)*
         }
-    )*};
+
+        $(
+            impl Tileable for $t {
+                fn buf(b: &Buf) -> &Vec<Self> {
+                    match b {
+                        Buf::$V(v) => v,
+                        other => panic!("register holds {other:?}-typed data, expected {}", stringify!($t)),
+                    }
+                }
+                fn buf_mut(b: &mut Buf) -> &mut Vec<Self> {
+                    match b {
+                        Buf::$V(v) => v,
+                        _ => panic!("register type mismatch, expected {}", stringify!($t)),
+                    }
+                }
+                fn new_buf(len: usize) -> Buf {
+                    Buf::$V(vec![<$t>::default(); len])
+                }
+                fn into_buf(v: Vec<Self>) -> Buf {
+                    Buf::$V(v)
+                }
+            }
+        )*
+    };
 }
-impl_tileable!(bool => Bool, i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8,
-    u16 => U16, u32 => U32, u64 => U64, f32 => F32, f64 => F64);
+crate::for_each_dtype!([define_buf] {});
 
 impl Buf {
     /// A zeroed register of `dtype` holding `len` elements.
@@ -467,66 +469,11 @@ pub(crate) fn buf_dtype(b: &Buf) -> DType {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! match_buf {
-    ($buf:expr, $v:ident : $T:ident => $body:expr) => {{
-        use $crate::engine::exec::tile::Buf as __B;
-        match $buf {
-            __B::Bool($v) => {
-                #[allow(dead_code)]
-                type $T = bool;
-                $body
-            }
-            __B::I8($v) => {
-                #[allow(dead_code)]
-                type $T = i8;
-                $body
-            }
-            __B::I16($v) => {
-                #[allow(dead_code)]
-                type $T = i16;
-                $body
-            }
-            __B::I32($v) => {
-                #[allow(dead_code)]
-                type $T = i32;
-                $body
-            }
-            __B::I64($v) => {
-                #[allow(dead_code)]
-                type $T = i64;
-                $body
-            }
-            __B::U8($v) => {
-                #[allow(dead_code)]
-                type $T = u8;
-                $body
-            }
-            __B::U16($v) => {
-                #[allow(dead_code)]
-                type $T = u16;
-                $body
-            }
-            __B::U32($v) => {
-                #[allow(dead_code)]
-                type $T = u32;
-                $body
-            }
-            __B::U64($v) => {
-                #[allow(dead_code)]
-                type $T = u64;
-                $body
-            }
-            __B::F32($v) => {
-                #[allow(dead_code)]
-                type $T = f32;
-                $body
-            }
-            __B::F64($v) => {
-                #[allow(dead_code)]
-                type $T = f64;
-                $body
-            }
-        }
-    }};
+    ($buf:expr, $v:ident : $T:ident => $body:expr) => {
+        $crate::for_each_dtype!([$crate::__variant_match] {
+            ($crate::engine::exec::tile::Buf) ($buf) $v $T ($body)
+        })
+    };
 }
 
 /// Evaluates an expression over a whole block into a new array of the block's shape.
