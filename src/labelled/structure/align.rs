@@ -1,17 +1,21 @@
-//! Alignment: making the indexes of two objects agree before they are combined.
+//! Alignment: making the indexes of objects agree before they are combined.
 //!
-//! For each dimension both sides index, the join (inner by default, as xarray's
-//! arithmetic) decides the result's labels; each side is then reindexed to them,
-//! with NaN where a label is missing (outer, left, right joins).
+//! For each dimension the objects index, the join (inner by default, as xarray's
+//! arithmetic) decides the result's labels; each object is then reindexed to them,
+//! with NaN where a label is missing (outer, left, right joins). Arithmetic aligns
+//! two operands on the dims both index ([`align_pair`], [`align_datasets`]);
+//! [`align`], [`align_all_datasets`], `concat` and `merge` align any number of
+//! objects on every dim some of them index, as `xarray.align(*objects)` does.
 
 use std::fmt;
 use std::sync::Arc;
 
-use super::coords::{Coord, Coords};
-use super::dataset::Dataset;
-use super::index::{Index, IndexValues};
-use super::variable::Variable;
 use crate::engine::{DType, LazyArray};
+use crate::labelled::core::coords::{Coord, Coords};
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::{Index, IndexValues};
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 /// How indexes are combined.
@@ -303,6 +307,166 @@ pub fn align_datasets(a: &Dataset, b: &Dataset, join: Join) -> Result<(Dataset, 
         b = reindex_dataset(&b, &al, al.right.as_ref())?;
     }
     Ok((a, b))
+}
+
+/// Aligns data arrays on every dimension some of them index, as
+/// `xarray.align(*arrays, join=join)`: the indexes of each such dimension are joined
+/// in turn, and every array is reindexed onto the result, with NaN where a label is
+/// missing (integers become floats). [`Join::Exact`] refuses indexes that differ
+/// with an [`Error::Alignment`] naming the dimension, as does a dimension without an
+/// index whose length differs from the joined index. The arrays keep their names,
+/// attributes and other coordinates.
+///
+/// ```
+/// use ndarray::{Array, IxDyn};
+/// use tessera::labelled::{DataArray, Join, align};
+///
+/// let a = DataArray::from_ndarray("a", ["x"], Array::from_elem(IxDyn(&[3]), 1.0f64), &[3])?
+///     .with_coord_values("x", vec![0.0, 1.0, 2.0])?;
+/// let b = DataArray::from_ndarray("b", ["x"], Array::from_elem(IxDyn(&[2]), 2.0f64), &[2])?
+///     .with_coord_values("x", vec![1.0, 5.0])?;
+/// let inner = align(&[&a, &b], Join::Inner)?;
+/// assert_eq!(inner[0].shape(), &[1]);
+/// let outer = align(&[&a, &b], Join::Outer)?;
+/// assert_eq!(outer[1].values::<f64>()?.as_slice().unwrap()[1], 2.0);
+/// assert!(outer[1].values::<f64>()?[[0]].is_nan());
+/// # Ok::<(), tessera::Error>(())
+/// ```
+pub fn align(arrays: &[&DataArray], join: Join) -> Result<Vec<DataArray>> {
+    let sets = arrays
+        .iter()
+        .map(|a| array_as_dataset(a))
+        .collect::<Result<Vec<_>>>()?;
+    align_all(&sets, join, None)?
+        .iter()
+        .zip(arrays)
+        .map(|(ds, a)| array_from_dataset(ds, a.name()))
+        .collect()
+}
+
+/// Aligns any number of datasets, as `xarray.align(*datasets, join=join)`; see
+/// [`align`] ([`align_datasets`] is the two-dataset form).
+pub fn align_all_datasets(datasets: &[&Dataset], join: Join) -> Result<Vec<Dataset>> {
+    let sets: Vec<Dataset> = datasets.iter().map(|d| (*d).clone()).collect();
+    align_all(&sets, join, None)
+}
+
+/// Aligns two data arrays on the dims they both index (the alignment arithmetic
+/// does before broadcasting by name).
+pub fn align_pair(a: &DataArray, b: &DataArray, join: Join) -> Result<(DataArray, DataArray)> {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    for al in align_coords(a.coords(), b.coords(), join)? {
+        a = reindex_array(&a, &al, al.left.as_ref())?;
+        b = reindex_array(&b, &al, al.right.as_ref())?;
+    }
+    Ok((a, b))
+}
+
+/// One side of an alignment applied to a data array (`None`: its labels already match).
+fn reindex_array(a: &DataArray, al: &DimAlignment, r: Option<&Reindex>) -> Result<DataArray> {
+    let var = match r {
+        Some(r) => reindex_variable(a.variable(), &al.dim, r)?,
+        None => a.variable().clone(),
+    };
+    Ok(DataArray::from_parts(
+        a.name().map(str::to_string),
+        var,
+        reindex_coords(a.coords(), al, r)?,
+    ))
+}
+
+/// The name a data array's variable takes inside the datasets that [`align`] and
+/// `concat` work on.
+const ARRAY_KEY: &str = "<this-array>";
+
+/// A data array as a dataset of one data variable (`ARRAY_KEY`) with its coordinates.
+pub(crate) fn array_as_dataset(a: &DataArray) -> Result<Dataset> {
+    let mut ds = Dataset::new();
+    ds.insert(ARRAY_KEY, a.variable().clone())?;
+    for (n, c) in a.coords().iter() {
+        ds.coords_mut()
+            .insert_with_index(n.clone(), c.var.clone(), c.index.clone());
+    }
+    Ok(ds)
+}
+
+/// The data array [`array_as_dataset`] wrapped, after the dataset was aligned or
+/// concatenated.
+pub(crate) fn array_from_dataset(ds: &Dataset, name: Option<&str>) -> Result<DataArray> {
+    let var = ds
+        .data_var(ARRAY_KEY)
+        .ok_or_else(|| Error::internal("alignment", "the wrapped array's variable is missing"))?
+        .clone();
+    DataArray::new(name.map(str::to_string), var, ds.coords().clone())
+}
+
+/// Aligns every dataset on each dimension some of them index (except `exclude`):
+/// the indexes are joined in turn, then each dataset is reindexed onto the result.
+pub(crate) fn align_all(
+    datasets: &[Dataset],
+    join: Join,
+    exclude: Option<&str>,
+) -> Result<Vec<Dataset>> {
+    let mut out = datasets.to_vec();
+    let dims = union_names(datasets.iter().map(|ds| {
+        ds.coords()
+            .iter()
+            .filter(|(n, c)| c.index.is_some() && exclude != Some(n.as_str()))
+            .map(|(n, _)| n.clone())
+            .collect()
+    }));
+    for dim in &dims {
+        let indexed: Vec<(usize, Arc<Index>)> = out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ds)| ds.coords().index(dim).map(|ix| (i, ix.clone())))
+            .collect();
+        let mut target = indexed[0].1.clone();
+        for (_, ix) in &indexed[1..] {
+            target = align_indexes(&target, ix, join)?.index;
+        }
+        for ds in &out {
+            if ds.coords().index(dim).is_none()
+                && let Some(n) = ds.dim_len(dim)
+                && n != target.len()
+            {
+                return Err(Error::Alignment {
+                    dim: dim.clone(),
+                    join: join.to_string(),
+                    reason: format!(
+                        "an object without an index along it has length {n}, the joined index {}",
+                        target.len()
+                    ),
+                });
+            }
+        }
+        for (i, ix) in indexed {
+            if let Some(r) = align_indexes(&target, &ix, Join::Left)?.right {
+                let al = DimAlignment {
+                    dim: dim.clone(),
+                    index: target.clone(),
+                    left: None,
+                    right: None,
+                };
+                out[i] = reindex_dataset(&out[i], &al, Some(&r))?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Names in order of first appearance.
+pub(crate) fn union_names(lists: impl Iterator<Item = Vec<String>>) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for list in lists {
+        for n in list {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
 }
 
 fn reindex_dataset(ds: &Dataset, al: &DimAlignment, r: Option<&Reindex>) -> Result<Dataset> {

@@ -4,14 +4,13 @@
 //! coordinates follow xarray: `diff` keeps the upper (or lower) labels, the others
 //! keep them all. Dataset methods leave variables without the dimension as they are.
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::reduce::is_datetime;
-use super::select::{Positions, select_coords};
-use super::variable::Variable;
 use crate::engine::{AxisSlice, DType, Scalar, ScanKind};
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::select::{Positions, select_coords};
+use crate::labelled::core::variable::Variable;
 use crate::time::{Calendar, NAT};
 use crate::{Error, Result};
 
@@ -30,7 +29,7 @@ pub enum DiffLabel {
 fn require_numbers(var: &Variable, op: &str, name: &str) -> Result<()> {
     let holds = if var.is_strings() {
         "strings"
-    } else if is_datetime(var) {
+    } else if var.is_datetime() {
         "datetimes"
     } else {
         return Ok(());
@@ -66,13 +65,13 @@ fn shift_variable(
         )));
     }
     let (data, fill) = match fill {
-        Some(_) if is_datetime(var) => {
+        Some(_) if var.is_datetime() => {
             return Err(Error::invalid(format!(
                 "{name:?} holds datetimes: shift fills them with NaT; a fill value is for numbers"
             )));
         }
         Some(f) => (var.data().clone(), f),
-        None if is_datetime(var) => (var.data().clone(), Scalar::Int(NAT)),
+        None if var.is_datetime() => (var.data().clone(), Scalar::Int(NAT)),
         None if var.dtype().is_float() => (var.data().clone(), Scalar::Float(f64::NAN)),
         None => (var.data().cast(DType::F64)?, Scalar::Float(f64::NAN)),
     };
@@ -157,7 +156,7 @@ fn derivative_axis(
             instants_in_unit(values, unit_ns.unwrap_or(default_unit_nanos(*calendar)))
         }
         None if c.var.is_strings() => return Err(non_numeric(coord)),
-        None if is_datetime(&c.var) => {
+        None if c.var.is_datetime() => {
             let t = c.var.data().compute()?.into_typed::<i64>()?;
             let cal = c
                 .var

@@ -12,7 +12,7 @@
 //! (`closed` and `offset` for fixed steps only).
 
 use super::labels::{GroupLabels, Groups};
-use crate::labelled::variable::Attrs;
+use crate::labelled::core::variable::Attrs;
 use crate::time::{Calendar, CfDatetime, NAT};
 use crate::{Error, Result};
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::variable::Variable;
 use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType, LazyArray};
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 /// µs per day, for trends against datetime coordinates.

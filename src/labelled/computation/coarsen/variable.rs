@@ -3,9 +3,8 @@
 
 use super::windows::DimWindows;
 use crate::engine::{BinaryOp, DType, LazyArray, ReduceKind, ReduceOptions};
-use crate::labelled::index::{Index, IndexValues};
-use crate::labelled::reduce::is_datetime;
-use crate::labelled::variable::{Attrs, Variable};
+use crate::labelled::core::index::{Index, IndexValues};
+use crate::labelled::core::variable::{Attrs, Variable};
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -49,7 +48,7 @@ pub(super) fn coarsen_variable(
         ddof: stat.ddof,
         ..Default::default()
     };
-    let (data, encoding) = if is_datetime(var) {
+    let (data, encoding) = if var.is_datetime() {
         let data = coarsen_instants(var.data(), groups, stat.kind, opts, index, what)?;
         (data, var.encoding().clone())
     } else {

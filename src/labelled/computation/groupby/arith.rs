@@ -8,9 +8,9 @@
 use super::GroupBy;
 use super::labels::GroupLabels;
 use crate::engine::{BinaryOp, LazyArray};
-use crate::labelled::dataarray::DataArray;
-use crate::labelled::index::IndexValues;
-use crate::labelled::variable::Variable;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 impl GroupBy {

@@ -1,60 +1,25 @@
-//! Combining labelled objects: [`concat`] / [`concat_datasets`] and [`merge`] /
-//! [`merge_arrays`], as xarray's `concat` and `merge`.
-//!
-//! Everything stays lazy except what xarray computes too: coordinates are compared
-//! (they are small) to decide which ones differ between the inputs, and `merge`
-//! computes variables that appear in more than one input to check them for
-//! conflicts (unless they are the same lazy array, or `compat` is
-//! [`Compat::Override`]).
+//! Concatenating labelled objects along a dimension: [`concat`] and
+//! [`concat_datasets`], as xarray's `concat`.
 //!
 //! Alignment first: every input is reindexed onto the joined index of each dimension
-//! that some input indexes (`concat` leaves the concatenation dimension alone), with
-//! NaN where a label is missing, as `xarray.align(*objs, join=...)` does.
+//! that some input indexes except the concatenation dimension, with NaN where a label
+//! is missing, as `xarray.align(*objs, join=...)` does. Everything stays lazy except
+//! what xarray computes too: coordinates are compared (they are small) to decide
+//! which ones differ between the inputs.
 
-use std::fmt;
 use std::sync::Arc;
 
-use super::align::{DimAlignment, Join, Reindex, align_indexes, reindex_coords, reindex_variable};
-use super::coords::{Coord, Coords, index_from_variable, same_values};
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::{Index, IndexValues};
-use super::variable::Variable;
-use crate::engine::{Compute, LazyArray};
+use super::align::{
+    Join, Reindex, align_all, array_as_dataset, array_from_dataset, reindex_variable, union_names,
+};
+use super::merge::{Compat, merge_coord};
+use crate::engine::LazyArray;
+use crate::labelled::core::coords::{Coord, Coords, index_from_variable, same_values};
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::{Index, IndexValues};
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
-
-/// How variables of the same name from several inputs are reconciled by [`merge`]
-/// (xarray's `compat`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Compat {
-    /// Values must be equal where both are non-NaN; the result takes the first
-    /// non-NaN value of each element (xarray's default for `merge`).
-    #[default]
-    NoConflicts,
-    /// Takes the first input's variable without comparing anything.
-    Override,
-    /// Same dimensions (in the same order) and values (NaN equal to NaN).
-    Equals,
-    /// Equal once broadcast against each other.
-    BroadcastEquals,
-    /// [`Compat::Equals`], and the same attributes.
-    Identical,
-}
-
-impl fmt::Display for Compat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Compat::NoConflicts => "no_conflicts",
-            Compat::Override => "override",
-            Compat::Equals => "equals",
-            Compat::BroadcastEquals => "broadcast_equals",
-            Compat::Identical => "identical",
-        })
-    }
-}
-
-/// The name a data array's variable takes inside the datasets `concat` works on.
-const ARRAY_KEY: &str = "<this-array>";
 
 /// Concatenates data arrays along `dim`, as
 /// `xarray.concat(arrays, dim, join=join, data_vars="all", coords="different",
@@ -88,21 +53,9 @@ pub fn concat(arrays: &[&DataArray], dim: &str, join: Join) -> Result<DataArray>
         .ok_or_else(|| Error::invalid("concat needs at least one data array"))?;
     let sets = arrays
         .iter()
-        .map(|a| {
-            let mut ds = Dataset::new();
-            ds.insert(ARRAY_KEY, a.variable().clone())?;
-            for (n, c) in a.coords().iter() {
-                ds.coords_mut()
-                    .insert_with_index(n.clone(), c.var.clone(), c.index.clone());
-            }
-            Ok(ds)
-        })
+        .map(|a| array_as_dataset(a))
         .collect::<Result<Vec<_>>>()?;
-    let ds = concat_impl(sets, dim, join)?;
-    let var = data_var(&ds, ARRAY_KEY)
-        .expect("the concatenated array is a data variable")
-        .clone();
-    DataArray::new(first.name().map(str::to_string), var, ds.coords().clone())
+    array_from_dataset(&concat_impl(sets, dim, join)?, first.name())
 }
 
 /// Concatenates datasets along `dim`, as `xarray.concat(datasets, dim, join=join,
@@ -116,142 +69,6 @@ pub fn concat(arrays: &[&DataArray], dim: &str, join: Join) -> Result<DataArray>
 /// order of appearance, as in xarray. Attributes are the first dataset's.
 pub fn concat_datasets(datasets: &[&Dataset], dim: &str, join: Join) -> Result<Dataset> {
     concat_impl(datasets.iter().map(|d| (*d).clone()).collect(), dim, join)
-}
-
-/// Merges datasets into one, as `xarray.merge(datasets, compat=compat, join=join)`:
-/// the inputs are aligned with `join`, then every variable name is taken once. A name
-/// found in several inputs is reconciled with `compat`; a conflict is an
-/// [`Error::MergeConflict`] naming the variable, as is a name that is a coordinate in
-/// one input and a data variable in another. Index coordinates are equal after
-/// alignment. Attributes are the first dataset's; variables keep the first input's
-/// attributes.
-///
-/// Checking values computes the variables that appear in several inputs (as xarray
-/// does), except where they are the same lazy array.
-pub fn merge(datasets: &[&Dataset], compat: Compat, join: Join) -> Result<Dataset> {
-    let Some(first) = datasets.first() else {
-        return Ok(Dataset::new());
-    };
-    let ds = align_all(
-        &datasets.iter().map(|d| (*d).clone()).collect::<Vec<_>>(),
-        join,
-        None,
-    )?;
-    let coord_names = union_names(ds.iter().map(|d| d.coords().names()));
-    let data_names = union_names(ds.iter().map(Dataset::data_var_names));
-    if let Some(n) = coord_names.iter().find(|n| data_names.contains(n)) {
-        return Err(Error::MergeConflict { name: n.clone() });
-    }
-    // Coordinates first: they are small, so a conflict there is found cheaply.
-    let mut coords = Coords::new();
-    for n in &coord_names {
-        let present: Vec<&Coord> = ds.iter().filter_map(|d| d.coords().get(n)).collect();
-        let c = merge_coord(n, &present, compat)?;
-        coords.insert_with_index(n.clone(), c.var, c.index);
-    }
-    let mut out = Dataset::new();
-    *out.coords_mut() = coords;
-    for n in &data_names {
-        let vars: Vec<&Variable> = ds.iter().filter_map(|d| data_var(d, n)).collect();
-        out.insert(n.clone(), unique_variable(n, &vars, compat)?)?;
-    }
-    *out.attrs_mut() = first.attrs().clone();
-    Ok(out)
-}
-
-/// Merges named data arrays into a dataset (each becomes a data variable with its
-/// coordinates), as `xarray.merge(arrays, ...)`; see [`merge`].
-pub fn merge_arrays(arrays: &[&DataArray], compat: Compat, join: Join) -> Result<Dataset> {
-    let sets = arrays
-        .iter()
-        .map(|a| {
-            if a.name().is_none() {
-                return Err(Error::invalid(
-                    "cannot merge an unnamed data array; give it a name with rename",
-                ));
-            }
-            Dataset::from_array(a)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    merge(&sets.iter().collect::<Vec<_>>(), compat, join)
-}
-
-/// A data variable by name.
-fn data_var<'a>(ds: &'a Dataset, name: &str) -> Option<&'a Variable> {
-    ds.data_vars().find(|(n, _)| *n == name).map(|(_, v)| v)
-}
-
-/// Names in order of first appearance.
-fn union_names(lists: impl Iterator<Item = Vec<String>>) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    for list in lists {
-        for n in list {
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-    }
-    out
-}
-
-/// Aligns every dataset on each dimension some of them index (except `exclude`):
-/// the indexes are joined in turn, then each dataset is reindexed onto the result.
-fn align_all(datasets: &[Dataset], join: Join, exclude: Option<&str>) -> Result<Vec<Dataset>> {
-    let mut out = datasets.to_vec();
-    let dims = union_names(datasets.iter().map(|ds| {
-        ds.coords()
-            .iter()
-            .filter(|(n, c)| c.index.is_some() && exclude != Some(n.as_str()))
-            .map(|(n, _)| n.clone())
-            .collect()
-    }));
-    for dim in &dims {
-        let indexed: Vec<(usize, Arc<Index>)> = out
-            .iter()
-            .enumerate()
-            .filter_map(|(i, ds)| ds.coords().index(dim).map(|ix| (i, ix.clone())))
-            .collect();
-        let mut target = indexed[0].1.clone();
-        for (_, ix) in &indexed[1..] {
-            target = align_indexes(&target, ix, join)?.index;
-        }
-        for ds in &out {
-            if ds.coords().index(dim).is_none()
-                && let Some(n) = ds.dim_len(dim)
-                && n != target.len()
-            {
-                return Err(Error::Alignment {
-                    dim: dim.clone(),
-                    join: join.to_string(),
-                    reason: format!(
-                        "an object without an index along it has length {n}, the joined index {}",
-                        target.len()
-                    ),
-                });
-            }
-        }
-        for (i, ix) in indexed {
-            if let Some(r) = align_indexes(&target, &ix, Join::Left)?.right {
-                let al = DimAlignment {
-                    dim: dim.clone(),
-                    index: target.clone(),
-                    left: None,
-                    right: None,
-                };
-                out[i] = reindex_dataset(&out[i], &al, &r)?;
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn reindex_dataset(ds: &Dataset, al: &DimAlignment, r: &Reindex) -> Result<Dataset> {
-    let mut out = ds.with_coords(reindex_coords(ds.coords(), al, Some(r))?);
-    out.clear_data_vars();
-    for (n, v) in ds.data_vars() {
-        out.insert(n.clone(), reindex_variable(v, &al.dim, r)?)?;
-    }
-    Ok(out)
 }
 
 /// True if two coordinates are equal (indexes are compared without computing).
@@ -350,7 +167,7 @@ fn concat_impl(datasets: Vec<Dataset>, dim: &str, join: Join) -> Result<Dataset>
     let mut out = Dataset::new();
     *out.coords_mut() = coords;
     for n in &data_names {
-        let pieces: Vec<Option<&Variable>> = ds.iter().map(|d| data_var(d, n)).collect();
+        let pieces: Vec<Option<&Variable>> = ds.iter().map(|d| d.data_var(n)).collect();
         out.insert(n.clone(), concat_variable(&pieces, dim, &lens, &sizes)?)?;
     }
     *out.attrs_mut() = ds[0].attrs().clone();
@@ -380,7 +197,7 @@ fn concat_variable(
     lens: &[usize],
     sizes: &[(String, usize)],
 ) -> Result<Variable> {
-    let unified = super::strings::unify(
+    let unified = crate::labelled::core::strings::unify(
         &pieces.iter().flatten().copied().collect::<Vec<_>>(),
         &format!("concat along {dim:?}"),
     )?;
@@ -511,115 +328,6 @@ fn concat_index(ds: &[Dataset], dim: &str, var: Variable) -> Result<(Variable, O
     Ok((var, Some(Index::new(dim, values))))
 }
 
-/// One coordinate from the inputs that have it: an index coordinate is taken from the
-/// first input (the indexes must agree; they do after alignment), others are
-/// reconciled with `compat`.
-fn merge_coord(name: &str, present: &[&Coord], compat: Compat) -> Result<Coord> {
-    let indexed: Vec<&Coord> = present
-        .iter()
-        .copied()
-        .filter(|c| c.index.is_some())
-        .collect();
-    if let Some(first) = indexed.first() {
-        let ix = first.index.as_ref().expect("indexed");
-        for c in &indexed[1..] {
-            if !c.index.as_ref().expect("indexed").equals(ix) {
-                return Err(Error::MergeConflict {
-                    name: name.to_string(),
-                });
-            }
-        }
-        return Ok((*first).clone());
-    }
-    let vars: Vec<&Variable> = present.iter().map(|c| &c.var).collect();
-    Ok(Coord {
-        var: unique_variable(name, &vars, compat)?,
-        index: None,
-    })
-}
-
-/// One variable from several of the same name (xarray's `unique_variable`).
-fn unique_variable(name: &str, vars: &[&Variable], compat: Compat) -> Result<Variable> {
-    let first = vars[0];
-    if vars.len() == 1 || compat == Compat::Override {
-        return Ok(first.clone());
-    }
-    let conflict = || Error::MergeConflict {
-        name: name.to_string(),
-    };
-    if matches!(compat, Compat::Equals | Compat::Identical) {
-        for v in &vars[1..] {
-            if !same_values(first, v)?
-                || (compat == Compat::Identical && first.attrs() != v.attrs())
-            {
-                return Err(conflict());
-            }
-        }
-        return Ok(first.clone());
-    }
-    // broadcast_equals and no_conflicts compare the variables broadcast together.
-    let mut dims: Vec<String> = vec![];
-    let mut shape: Vec<usize> = vec![];
-    for v in vars {
-        for (d, &n) in v.dims().iter().zip(v.shape()) {
-            match dims.iter().position(|e| e == d) {
-                Some(i) if shape[i] != n => return Err(conflict()),
-                Some(_) => {}
-                None => {
-                    dims.push(d.clone());
-                    shape.push(n);
-                }
-            }
-        }
-    }
-    let expanded = vars
-        .iter()
-        .map(|v| v.expand_to(&dims)?.broadcast_to(&shape))
-        .collect::<Result<Vec<_>>>()?;
-    let out = Variable::new(dims, expanded[0].clone())?
-        .with_attrs(first.attrs().clone())
-        .with_encoding(first.encoding().clone());
-    if vars.iter().all(|v| v.data().id() == first.data().id()) {
-        return Ok(out);
-    }
-    let values: Vec<Vec<f64>> = Compute::new()
-        .run(&expanded.iter().collect::<Vec<_>>())?
-        .iter()
-        .map(|d| d.to_f64_vec())
-        .collect();
-    if compat == Compat::BroadcastEquals {
-        let same = |a: &[f64], b: &[f64]| {
-            a.iter()
-                .zip(b)
-                .all(|(p, q)| p == q || (p.is_nan() && q.is_nan()))
-        };
-        if values[1..].iter().any(|v| !same(&values[0], v)) {
-            return Err(conflict());
-        }
-        return Ok(out);
-    }
-    // no_conflicts: equal where both are non-NaN; NaN filled from later inputs.
-    let mut acc = values[0].clone();
-    let mut data = expanded[0].clone();
-    for (v, lazy) in values[1..].iter().zip(&expanded[1..]) {
-        let mut fills = false;
-        for (a, &b) in acc.iter_mut().zip(v) {
-            if a.is_nan() {
-                if !b.is_nan() {
-                    *a = b;
-                    fills = true;
-                }
-            } else if !b.is_nan() && *a != b {
-                return Err(conflict());
-            }
-        }
-        if fills {
-            data = data.isnan()?.select(lazy, &data)?;
-        }
-    }
-    out.with_data(data)
-}
-
 #[cfg(test)]
 mod tests {
     use ndarray::{ArrayD, IxDyn};
@@ -645,40 +353,6 @@ mod tests {
     }
 
     #[test]
-    fn no_conflicts_fills_nan_from_later_inputs_and_override_skips_checks() {
-        let nan = f64::NAN;
-        let a = array("v", "x", vec![1.0, nan, 3.0], vec![0.0, 1.0, 2.0]);
-        let b = array("v", "x", vec![nan, 2.0, 3.0], vec![0.0, 1.0, 2.0]);
-        let m = merge_arrays(&[&a, &b], Compat::NoConflicts, Join::Outer).unwrap();
-        assert_eq!(values(data_var(&m, "v").unwrap()), vec![1.0, 2.0, 3.0]);
-        assert!(matches!(
-            merge_arrays(&[&a, &b], Compat::Equals, Join::Outer),
-            Err(Error::MergeConflict { name }) if name == "v"
-        ));
-        let c = array("v", "x", vec![9.0, 9.0, 9.0], vec![0.0, 1.0, 2.0]);
-        assert!(merge_arrays(&[&a, &c], Compat::NoConflicts, Join::Outer).is_err());
-        let o = merge_arrays(&[&a, &c], Compat::Override, Join::Outer).unwrap();
-        assert_eq!(values(data_var(&o, "v").unwrap())[0], 1.0);
-    }
-
-    #[test]
-    fn broadcast_equals_accepts_a_variable_constant_along_a_missing_dim() {
-        let a = DataArray::from_ndarray(
-            "v",
-            ["x", "y"],
-            ArrayD::from_elem(IxDyn(&[2, 3]), 4.0f64),
-            &[2, 3],
-        )
-        .unwrap();
-        let b = DataArray::from_ndarray("v", ["y"], ArrayD::from_elem(IxDyn(&[3]), 4.0f64), &[3])
-            .unwrap();
-        let m = merge_arrays(&[&b, &a], Compat::BroadcastEquals, Join::Outer).unwrap();
-        let v = data_var(&m, "v").unwrap();
-        assert_eq!(v.dims(), &["y".to_string(), "x".to_string()]);
-        assert!(merge_arrays(&[&b, &a], Compat::Equals, Join::Outer).is_err());
-    }
-
-    #[test]
     fn concat_fills_missing_variables_and_exact_join_refuses_different_indexes() {
         let a = array("v", "x", vec![1.0, 2.0], vec![0.0, 1.0]);
         let b = array("v", "x", vec![3.0, 4.0], vec![5.0, 6.0]);
@@ -694,7 +368,7 @@ mod tests {
         .unwrap();
         let db = Dataset::from_array(&b).unwrap();
         let c = concat_datasets(&[&da, &db], "x", Join::Outer).unwrap();
-        let n = data_var(&c, "n").unwrap();
+        let n = c.data_var("n").unwrap();
         assert_eq!(n.dtype(), DType::F64);
         let got = values(n);
         assert_eq!(&got[..2], &[7.0, 7.0]);

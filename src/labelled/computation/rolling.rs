@@ -1,8 +1,8 @@
 //! Rolling windows along a named dimension (`da.rolling(time=365, center=True)`), each
 //! task reading its chunk and a halo of neighbouring data only.
 
-use super::dataarray::DataArray;
 use crate::engine::RollingKind;
+use crate::labelled::core::dataarray::DataArray;
 use crate::{Error, Result};
 
 /// A rolling window over a data array, made by [`DataArray::rolling`].

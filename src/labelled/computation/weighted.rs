@@ -2,9 +2,9 @@
 //! out of the denominator, so an area-weighted mean over a land-masked ocean field is
 //! the mean over the ocean.
 
-use super::dataarray::DataArray;
 use super::reduce::Dims;
 use crate::engine::{BinaryOp, DType, ReduceKind};
+use crate::labelled::core::dataarray::DataArray;
 use crate::{Error, Result};
 
 /// A data array paired with weights: `da.weighted(&w)?.mean(["lat", "lon"])`.

@@ -10,11 +10,11 @@
 
 use super::{DatasetGroupBy, GroupBy};
 use crate::engine::{LazyArray, ReduceKind, ReduceOptions};
-use crate::labelled::coords::Coords;
-use crate::labelled::dataarray::DataArray;
-use crate::labelled::dataset::Dataset;
-use crate::labelled::reduce::ReduceArgs;
-use crate::labelled::variable::Variable;
+use crate::labelled::computation::reduce::ReduceArgs;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 impl GroupBy {

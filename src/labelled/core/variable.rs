@@ -137,10 +137,16 @@ impl Variable {
         &mut self.attrs
     }
 
+    /// Whether the variable holds CF instants (the labelled layer's datetime form:
+    /// `I64` microseconds with a `calendar` in the encoding).
+    pub(crate) fn is_datetime(&self) -> bool {
+        self.dtype() == DType::I64 && self.encoding.contains_key("calendar")
+    }
+
     /// The part of the encoding that makes I64 values CF instants (`calendar`, `units`),
     /// which operations that keep the values instants carry over; empty otherwise.
     pub(crate) fn datetime_encoding(&self) -> Attrs {
-        if !super::reduce::is_datetime(self) {
+        if !self.is_datetime() {
             return Attrs::new();
         }
         self.encoding

@@ -30,10 +30,10 @@ pub use bins::BinOptions;
 pub use labels::{GroupLabels, Groups};
 pub use resample::{BinRule, BinSide, Freq, ResampleOptions};
 
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::variable::Variable;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::time::{Calendar, Component};
 use crate::{Error, Result};
 

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::Index;
-use super::select::Positions;
-use super::variable::Variable;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::Index;
+use crate::labelled::core::select::Positions;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 fn renamed(name: &str, names: &[(String, String)]) -> String {

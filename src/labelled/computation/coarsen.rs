@@ -42,12 +42,12 @@ use std::str::FromStr;
 mod variable;
 mod windows;
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::variable::Attrs;
 use crate::engine::ReduceKind;
 use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::variable::Attrs;
 use crate::{Error, Result};
 use variable::{Stat, coarsen_variable};
 use windows::{DimWindows, dim_windows};

@@ -2,14 +2,13 @@
 //! `degree` dimension, as [`DataArray::polyfit`] writes them, combined with the values
 //! by Horner's rule in lazy elementwise operations (one fused kernel per chunk).
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::reduce::is_datetime;
-use super::select::Positions;
-use super::variable::Variable;
 use crate::engine::{BinaryOp, DType};
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::select::Positions;
+use crate::labelled::core::variable::Variable;
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -63,7 +62,7 @@ fn numeric_x(coord: &DataArray) -> Result<DataArray> {
             coord.name().unwrap_or("the coordinate")
         )));
     }
-    let data = if is_datetime(var) {
+    let data = if var.is_datetime() {
         let t = var.data().cast(DType::F64)?;
         let valid = t.binary_scalar(BinaryOp::Ne, NAT as f64, false)?;
         valid
