@@ -479,3 +479,121 @@ fn reindex_dataset(ds: &Dataset, al: &DimAlignment, r: Option<&Reindex>) -> Resu
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{ArrayD, IxDyn};
+
+    use super::*;
+
+    fn array(name: &str, values: Vec<f64>, labels: Vec<f64>) -> DataArray {
+        let n = values.len();
+        DataArray::from_ndarray(
+            name,
+            ["x"],
+            ArrayD::from_shape_vec(IxDyn(&[n]), values).expect("shape"),
+            &[2],
+        )
+        .expect("array")
+        .with_coord_values("x", labels)
+        .expect("coord")
+    }
+
+    fn values(a: &DataArray) -> Vec<f64> {
+        a.compute().expect("compute").to_f64_vec()
+    }
+
+    fn labels(a: &DataArray) -> IndexValues {
+        a.coords().index("x").expect("index").values().clone()
+    }
+
+    /// Equal, NaN equal to NaN.
+    fn same(got: &[f64], want: &[f64]) -> bool {
+        got.len() == want.len()
+            && got
+                .iter()
+                .zip(want)
+                .all(|(g, w)| g == w || (g.is_nan() && w.is_nan()))
+    }
+
+    #[test]
+    fn outer_join_takes_every_label_and_fills_nan_where_one_is_missing() {
+        let nan = f64::NAN;
+        let a = array("a", vec![1.0, 2.0, 3.0], vec![0.0, 1.0, 2.0]);
+        let b = array("b", vec![5.0, 6.0], vec![3.0, 1.0]);
+        let c = array("c", vec![7.0], vec![2.0]);
+        let out = align(&[&a, &b, &c], Join::Outer).unwrap();
+        assert_eq!(out.len(), 3);
+        for (o, name) in out.iter().zip(["a", "b", "c"]) {
+            assert_eq!(o.name(), Some(name));
+            assert_eq!(labels(o), IndexValues::Num(vec![0.0, 1.0, 2.0, 3.0]));
+        }
+        assert!(same(&values(&out[0]), &[1.0, 2.0, 3.0, nan]));
+        assert!(same(&values(&out[1]), &[nan, 6.0, nan, 5.0]));
+        assert!(same(&values(&out[2]), &[nan, nan, 7.0, nan]));
+        // Integers become floats to hold the NaN.
+        let ints = DataArray::from_ndarray(
+            "n",
+            ["x"],
+            ArrayD::from_shape_vec(IxDyn(&[2]), vec![4i32, 5]).unwrap(),
+            &[2],
+        )
+        .unwrap()
+        .with_coord_values("x", vec![0.0, 9.0])
+        .unwrap();
+        let out = align(&[&a, &ints], Join::Outer).unwrap();
+        assert_eq!(out[1].dtype(), DType::F64);
+        assert!(same(&values(&out[1]), &[4.0, nan, nan, 5.0]));
+    }
+
+    #[test]
+    fn exact_join_refuses_indexes_that_differ_and_inner_keeps_the_common_labels() {
+        let a = array("a", vec![1.0, 2.0, 3.0], vec![0.0, 1.0, 2.0]);
+        let b = array("b", vec![5.0, 6.0], vec![2.0, 1.0]);
+        let e = align(&[&a, &b], Join::Exact).unwrap_err();
+        assert!(
+            matches!(&e, Error::Alignment { dim, join, .. } if dim == "x" && join == "exact"),
+            "{e}"
+        );
+        let same_labels = array("d", vec![0.0, 0.0, 0.0], vec![0.0, 1.0, 2.0]);
+        assert_eq!(align(&[&a, &same_labels], Join::Exact).unwrap().len(), 2);
+        let inner = align(&[&a, &b], Join::Inner).unwrap();
+        assert_eq!(labels(&inner[0]), IndexValues::Num(vec![1.0, 2.0]));
+        assert_eq!(values(&inner[0]), vec![2.0, 3.0]);
+        assert_eq!(values(&inner[1]), vec![6.0, 5.0]);
+    }
+
+    #[test]
+    fn an_unindexed_dimension_must_have_the_joined_length() {
+        let a = array("a", vec![1.0, 2.0, 3.0], vec![0.0, 1.0, 2.0]);
+        let bare =
+            DataArray::from_ndarray("b", ["x"], ArrayD::from_elem(IxDyn(&[2]), 1.0f64), &[2])
+                .unwrap();
+        assert!(matches!(
+            align(&[&a, &bare], Join::Outer),
+            Err(Error::Alignment { .. })
+        ));
+        assert!(align(&[], Join::Outer).unwrap().is_empty());
+    }
+
+    #[test]
+    fn many_datasets_align_as_many_arrays_do() {
+        let sets: Vec<Dataset> = [
+            array("a", vec![1.0, 2.0], vec![0.0, 1.0]),
+            array("b", vec![3.0], vec![1.0]),
+            array("c", vec![4.0, 5.0], vec![1.0, 2.0]),
+        ]
+        .iter()
+        .map(|a| Dataset::from_array(a).unwrap())
+        .collect();
+        let aligned = align_all_datasets(&sets.iter().collect::<Vec<_>>(), Join::Inner).unwrap();
+        for ds in &aligned {
+            assert_eq!(
+                ds.coords().index("x").unwrap().values(),
+                &IndexValues::Num(vec![1.0])
+            );
+        }
+        assert_eq!(values(&aligned[0].get("a").unwrap()), vec![2.0]);
+        assert_eq!(values(&aligned[2].get("c").unwrap()), vec![4.0]);
+    }
+}
