@@ -5,6 +5,7 @@
 //! keep them all. Dataset methods leave variables without the dimension as they are.
 
 use crate::engine::{AxisSlice, DType, Scalar, ScanKind};
+use crate::error::ensure;
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
@@ -27,16 +28,18 @@ pub enum DiffLabel {
 
 /// Refuses variables whose values are not plain numbers (strings, datetimes).
 fn require_numbers(var: &Variable, op: &str, name: &str) -> Result<()> {
-    let holds = if var.is_strings() {
+    let found = if var.is_strings() {
         "strings"
     } else if var.is_datetime() {
         "datetimes"
     } else {
         return Ok(());
     };
-    Err(Error::invalid(format!(
-        "{op} needs numbers, but {name:?} holds {holds}"
-    )))
+    Err(Error::NotNumeric {
+        op: op.to_string(),
+        what: format!("{name:?}"),
+        found: found.into(),
+    })
 }
 
 fn label_of(name: Option<&str>) -> &str {
@@ -59,11 +62,14 @@ fn shift_variable(
     name: &str,
 ) -> Result<Variable> {
     let axis = var.axis(dim)?;
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "shift needs numbers or datetimes, but {name:?} holds strings"
-        )));
-    }
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: "shift (numbers or dates)".into(),
+            what: format!("{name:?}"),
+            found: "strings".into(),
+        }
+    );
     let (data, fill) = match fill {
         Some(_) if var.is_datetime() => {
             return Err(Error::invalid(format!(
@@ -142,12 +148,11 @@ fn derivative_axis(
             available: coords.names(),
         });
     };
-    if c.var.ndim() != 1 {
-        return Err(Error::invalid(format!(
-            "differentiate needs a one-dimensional coordinate; {coord:?} has dims {:?}",
-            c.var.dims()
-        )));
-    }
+    ensure!(
+        c.var.ndim() == 1,
+        "differentiate needs a one-dimensional coordinate; {coord:?} has dims {:?}",
+        c.var.dims()
+    );
     let dim = c.var.dims()[0].clone();
     let values = match c.index.as_ref().map(|ix| ix.values()) {
         Some(IndexValues::Num(v)) => v.clone(),

@@ -3,6 +3,7 @@
 //! by Horner's rule in lazy elementwise operations (one fused kernel per chunk).
 
 use crate::engine::{BinaryOp, DType};
+use crate::error::ensure;
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
@@ -56,12 +57,14 @@ pub fn polyval_dim<C: PolyCoefficients>(
 /// NaN), integers as float64; its coordinates and attributes kept.
 fn numeric_x(coord: &DataArray) -> Result<DataArray> {
     let var = coord.variable();
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "polyval needs numbers or datetimes, but {:?} holds strings",
-            coord.name().unwrap_or("the coordinate")
-        )));
-    }
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: "polyval (numbers or dates)".into(),
+            what: format!("{:?}", coord.name().unwrap_or("the coordinate")),
+            found: "strings".into(),
+        }
+    );
     let data = if var.is_datetime() {
         let t = var.data().cast(DType::F64)?;
         let valid = t.binary_scalar(BinaryOp::Ne, NAT as f64, false)?;

@@ -144,11 +144,10 @@ impl DataArray {
     fn reduce_values(&self, kind: ReduceKind, dims: Dims, args: ReduceArgs) -> Result<DataArray> {
         let dims = dims.resolve(self.variable())?;
         let axes = self.variable().axes(&dims)?;
-        if kind.is_arg() && axes.len() != 1 {
-            return Err(Error::invalid(format!(
-                "{kind:?} needs exactly one dimension, got {dims:?}"
-            )));
-        }
+        ensure!(
+            !kind.is_arg() || axes.len() == 1,
+            "{kind:?} needs exactly one dimension, got {dims:?}"
+        );
         let opts = ReduceOptions {
             skipna: args.skipna.unwrap_or(true),
             ddof: args.ddof,

@@ -43,14 +43,13 @@ impl Variable {
         data: LazyArray,
     ) -> Result<Self> {
         let dims: Vec<String> = dims.into_iter().map(Into::into).collect();
-        if dims.len() != data.ndim() {
-            return Err(Error::invalid(format!(
-                "{} dimension names {dims:?} for data with {} axes (shape {:?})",
-                dims.len(),
-                data.ndim(),
-                data.shape()
-            )));
-        }
+        ensure!(
+            dims.len() == data.ndim(),
+            "{} dimension names {dims:?} for data with {} axes (shape {:?})",
+            dims.len(),
+            data.ndim(),
+            data.shape()
+        );
         for (i, d) in dims.iter().enumerate() {
             ensure!(
                 !dims[..i].contains(d),
@@ -207,12 +206,11 @@ impl Variable {
 
     /// Reorders dimensions; `order` must name each dimension once.
     pub fn transpose(&self, order: &[String]) -> Result<Self> {
-        if order.len() != self.ndim() {
-            return Err(Error::invalid(format!(
-                "transpose order {order:?} must list each of {:?} once",
-                self.dims
-            )));
-        }
+        ensure!(
+            order.len() == self.ndim(),
+            "transpose order {order:?} must list each of {:?} once",
+            self.dims
+        );
         let perm = self.axes(order)?;
         if let Some(d) = order
             .iter()
@@ -237,12 +235,13 @@ impl Variable {
     /// missing dims become length-1 axes, ready for numpy broadcasting.
     pub fn expand_to(&self, target: &[String]) -> Result<LazyArray> {
         for d in &self.dims {
-            if !target.contains(d) {
-                return Err(Error::UnknownDimension {
+            ensure!(
+                target.contains(d),
+                Error::UnknownDimension {
                     dim: d.clone(),
                     dims: target.to_vec(),
-                });
-            }
+                }
+            );
         }
         let present: Vec<String> = target.iter().filter(|d| self.has_dim(d)).cloned().collect();
         let mut data = self.transpose(&present)?.data;

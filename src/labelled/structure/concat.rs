@@ -14,6 +14,7 @@ use super::align::{
 };
 use super::merge::{Compat, merge_coord};
 use crate::engine::LazyArray;
+use crate::error::ensure;
 use crate::labelled::core::coords::{Coord, Coords, index_from_variable, same_values};
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
@@ -80,9 +81,7 @@ fn coords_equal(a: &Coord, b: &Coord) -> Result<bool> {
 }
 
 fn concat_impl(datasets: Vec<Dataset>, dim: &str, join: Join) -> Result<Dataset> {
-    if datasets.is_empty() {
-        return Err(Error::invalid("concat needs at least one object"));
-    }
+    ensure!(!datasets.is_empty(), "concat needs at least one object");
     let ds = align_all(&datasets, join, Some(dim))?;
     let lens: Vec<usize> = ds.iter().map(|d| d.dim_len(dim).unwrap_or(1)).collect();
     let coord_names = union_names(ds.iter().map(|d| d.coords().names()));
@@ -110,11 +109,10 @@ fn concat_impl(datasets: Vec<Dataset>, dim: &str, join: Join) -> Result<Dataset>
         if present.len() == 1 {
             continue;
         }
-        if present.len() != ds.len() {
-            return Err(Error::invalid(format!(
-                "coordinate {n:?} is not present in all objects to concatenate; add it where it is missing or drop it"
-            )));
-        }
+        ensure!(
+            present.len() == ds.len(),
+            "coordinate {n:?} is not present in all objects to concatenate; add it where it is missing or drop it"
+        );
         for c in &present[1..] {
             if !coords_equal(c0, c)? {
                 over.push(n.clone());
@@ -135,11 +133,10 @@ fn concat_impl(datasets: Vec<Dataset>, dim: &str, join: Join) -> Result<Dataset>
             .iter()
             .map(|d| d.coords().get(n).map(|c| &c.var))
             .collect();
-        if pieces.iter().any(Option::is_none) {
-            return Err(Error::invalid(format!(
-                "coordinate {n:?} is not present in all objects to concatenate along {dim:?}"
-            )));
-        }
+        ensure!(
+            pieces.iter().all(Option::is_some),
+            "coordinate {n:?} is not present in all objects to concatenate along {dim:?}"
+        );
         let var = concat_variable(&pieces, dim, &lens, &sizes)?;
         let (var, index) = if n == dim {
             concat_index(&ds, dim, var)?

@@ -10,6 +10,7 @@ use std::fmt;
 
 use super::align::{Join, align_all, union_names};
 use crate::engine::Compute;
+use crate::error::ensure;
 use crate::labelled::core::coords::{Coord, Coords, same_values};
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
@@ -93,11 +94,10 @@ pub fn merge_arrays(arrays: &[&DataArray], compat: Compat, join: Join) -> Result
     let sets = arrays
         .iter()
         .map(|a| {
-            if a.name().is_none() {
-                return Err(Error::invalid(
-                    "cannot merge an unnamed data array; give it a name with rename",
-                ));
-            }
+            ensure!(
+                a.name().is_some(),
+                "cannot merge an unnamed data array; give it a name with rename"
+            );
             Dataset::from_array(a)
         })
         .collect::<Result<Vec<_>>>()?;
@@ -116,11 +116,12 @@ pub(crate) fn merge_coord(name: &str, present: &[&Coord], compat: Compat) -> Res
     if let Some(first) = indexed.first() {
         let ix = first.index.as_ref().expect("indexed");
         for c in &indexed[1..] {
-            if !c.index.as_ref().expect("indexed").equals(ix) {
-                return Err(Error::MergeConflict {
+            ensure!(
+                c.index.as_ref().expect("indexed").equals(ix),
+                Error::MergeConflict {
                     name: name.to_string(),
-                });
-            }
+                }
+            );
         }
         return Ok((*first).clone());
     }
@@ -186,9 +187,7 @@ fn unique_variable(name: &str, vars: &[&Variable], compat: Compat) -> Result<Var
                 .zip(b)
                 .all(|(p, q)| p == q || (p.is_nan() && q.is_nan()))
         };
-        if values[1..].iter().any(|v| !same(&values[0], v)) {
-            return Err(conflict());
-        }
+        ensure!(values[1..].iter().all(|v| same(&values[0], v)), conflict());
         return Ok(out);
     }
     // no_conflicts: equal where both are non-NaN; NaN filled from later inputs.

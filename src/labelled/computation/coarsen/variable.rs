@@ -3,6 +3,7 @@
 
 use super::windows::DimWindows;
 use crate::engine::{BinaryOp, DType, LazyArray, ReduceKind, ReduceOptions};
+use crate::error::ensure;
 use crate::labelled::core::index::{Index, IndexValues};
 use crate::labelled::core::variable::{Attrs, Variable};
 use crate::time::NAT;
@@ -33,12 +34,14 @@ pub(super) fn coarsen_variable(
     if own.is_empty() {
         return Ok(var.clone().with_attrs(attrs));
     }
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "cannot coarsen {what}: it holds strings, which have no {:?}; drop it first",
-            stat.kind
-        )));
-    }
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: format!("coarsen with {:?}", stat.kind),
+            what: what.to_string(),
+            found: "strings (drop it first)".into(),
+        }
+    );
     let groups = own
         .iter()
         .map(|w| Ok((var.axis(&w.dim)?, w.labels.clone(), w.n_groups)))

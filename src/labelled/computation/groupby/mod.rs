@@ -30,6 +30,7 @@ pub use bins::BinOptions;
 pub use labels::{GroupLabels, Groups};
 pub use resample::{BinRule, BinSide, Freq, ResampleOptions};
 
+use crate::error::ensure;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
 use crate::labelled::core::index::IndexValues;
@@ -79,15 +80,16 @@ fn coord_1d(obj: &DataArray, key: &str) -> Result<(String, Variable, Option<Vec<
             name: key.to_string(),
             available: obj.coords().names(),
         })?;
-    if c.var.ndim() != 1 {
-        return Err(invalid(
+    ensure!(
+        c.var.ndim() == 1,
+        invalid(
             key,
             format!(
                 "the coordinate has dims {:?}; only 1-D coordinates group",
                 c.var.dims()
             ),
-        ));
-    }
+        )
+    );
     let strings = match c.index.as_ref().map(|i| i.values()) {
         Some(IndexValues::Str(s)) => Some(s.clone()),
         _ => None,
@@ -156,15 +158,16 @@ impl GroupBy {
                 ),
             )
         })?;
-        if groups.codes.len() != n {
-            return Err(invalid(
+        ensure!(
+            groups.codes.len() == n,
+            invalid(
                 &name,
                 format!(
                     "it has {} values but dimension {dim:?} has length {n}",
                     groups.codes.len()
                 ),
-            ));
-        }
+            )
+        );
         Ok(GroupBy {
             obj: obj.clone(),
             dim,
@@ -228,12 +231,13 @@ impl DataArray {
     /// (`"group"` if it has none). Its length must match the dimension's.
     pub fn groupby_array(&self, key: &DataArray) -> Result<GroupBy> {
         let name = key.name().unwrap_or("group").to_string();
-        if key.dims().len() != 1 {
-            return Err(invalid(
+        ensure!(
+            key.dims().len() == 1,
+            invalid(
                 &name,
                 format!("it has dims {:?}; only 1-D keys group", key.dims()),
-            ));
-        }
+            )
+        );
         let groups = labels::from_values(key.variable(), None)?;
         GroupBy::new(self, key.dims()[0].clone(), name, groups, Kind::Group)
     }
@@ -243,9 +247,19 @@ impl DataArray {
     /// `"<coord>_bins"` and labelled like pandas intervals, `"(0.0, 15.0]"`.
     pub fn groupby_bins(&self, coord: &str, edges: &[f64], opts: BinOptions) -> Result<GroupBy> {
         let (dim, var, strings) = coord_1d(self, coord)?;
-        if strings.is_some() || var.encoding().contains_key("calendar") {
-            return Err(invalid(coord, "groupby_bins needs a numeric coordinate"));
-        }
+        ensure!(
+            strings.is_none() && !var.encoding().contains_key("calendar"),
+            Error::NotNumeric {
+                op: "groupby_bins".into(),
+                what: format!("coordinate {coord:?}"),
+                found: if strings.is_some() {
+                    "strings"
+                } else {
+                    "datetimes"
+                }
+                .into(),
+            }
+        );
         let values = var.data().compute()?.to_f64_vec();
         let groups = bins::bin_groups(coord, &values, edges, opts)?;
         GroupBy::new(self, dim, format!("{coord}_bins"), groups, Kind::Group)
@@ -262,12 +276,10 @@ impl DataArray {
     /// overrides.
     pub fn resample_with(&self, dim: &str, freq: &str, opts: &ResampleOptions) -> Result<GroupBy> {
         let (cdim, var, _) = coord_1d(self, dim)?;
-        if cdim != dim {
-            return Err(invalid(
-                dim,
-                format!("{dim:?} is not a dimension coordinate"),
-            ));
-        }
+        ensure!(
+            cdim == dim,
+            invalid(dim, format!("{dim:?} is not a dimension coordinate"),)
+        );
         let rule = BinRule::new(Freq::parse(freq)?, opts)?;
         let (times, cal) = times_of(&var, dim, "resample")?;
         let groups = resample::resample_groups(&times, rule, cal, var.encoding().clone());
