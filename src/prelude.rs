@@ -10,7 +10,7 @@
 //! ```
 //!
 //! It brings the labelled types ([`DataArray`], [`Dataset`], [`Variable`] and their
-//! argument types), the functions that combine them ([`concat()`], [`merge`]), the ways in ([`open_zarr`]), the engine's [`LazyArray`] and
+//! argument types), the functions that combine them ([`concat()`], [`merge`], [`align`]), the ways in ([`open_zarr`]), the engine's [`LazyArray`] and
 //! [`Compute`], the operation enums a user names ([`BinaryOp`], [`FloatFn`],
 //! [`ReduceKind`], ...), and [`Error`] / [`Result`].
 
@@ -22,7 +22,7 @@ pub use crate::engine::{
 pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 pub use crate::labelled::{
     Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, Dims, Join, LabelSel,
-    ReduceArgs, ResampleOptions, Side, Variable, concat, merge,
+    ReduceArgs, ResampleOptions, Side, Variable, align, concat, merge,
 };
 pub use crate::time::Calendar;
 pub use crate::{Error, Result};

@@ -2,50 +2,34 @@
 //! coordinates with eager indexes, label selection, alignment, arithmetic by
 //! dimension name, reductions and weighted reductions. It only builds engine graphs;
 //! it never touches chunk bytes.
+//!
+//! The modules follow xarray's split by role: `core` holds the types (variables,
+//! arrays, datasets, coordinates and indexes, selection, repr), `structure` combines
+//! and reshapes them (align, concat, merge, reshape), `computation` computes with
+//! them (arithmetic, reductions, windows, groupby, calculus, fits), and `cf` decodes
+//! and encodes CF conventions. `core` imports neither of the other two.
 
-pub(crate) mod accessor;
-pub(crate) mod align;
-pub(crate) mod arith;
-pub(crate) mod calculus;
 pub(crate) mod cf;
-pub(crate) mod coarsen;
-pub(crate) mod combine;
-pub(crate) mod coords;
-pub(crate) mod dataarray;
-pub(crate) mod dataset;
-pub(crate) mod groupby;
-pub(crate) mod index;
-pub(crate) mod polyfit;
-pub(crate) mod polyval;
+pub(crate) mod computation;
+pub(crate) mod core;
 pub(crate) mod quantile;
-pub(crate) mod reduce;
-mod repr;
-pub(crate) mod reshape;
-pub(crate) mod rolling;
-pub(crate) mod select;
-pub(crate) mod strings;
-pub(crate) mod variable;
-pub(crate) mod weighted;
+pub(crate) mod structure;
 
-pub use accessor::DtAccessor;
-pub use align::{Join, align_datasets};
-pub use arith::align_pair;
-pub use calculus::DiffLabel;
-pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
-pub use coarsen::{Boundary, Coarsen, Coarsenable, Side};
-pub use combine::{Compat, concat, concat_datasets, merge, merge_arrays};
-pub use coords::{Coord, Coords};
-pub use dataarray::DataArray;
-pub use dataset::Dataset;
-pub use groupby::{
-    BinOptions, BinRule, BinSide, DatasetGroupBy, Freq, GroupBy, GroupLabels, Groups,
-    ResampleOptions,
+// The paths quantile.rs imports from, from before the split by role.
+pub(crate) use self::computation::reduce;
+pub(crate) use self::core::{coords, dataarray, variable};
+
+pub use self::computation::{
+    BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,
+    Freq, GroupBy, GroupLabels, Groups, PolyCoefficients, ReduceArgs, ResampleOptions, Rolling,
+    Side, Trend, Weighted, polyval, polyval_dim,
 };
-pub use index::{Index, IndexValues, Label, Order};
-pub use polyfit::Trend;
-pub use polyval::{PolyCoefficients, polyval, polyval_dim};
-pub use reduce::{Dims, ReduceArgs};
-pub use rolling::Rolling;
-pub use select::{LabelSel, Positions};
-pub use variable::{Attrs, Variable};
-pub use weighted::Weighted;
+pub use self::core::{
+    Attrs, Coord, Coords, DataArray, Dataset, DtAccessor, Index, IndexValues, Label, LabelSel,
+    Order, Positions, Variable,
+};
+pub use self::structure::{
+    Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,
+    merge, merge_arrays,
+};
+pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};

@@ -40,8 +40,7 @@ mod mask_scale;
 mod pipeline;
 mod times;
 
-use super::variable::Variable;
-use super::{Attrs, Dataset};
+use super::{Attrs, Dataset, Variable};
 use crate::Result;
 use crate::engine::DType;
 

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{ArrayData, DType};
-use crate::labelled::coords::{Coords, coord_from_values};
-use crate::labelled::variable::{Attrs, Variable};
+use crate::labelled::core::coords::{Coords, coord_from_values};
+use crate::labelled::core::variable::{Attrs, Variable};
 use crate::time::Calendar;
 use crate::{Error, Result};
 

@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::variable::Variable;
 use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType, LazyArray};
+use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 /// µs per day, for trends against datetime coordinates.
@@ -104,9 +105,11 @@ impl DataArray {
                     .collect()
             }
             Some(IndexValues::Str(_)) => {
-                return Err(Error::invalid(format!(
-                    "cannot fit along {dim:?}: its coordinate holds strings, not numbers or dates"
-                )));
+                return Err(Error::NotNumeric {
+                    op: format!("a fit along {dim:?} (numbers or dates)"),
+                    what: "its coordinate".into(),
+                    found: "strings".into(),
+                });
             }
             None => (0..n).map(|i| i as f64).collect(),
         })
@@ -116,17 +119,15 @@ impl DataArray {
     fn fit(&self, dim: &str, deg: usize, x: &[f64]) -> Result<Vec<DataArray>> {
         let axis = self.variable().axis(dim)?;
         let n = x.len();
-        if n < deg + 1 {
-            return Err(Error::invalid(format!(
-                "a degree-{deg} fit along {dim:?} needs at least {} points; it has {n}",
-                deg + 1
-            )));
-        }
-        if x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::invalid(format!(
-                "the coordinate along {dim:?} has missing or infinite values; a fit needs finite x"
-            )));
-        }
+        ensure!(
+            n > deg,
+            "a degree-{deg} fit along {dim:?} needs at least {} points; it has {n}",
+            deg + 1
+        );
+        ensure!(
+            x.iter().all(|v| v.is_finite()),
+            "the coordinate along {dim:?} has missing or infinite values; a fit needs finite x"
+        );
         // Centred and scaled x keeps the normal equations well conditioned (x may be
         // nanoseconds since 1970, ~1e18).
         let x0 = x.iter().sum::<f64>() / n as f64;

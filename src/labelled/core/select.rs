@@ -8,6 +8,7 @@ use super::coords::{Coord, Coords};
 use super::index::Label;
 use super::variable::Variable;
 use crate::engine::AxisSlice;
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// Which positions of a dimension to keep.
@@ -61,11 +62,10 @@ pub(crate) fn select_variable(var: &Variable, dim: &str, pos: &Positions) -> Res
     let data = var.data();
     let out = match pos {
         Positions::At(p) => {
-            if *p >= n {
-                return Err(Error::IndexOutOfBounds(format!(
-                    "index {p} on {dim:?} of length {n}"
-                )));
-            }
+            ensure!(
+                *p < n,
+                Error::IndexOutOfBounds(format!("index {p} on {dim:?} of length {n}"))
+            );
             let mut spec: Vec<AxisSlice> =
                 var.shape().iter().map(|&m| AxisSlice::full(m)).collect();
             spec[axis] = AxisSlice {

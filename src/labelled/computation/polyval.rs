@@ -2,14 +2,14 @@
 //! `degree` dimension, as [`DataArray::polyfit`] writes them, combined with the values
 //! by Horner's rule in lazy elementwise operations (one fused kernel per chunk).
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::reduce::is_datetime;
-use super::select::Positions;
-use super::variable::Variable;
 use crate::engine::{BinaryOp, DType};
+use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::select::Positions;
+use crate::labelled::core::variable::Variable;
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -57,13 +57,15 @@ pub fn polyval_dim<C: PolyCoefficients>(
 /// NaN), integers as float64; its coordinates and attributes kept.
 fn numeric_x(coord: &DataArray) -> Result<DataArray> {
     let var = coord.variable();
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "polyval needs numbers or datetimes, but {:?} holds strings",
-            coord.name().unwrap_or("the coordinate")
-        )));
-    }
-    let data = if is_datetime(var) {
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: "polyval (numbers or dates)".into(),
+            what: format!("{:?}", coord.name().unwrap_or("the coordinate")),
+            found: "strings".into(),
+        }
+    );
+    let data = if var.is_datetime() {
         let t = var.data().cast(DType::F64)?;
         let valid = t.binary_scalar(BinaryOp::Ne, NAT as f64, false)?;
         valid

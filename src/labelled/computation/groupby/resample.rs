@@ -12,7 +12,8 @@
 //! (`closed` and `offset` for fixed steps only).
 
 use super::labels::{GroupLabels, Groups};
-use crate::labelled::variable::Attrs;
+use crate::error::ensure;
+use crate::labelled::core::variable::Attrs;
 use crate::time::{Calendar, CfDatetime, NAT};
 use crate::{Error, Result};
 
@@ -130,9 +131,7 @@ impl Freq {
         } else {
             text[..digits].parse().map_err(|_| bad())?
         };
-        if n == 0 {
-            return Err(bad());
-        }
+        ensure!(n != 0, bad());
         let rest = &text[digits..];
         let (unit, anchor) = match rest.split_once('-') {
             Some((u, a)) => (u, Some(a)),
@@ -150,9 +149,7 @@ impl Freq {
             }
         };
         let months = |base: i64, default_anchor: i64, end: bool| {
-            if base == 1 && anchor.is_some() {
-                return Err(bad());
-            }
+            ensure!(base != 1 || anchor.is_none(), bad());
             Ok(Freq::Months {
                 months: n * base,
                 base,

@@ -42,12 +42,12 @@ use std::str::FromStr;
 mod variable;
 mod windows;
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::variable::Attrs;
 use crate::engine::ReduceKind;
 use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::variable::Attrs;
 use crate::{Error, Result};
 use variable::{Stat, coarsen_variable};
 use windows::{DimWindows, dim_windows};
@@ -178,17 +178,17 @@ impl Dataset {
 impl<T> Coarsen<T> {
     fn new(obj: T, windows: &[(&str, usize)], sizes: &[(String, usize)]) -> Result<Self> {
         for (i, &(dim, window)) in windows.iter().enumerate() {
-            if !sizes.iter().any(|(d, _)| d == dim) {
-                return Err(Error::UnknownDimension {
+            ensure!(
+                sizes.iter().any(|(d, _)| d == dim),
+                Error::UnknownDimension {
                     dim: dim.to_string(),
                     dims: sizes.iter().map(|(d, _)| d.clone()).collect(),
-                });
-            }
-            if window == 0 {
-                return Err(Error::invalid(format!(
-                    "coarsen window along {dim:?} is 0; windows must be at least 1"
-                )));
-            }
+                }
+            );
+            ensure!(
+                window != 0,
+                "coarsen window along {dim:?} is 0; windows must be at least 1"
+            );
             ensure!(
                 !windows[..i].iter().any(|(d, _)| *d == dim),
                 Error::DuplicateDimension {

@@ -43,14 +43,13 @@ impl Variable {
         data: LazyArray,
     ) -> Result<Self> {
         let dims: Vec<String> = dims.into_iter().map(Into::into).collect();
-        if dims.len() != data.ndim() {
-            return Err(Error::invalid(format!(
-                "{} dimension names {dims:?} for data with {} axes (shape {:?})",
-                dims.len(),
-                data.ndim(),
-                data.shape()
-            )));
-        }
+        ensure!(
+            dims.len() == data.ndim(),
+            "{} dimension names {dims:?} for data with {} axes (shape {:?})",
+            dims.len(),
+            data.ndim(),
+            data.shape()
+        );
         for (i, d) in dims.iter().enumerate() {
             ensure!(
                 !dims[..i].contains(d),
@@ -137,10 +136,16 @@ impl Variable {
         &mut self.attrs
     }
 
+    /// Whether the variable holds CF instants (the labelled layer's datetime form:
+    /// `I64` microseconds with a `calendar` in the encoding).
+    pub(crate) fn is_datetime(&self) -> bool {
+        self.dtype() == DType::I64 && self.encoding.contains_key("calendar")
+    }
+
     /// The part of the encoding that makes I64 values CF instants (`calendar`, `units`),
     /// which operations that keep the values instants carry over; empty otherwise.
     pub(crate) fn datetime_encoding(&self) -> Attrs {
-        if !super::reduce::is_datetime(self) {
+        if !self.is_datetime() {
             return Attrs::new();
         }
         self.encoding
@@ -201,12 +206,11 @@ impl Variable {
 
     /// Reorders dimensions; `order` must name each dimension once.
     pub fn transpose(&self, order: &[String]) -> Result<Self> {
-        if order.len() != self.ndim() {
-            return Err(Error::invalid(format!(
-                "transpose order {order:?} must list each of {:?} once",
-                self.dims
-            )));
-        }
+        ensure!(
+            order.len() == self.ndim(),
+            "transpose order {order:?} must list each of {:?} once",
+            self.dims
+        );
         let perm = self.axes(order)?;
         if let Some(d) = order
             .iter()
@@ -231,12 +235,13 @@ impl Variable {
     /// missing dims become length-1 axes, ready for numpy broadcasting.
     pub fn expand_to(&self, target: &[String]) -> Result<LazyArray> {
         for d in &self.dims {
-            if !target.contains(d) {
-                return Err(Error::UnknownDimension {
+            ensure!(
+                target.contains(d),
+                Error::UnknownDimension {
                     dim: d.clone(),
                     dims: target.to_vec(),
-                });
-            }
+                }
+            );
         }
         let present: Vec<String> = target.iter().filter(|d| self.has_dim(d)).cloned().collect();
         let mut data = self.transpose(&present)?.data;

@@ -2,9 +2,10 @@
 //! out of the denominator, so an area-weighted mean over a land-masked ocean field is
 //! the mean over the ocean.
 
-use super::dataarray::DataArray;
 use super::reduce::Dims;
 use crate::engine::{BinaryOp, DType, ReduceKind};
+use crate::error::ensure;
+use crate::labelled::core::dataarray::DataArray;
 use crate::{Error, Result};
 
 /// A data array paired with weights: `da.weighted(&w)?.mean(["lat", "lon"])`.
@@ -31,12 +32,11 @@ impl DataArray {
     /// usually small, such as cos(latitude)); fill them with 0 first.
     pub fn weighted(&self, weights: &DataArray) -> Result<Weighted> {
         let any_nan = weights.isnull()?.any(Dims::All)?.values::<bool>()?;
-        if any_nan.iter().any(|&b| b) {
-            return Err(Error::invalid(format!(
-                "weights {:?} contain missing values; replace them with weights.fillna(0.0)",
-                weights.name().unwrap_or("weights")
-            )));
-        }
+        ensure!(
+            !any_nan.iter().any(|&b| b),
+            "weights {:?} contain missing values; replace them with weights.fillna(0.0)",
+            weights.name().unwrap_or("weights")
+        );
         Ok(Weighted {
             data: self.clone(),
             weights: weights.clone(),
@@ -55,12 +55,13 @@ impl Weighted {
         let dims = dims.into();
         if let Dims::Names(ns) = &dims {
             for d in ns {
-                if !self.data.dims().contains(d) && !self.weights.dims().contains(d) {
-                    return Err(Error::UnknownDimension {
+                ensure!(
+                    self.data.dims().contains(d) || self.weights.dims().contains(d),
+                    Error::UnknownDimension {
                         dim: d.clone(),
                         dims: self.data.dims().to_vec(),
-                    });
-                }
+                    }
+                );
             }
         }
         Ok(dims)

@@ -4,14 +4,14 @@
 //! coordinates follow xarray: `diff` keeps the upper (or lower) labels, the others
 //! keep them all. Dataset methods leave variables without the dimension as they are.
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::reduce::is_datetime;
-use super::select::{Positions, select_coords};
-use super::variable::Variable;
 use crate::engine::{AxisSlice, DType, Scalar, ScanKind};
+use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::select::{Positions, select_coords};
+use crate::labelled::core::variable::Variable;
 use crate::time::{Calendar, NAT};
 use crate::{Error, Result};
 
@@ -28,16 +28,18 @@ pub enum DiffLabel {
 
 /// Refuses variables whose values are not plain numbers (strings, datetimes).
 fn require_numbers(var: &Variable, op: &str, name: &str) -> Result<()> {
-    let holds = if var.is_strings() {
+    let found = if var.is_strings() {
         "strings"
-    } else if is_datetime(var) {
+    } else if var.is_datetime() {
         "datetimes"
     } else {
         return Ok(());
     };
-    Err(Error::invalid(format!(
-        "{op} needs numbers, but {name:?} holds {holds}"
-    )))
+    Err(Error::NotNumeric {
+        op: op.to_string(),
+        what: format!("{name:?}"),
+        found: found.into(),
+    })
 }
 
 fn label_of(name: Option<&str>) -> &str {
@@ -60,19 +62,22 @@ fn shift_variable(
     name: &str,
 ) -> Result<Variable> {
     let axis = var.axis(dim)?;
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "shift needs numbers or datetimes, but {name:?} holds strings"
-        )));
-    }
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: "shift (numbers or dates)".into(),
+            what: format!("{name:?}"),
+            found: "strings".into(),
+        }
+    );
     let (data, fill) = match fill {
-        Some(_) if is_datetime(var) => {
+        Some(_) if var.is_datetime() => {
             return Err(Error::invalid(format!(
                 "{name:?} holds datetimes: shift fills them with NaT; a fill value is for numbers"
             )));
         }
         Some(f) => (var.data().clone(), f),
-        None if is_datetime(var) => (var.data().clone(), Scalar::Int(NAT)),
+        None if var.is_datetime() => (var.data().clone(), Scalar::Int(NAT)),
         None if var.dtype().is_float() => (var.data().clone(), Scalar::Float(f64::NAN)),
         None => (var.data().cast(DType::F64)?, Scalar::Float(f64::NAN)),
     };
@@ -143,12 +148,11 @@ fn derivative_axis(
             available: coords.names(),
         });
     };
-    if c.var.ndim() != 1 {
-        return Err(Error::invalid(format!(
-            "differentiate needs a one-dimensional coordinate; {coord:?} has dims {:?}",
-            c.var.dims()
-        )));
-    }
+    ensure!(
+        c.var.ndim() == 1,
+        "differentiate needs a one-dimensional coordinate; {coord:?} has dims {:?}",
+        c.var.dims()
+    );
     let dim = c.var.dims()[0].clone();
     let values = match c.index.as_ref().map(|ix| ix.values()) {
         Some(IndexValues::Num(v)) => v.clone(),
@@ -157,7 +161,7 @@ fn derivative_axis(
             instants_in_unit(values, unit_ns.unwrap_or(default_unit_nanos(*calendar)))
         }
         None if c.var.is_strings() => return Err(non_numeric(coord)),
-        None if is_datetime(&c.var) => {
+        None if c.var.is_datetime() => {
             let t = c.var.data().compute()?.into_typed::<i64>()?;
             let cal = c
                 .var

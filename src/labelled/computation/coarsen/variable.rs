@@ -3,9 +3,9 @@
 
 use super::windows::DimWindows;
 use crate::engine::{BinaryOp, DType, LazyArray, ReduceKind, ReduceOptions};
-use crate::labelled::index::{Index, IndexValues};
-use crate::labelled::reduce::is_datetime;
-use crate::labelled::variable::{Attrs, Variable};
+use crate::error::ensure;
+use crate::labelled::core::index::{Index, IndexValues};
+use crate::labelled::core::variable::{Attrs, Variable};
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -34,12 +34,14 @@ pub(super) fn coarsen_variable(
     if own.is_empty() {
         return Ok(var.clone().with_attrs(attrs));
     }
-    if var.is_strings() {
-        return Err(Error::invalid(format!(
-            "cannot coarsen {what}: it holds strings, which have no {:?}; drop it first",
-            stat.kind
-        )));
-    }
+    ensure!(
+        !var.is_strings(),
+        Error::NotNumeric {
+            op: format!("coarsen with {:?}", stat.kind),
+            what: what.to_string(),
+            found: "strings (drop it first)".into(),
+        }
+    );
     let groups = own
         .iter()
         .map(|w| Ok((var.axis(&w.dim)?, w.labels.clone(), w.n_groups)))
@@ -49,7 +51,7 @@ pub(super) fn coarsen_variable(
         ddof: stat.ddof,
         ..Default::default()
     };
-    let (data, encoding) = if is_datetime(var) {
+    let (data, encoding) = if var.is_datetime() {
         let data = coarsen_instants(var.data(), groups, stat.kind, opts, index, what)?;
         (data, var.encoding().clone())
     } else {

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
-use super::coords::Coords;
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::Index;
-use super::select::Positions;
-use super::variable::Variable;
+use crate::error::ensure;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::Index;
+use crate::labelled::core::select::Positions;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 fn renamed(name: &str, names: &[(String, String)]) -> String {
@@ -38,13 +39,12 @@ impl DataArray {
     /// coordinate and the `lon` dimension), as `DataArray.rename(dict)` does.
     pub fn rename_dims(&self, names: &[(String, String)]) -> Result<DataArray> {
         for (from, _) in names {
-            if !self.dims().contains(from) && self.coords().get(from).is_none() {
-                return Err(Error::invalid(format!(
-                    "cannot rename {from:?}: it is neither a dimension {:?} nor a coordinate {:?}",
-                    self.dims(),
-                    self.coords().names()
-                )));
-            }
+            ensure!(
+                self.dims().contains(from) || self.coords().get(from).is_some(),
+                "cannot rename {from:?}: it is neither a dimension {:?} nor a coordinate {:?}",
+                self.dims(),
+                self.coords().names()
+            );
         }
         Ok(DataArray::from_parts(
             self.name().map(str::to_string),
@@ -66,30 +66,31 @@ impl DataArray {
 }
 
 fn expand_variable(var: &Variable, dim: &str, axis: Option<usize>) -> Result<Variable> {
-    if var.has_dim(dim) {
-        return Err(Error::invalid(format!(
-            "dimension {dim:?} already exists in {:?}",
-            var.dims()
-        )));
-    }
+    ensure!(
+        !var.has_dim(dim),
+        Error::DuplicateDimension {
+            dim: format!("{dim:?}"),
+            op: format!("expand_dims: it already exists in {:?}", var.dims()),
+        }
+    );
     let axis = axis.unwrap_or(0);
-    if axis > var.ndim() {
-        return Err(Error::AxisOutOfRange {
+    ensure!(
+        axis <= var.ndim(),
+        Error::AxisOutOfRange {
             axis: axis as isize,
             ndim: var.ndim() + 1,
-        });
-    }
+        }
+    );
     let mut dims = var.dims().to_vec();
     dims.insert(axis, dim.to_string());
     var.with_dims_and_data(dims, var.data().expand_dims(axis)?)
 }
 
 fn check_squeezable(dim: &str, len: usize) -> Result<()> {
-    if len != 1 {
-        return Err(Error::invalid(format!(
-            "cannot squeeze dimension {dim:?} of length {len}: only length-1 dimensions can be removed"
-        )));
-    }
+    ensure!(
+        len == 1,
+        "cannot squeeze dimension {dim:?} of length {len}: only length-1 dimensions can be removed"
+    );
     Ok(())
 }
 

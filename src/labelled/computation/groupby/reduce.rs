@@ -10,11 +10,12 @@
 
 use super::{DatasetGroupBy, GroupBy};
 use crate::engine::{LazyArray, ReduceKind, ReduceOptions};
-use crate::labelled::coords::Coords;
-use crate::labelled::dataarray::DataArray;
-use crate::labelled::dataset::Dataset;
-use crate::labelled::reduce::ReduceArgs;
-use crate::labelled::variable::Variable;
+use crate::error::ensure;
+use crate::labelled::computation::reduce::ReduceArgs;
+use crate::labelled::core::coords::Coords;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 impl GroupBy {
@@ -59,11 +60,10 @@ impl GroupBy {
     /// Any reduction of each group (NaN skipped for floats unless `args.skipna` says
     /// otherwise), as one streaming engine node.
     pub fn reduce(&self, kind: ReduceKind, args: ReduceArgs) -> Result<DataArray> {
-        if kind.is_arg() {
-            return Err(Error::invalid(format!(
-                "{kind:?} is not a grouped reduction; use idxmin/idxmax per group through map"
-            )));
-        }
+        ensure!(
+            !kind.is_arg(),
+            "{kind:?} is not a grouped reduction; use idxmin/idxmax per group through map"
+        );
         let axis = self.obj.variable().axis(&self.dim)?;
         let opts = ReduceOptions {
             skipna: args.skipna.unwrap_or(true),
@@ -183,11 +183,10 @@ impl GroupBy {
     /// Quantiles `q` of each group (numpy's linear method), with a trailing
     /// `quantile` dimension and coordinate, as xarray gives for a list of `q`.
     pub fn quantiles(&self, q: &[f64], skipna: Option<bool>) -> Result<DataArray> {
-        if self.obj.dims().iter().any(|d| d == "quantile") {
-            return Err(Error::invalid(
-                "quantile: the array already has a dimension named \"quantile\"",
-            ));
-        }
+        ensure!(
+            !self.obj.dims().iter().any(|d| d == "quantile"),
+            "quantile: the array already has a dimension named \"quantile\""
+        );
         let data = self.order_stat(Some(q), true, skipna)?;
         let axis = self.obj.variable().axis(&self.dim)?;
         let mut dims = self.obj.dims().to_vec();

@@ -10,6 +10,7 @@ use ndarray::{ArrayD, IxDyn};
 
 use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray};
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// The code of a missing string.
@@ -92,11 +93,10 @@ pub(crate) fn unify(vars: &[&Variable], what: &str) -> Result<Vec<Variable>> {
     if strings == 0 {
         return Ok(vars.iter().map(|v| (*v).clone()).collect());
     }
-    if strings != vars.len() {
-        return Err(Error::invalid(format!(
-            "{what}: cannot combine string values with numbers"
-        )));
-    }
+    ensure!(
+        strings == vars.len(),
+        "{what}: cannot combine string values with numbers"
+    );
     let first = vars[0].categories().expect("checked: strings");
     if vars.iter().all(|v| v.categories() == Some(first)) {
         return Ok(vars.iter().map(|v| (*v).clone()).collect());

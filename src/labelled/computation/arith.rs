@@ -4,39 +4,13 @@
 
 use std::ops;
 
-use super::align::{
-    DimAlignment, Join, Reindex, align_coords, align_datasets, reindex_coords, reindex_variable,
-};
-use super::coords::{Coords, same_values};
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::variable::{Attrs, Variable};
 use crate::Result;
 use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
-
-/// Aligns two data arrays on the dims they both index.
-pub fn align_pair(a: &DataArray, b: &DataArray, join: Join) -> Result<(DataArray, DataArray)> {
-    let mut a = a.clone();
-    let mut b = b.clone();
-    for al in align_coords(a.coords(), b.coords(), join)? {
-        a = reindex_array(&a, &al, al.left.as_ref())?;
-        b = reindex_array(&b, &al, al.right.as_ref())?;
-    }
-    Ok((a, b))
-}
-
-/// One side of an alignment applied to a data array (`None`: its labels already match).
-fn reindex_array(a: &DataArray, al: &DimAlignment, r: Option<&Reindex>) -> Result<DataArray> {
-    let var = match r {
-        Some(r) => reindex_variable(a.variable(), &al.dim, r)?,
-        None => a.variable().clone(),
-    };
-    Ok(DataArray::from_parts(
-        a.name().map(str::to_string),
-        var,
-        reindex_coords(a.coords(), al, r)?,
-    ))
-}
+use crate::labelled::core::coords::{Coords, same_values};
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::variable::{Attrs, Variable};
+use crate::labelled::structure::align::{Join, align_datasets, align_pair};
 
 /// Attributes of both operands, without the keys they disagree on (xarray's
 /// `drop_conflicts`).

@@ -1,12 +1,13 @@
 //! Reductions over named dimensions, with xarray's defaults: NaN skipped for floats,
 //! coordinates that lose a reduced dimension dropped.
 
-use super::dataarray::DataArray;
-use super::index::IndexValues;
-use super::strings::MISSING;
-use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray, ReduceKind, ReduceOptions, Storable};
 use crate::error::ensure;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::strings::MISSING;
+use crate::labelled::core::variable::Variable;
 use crate::time::NAT;
 use crate::{Error, Result};
 
@@ -81,11 +82,6 @@ pub struct ReduceArgs {
     pub keep_attrs: Option<bool>,
 }
 
-/// Whether a variable holds CF instants (the labelled layer's datetime form).
-pub(crate) fn is_datetime(var: &Variable) -> bool {
-    var.dtype() == DType::I64 && var.encoding().contains_key("calendar")
-}
-
 impl DataArray {
     /// Any reduction over named dims. Datetime values (CF times) allow min, max, mean,
     /// count and argmin/argmax, skipping NaT as xarray does; the others are errors.
@@ -96,7 +92,7 @@ impl DataArray {
         args: ReduceArgs,
     ) -> Result<DataArray> {
         let dims = dims.into();
-        if is_datetime(self.variable()) {
+        if self.variable().is_datetime() {
             return self.reduce_datetimes(kind, dims, args);
         }
         self.reduce_values(kind, dims, args)
@@ -148,11 +144,10 @@ impl DataArray {
     fn reduce_values(&self, kind: ReduceKind, dims: Dims, args: ReduceArgs) -> Result<DataArray> {
         let dims = dims.resolve(self.variable())?;
         let axes = self.variable().axes(&dims)?;
-        if kind.is_arg() && axes.len() != 1 {
-            return Err(Error::invalid(format!(
-                "{kind:?} needs exactly one dimension, got {dims:?}"
-            )));
-        }
+        ensure!(
+            !kind.is_arg() || axes.len() == 1,
+            "{kind:?} needs exactly one dimension, got {dims:?}"
+        );
         let opts = ReduceOptions {
             skipna: args.skipna.unwrap_or(true),
             ddof: args.ddof,
@@ -257,6 +252,51 @@ impl DataArray {
     /// Position of the maximum along one dimension.
     pub fn argmax(&self, dim: &str) -> Result<DataArray> {
         self.reduce(ReduceKind::ArgMax, dim, ReduceArgs::default())
+    }
+}
+
+impl Dataset {
+    /// Applies a reduction `f` to every data variable over the dims of `dims` it has
+    /// (variables with none of them are kept as they are), as `Dataset.reduce` does.
+    pub fn reduce_each(
+        &self,
+        dims: &Dims,
+        f: impl Fn(&DataArray, Dims) -> Result<DataArray>,
+    ) -> Result<Dataset> {
+        let all: Vec<String> = self.dims().into_iter().map(|(d, _)| d).collect();
+        if let Dims::Names(names) = dims {
+            if let Some(d) = names.iter().find(|d| !all.contains(d)) {
+                return Err(Error::UnknownDimension {
+                    dim: d.clone(),
+                    dims: all,
+                });
+            }
+        }
+        self.map(|da| {
+            let own = match dims {
+                Dims::All => da.dims().to_vec(),
+                Dims::Names(n) => n
+                    .iter()
+                    .filter(|d| da.dims().contains(d))
+                    .cloned()
+                    .collect(),
+            };
+            if own.is_empty() {
+                // xarray leaves variables without the reduced dims untouched.
+                return Ok(da.clone());
+            }
+            f(da, Dims::Names(own))
+        })
+    }
+
+    /// A reduction of every data variable (see [`Dataset::reduce_each`]).
+    pub fn reduce(
+        &self,
+        kind: ReduceKind,
+        dims: impl Into<Dims>,
+        args: ReduceArgs,
+    ) -> Result<Dataset> {
+        self.reduce_each(&dims.into(), |da, d| da.reduce(kind, d, args))
     }
 }
 

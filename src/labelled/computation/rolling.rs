@@ -1,8 +1,9 @@
 //! Rolling windows along a named dimension (`da.rolling(time=365, center=True)`), each
 //! task reading its chunk and a halo of neighbouring data only.
 
-use super::dataarray::DataArray;
 use crate::engine::RollingKind;
+use crate::error::ensure;
+use crate::labelled::core::dataarray::DataArray;
 use crate::{Error, Result};
 
 /// A rolling window over a data array, made by [`DataArray::rolling`].
@@ -21,11 +22,10 @@ impl DataArray {
     /// [`min_periods`](Rolling::min_periods) says fewer (xarray's defaults).
     pub fn rolling(&self, dim: &str, window: usize) -> Result<Rolling> {
         let n = self.dim_len(dim)?;
-        if window == 0 || window > n {
-            return Err(Error::invalid(format!(
-                "rolling window of {window} along {dim:?} of length {n}: the window must be between 1 and {n}"
-            )));
-        }
+        ensure!(
+            window != 0 && window <= n,
+            "rolling window of {window} along {dim:?} of length {n}: the window must be between 1 and {n}"
+        );
         Ok(Rolling {
             da: self.clone(),
             dim: dim.to_string(),

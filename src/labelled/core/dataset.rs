@@ -3,10 +3,9 @@
 use super::coords::Coords;
 use super::dataarray::DataArray;
 use super::index::Label;
-use super::reduce::{Dims, ReduceArgs};
 use super::select::{LabelSel, Positions, label_positions, select_coords, select_variable};
 use super::variable::{Attrs, Variable};
-use crate::engine::{ArrayData, Compute, LazyArray, ReduceKind};
+use crate::engine::{ArrayData, Compute, LazyArray};
 use crate::{Error, Result};
 
 super::select::selection_methods!(Dataset);
@@ -150,6 +149,14 @@ impl Dataset {
         self.data_vars.iter().map(|(n, v)| (n, v))
     }
 
+    /// A data variable by name (not a coordinate).
+    pub(crate) fn data_var(&self, name: &str) -> Option<&Variable> {
+        self.data_vars
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
     /// Dimension names and lengths, in order of first appearance.
     pub fn dims(&self) -> Vec<(String, usize)> {
         let mut out: Vec<(String, usize)> = vec![];
@@ -235,49 +242,6 @@ impl Dataset {
             out.insert_array(&r)?;
         }
         Ok(out)
-    }
-
-    /// Applies a reduction `f` to every data variable over the dims of `dims` it has
-    /// (variables with none of them are kept as they are), as `Dataset.reduce` does.
-    pub fn reduce_each(
-        &self,
-        dims: &Dims,
-        f: impl Fn(&DataArray, Dims) -> Result<DataArray>,
-    ) -> Result<Dataset> {
-        let all: Vec<String> = self.dims().into_iter().map(|(d, _)| d).collect();
-        if let Dims::Names(names) = dims {
-            if let Some(d) = names.iter().find(|d| !all.contains(d)) {
-                return Err(Error::UnknownDimension {
-                    dim: d.clone(),
-                    dims: all,
-                });
-            }
-        }
-        self.map(|da| {
-            let own = match dims {
-                Dims::All => da.dims().to_vec(),
-                Dims::Names(n) => n
-                    .iter()
-                    .filter(|d| da.dims().contains(d))
-                    .cloned()
-                    .collect(),
-            };
-            if own.is_empty() {
-                // xarray leaves variables without the reduced dims untouched.
-                return Ok(da.clone());
-            }
-            f(da, Dims::Names(own))
-        })
-    }
-
-    /// A reduction of every data variable (see [`Dataset::reduce_each`]).
-    pub fn reduce(
-        &self,
-        kind: ReduceKind,
-        dims: impl Into<Dims>,
-        args: ReduceArgs,
-    ) -> Result<Dataset> {
-        self.reduce_each(&dims.into(), |da, d| da.reduce(kind, d, args))
     }
 
     /// Reorders the dimensions of every variable and coordinate to follow `order`

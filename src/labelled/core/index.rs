@@ -7,6 +7,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::error::ensure;
 use crate::{Error, Result};
 
 /// A label used to select along an index.
@@ -247,9 +248,7 @@ impl Index {
                 x >= lo && x <= hi
             })
             .collect();
-        if found.is_empty() {
-            return Err(self.not_found(label));
-        }
+        ensure!(!found.is_empty(), self.not_found(label));
         Ok(found)
     }
 
@@ -289,18 +288,21 @@ impl Index {
 
     /// The position of the label nearest to `label`, within `tolerance` if given.
     pub fn nearest(&self, label: &Label, tolerance: Option<f64>) -> Result<usize> {
-        if matches!(self.values, IndexValues::Str(_)) {
-            return Err(Error::invalid(format!(
-                "nearest lookup of {label} needs a numeric or datetime index, but {:?} is a string index; select exact labels instead",
-                self.dim
-            )));
-        }
-        if self.order == Order::Unsorted {
-            return Err(Error::NonMonotonicIndex {
+        ensure!(
+            !matches!(self.values, IndexValues::Str(_)),
+            Error::NotNumeric {
+                op: format!("nearest lookup of {label}"),
+                what: format!("index {:?}", self.dim),
+                found: "strings (select exact labels instead)".into(),
+            }
+        );
+        ensure!(
+            self.order != Order::Unsorted,
+            Error::NonMonotonicIndex {
                 dim: self.dim.clone(),
                 op: "nearest lookup".into(),
-            });
-        }
+            }
+        );
         let p = self.nearest_pos(label)?;
         if let Some(tol) = tolerance {
             let (lo, hi) = self.key_range(label)?;

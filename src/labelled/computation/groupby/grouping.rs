@@ -1,45 +1,20 @@
-//! Split-apply-combine along one dimension, as xarray's `groupby`, `groupby_bins`
-//! and `resample`: every position gets a group code (eagerly: group keys are
-//! coordinates, which are small), and each reduction is one engine
-//! `group_reduce` node that streams partial accumulators per group under the
-//! memory budget. Groupby arithmetic takes each group's value back along the
-//! grouped dimension with one lazy `take`, so it fuses with what follows.
-//!
-//! ```
-//! use ndarray::{ArrayD, IxDyn};
-//! use tessera::labelled::DataArray;
-//! let x = DataArray::from_ndarray(
-//!     "v",
-//!     ["x"],
-//!     ArrayD::from_shape_vec(IxDyn(&[4]), vec![1.0, 2.0, 3.0, 5.0]).unwrap(),
-//!     &[2],
-//! )?
-//! .with_coord_values("x", vec![1.0, 1.0, 2.0, 2.0])?;
-//! let m = x.groupby("x")?.mean()?;
-//! assert_eq!(m.values::<f64>()?.into_raw_vec_and_offset().0, vec![1.5, 4.0]);
-//! # Ok::<(), tessera::Error>(())
-//! ```
+//! [`GroupBy`] and [`DatasetGroupBy`]: how an array or dataset is split into groups
+//! (by a coordinate, a datetime component, bins or a resampling frequency).
 
-pub(crate) mod arith;
-pub(crate) mod bins;
-pub(crate) mod labels;
-pub(crate) mod reduce;
-pub(crate) mod resample;
-
-pub use bins::BinOptions;
-pub use labels::{GroupLabels, Groups};
-pub use resample::{BinRule, BinSide, Freq, ResampleOptions};
-
-use super::dataarray::DataArray;
-use super::dataset::Dataset;
-use super::index::IndexValues;
-use super::variable::Variable;
+use super::bins::{self, BinOptions};
+use super::labels::{self, Groups};
+use super::resample::{self, BinRule, Freq, ResampleOptions};
+use crate::error::ensure;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::time::{Calendar, Component};
 use crate::{Error, Result};
 
 /// How the groups were formed, which decides how the result's coordinates are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Group,
     Resample,
 }
@@ -48,19 +23,19 @@ enum Kind {
 /// per-group values, or map a closure over its groups.
 #[derive(Clone, Debug)]
 pub struct GroupBy {
-    obj: DataArray,
-    dim: String,
-    name: String,
-    groups: Groups,
-    kind: Kind,
+    pub(super) obj: DataArray,
+    pub(super) dim: String,
+    pub(super) name: String,
+    pub(super) groups: Groups,
+    pub(super) kind: Kind,
 }
 
 /// The same grouping applied to every data variable of a dataset that has the
 /// grouped dimension (the others are kept unchanged).
 #[derive(Clone, Debug)]
 pub struct DatasetGroupBy {
-    ds: Dataset,
-    template: GroupBy,
+    pub(super) ds: Dataset,
+    pub(super) template: GroupBy,
 }
 
 fn invalid(key: &str, reason: impl Into<String>) -> Error {
@@ -79,15 +54,16 @@ fn coord_1d(obj: &DataArray, key: &str) -> Result<(String, Variable, Option<Vec<
             name: key.to_string(),
             available: obj.coords().names(),
         })?;
-    if c.var.ndim() != 1 {
-        return Err(invalid(
+    ensure!(
+        c.var.ndim() == 1,
+        invalid(
             key,
             format!(
                 "the coordinate has dims {:?}; only 1-D coordinates group",
                 c.var.dims()
             ),
-        ));
-    }
+        )
+    );
     let strings = match c.index.as_ref().map(|i| i.values()) {
         Some(IndexValues::Str(s)) => Some(s.clone()),
         _ => None,
@@ -156,15 +132,16 @@ impl GroupBy {
                 ),
             )
         })?;
-        if groups.codes.len() != n {
-            return Err(invalid(
+        ensure!(
+            groups.codes.len() == n,
+            invalid(
                 &name,
                 format!(
                     "it has {} values but dimension {dim:?} has length {n}",
                     groups.codes.len()
                 ),
-            ));
-        }
+            )
+        );
         Ok(GroupBy {
             obj: obj.clone(),
             dim,
@@ -194,7 +171,7 @@ impl GroupBy {
         &self.obj
     }
 
-    fn with_obj(&self, obj: &DataArray) -> Result<GroupBy> {
+    pub(super) fn with_obj(&self, obj: &DataArray) -> Result<GroupBy> {
         GroupBy::new(
             obj,
             self.dim.clone(),
@@ -228,12 +205,13 @@ impl DataArray {
     /// (`"group"` if it has none). Its length must match the dimension's.
     pub fn groupby_array(&self, key: &DataArray) -> Result<GroupBy> {
         let name = key.name().unwrap_or("group").to_string();
-        if key.dims().len() != 1 {
-            return Err(invalid(
+        ensure!(
+            key.dims().len() == 1,
+            invalid(
                 &name,
                 format!("it has dims {:?}; only 1-D keys group", key.dims()),
-            ));
-        }
+            )
+        );
         let groups = labels::from_values(key.variable(), None)?;
         GroupBy::new(self, key.dims()[0].clone(), name, groups, Kind::Group)
     }
@@ -243,9 +221,19 @@ impl DataArray {
     /// `"<coord>_bins"` and labelled like pandas intervals, `"(0.0, 15.0]"`.
     pub fn groupby_bins(&self, coord: &str, edges: &[f64], opts: BinOptions) -> Result<GroupBy> {
         let (dim, var, strings) = coord_1d(self, coord)?;
-        if strings.is_some() || var.encoding().contains_key("calendar") {
-            return Err(invalid(coord, "groupby_bins needs a numeric coordinate"));
-        }
+        ensure!(
+            strings.is_none() && !var.encoding().contains_key("calendar"),
+            Error::NotNumeric {
+                op: "groupby_bins".into(),
+                what: format!("coordinate {coord:?}"),
+                found: if strings.is_some() {
+                    "strings"
+                } else {
+                    "datetimes"
+                }
+                .into(),
+            }
+        );
         let values = var.data().compute()?.to_f64_vec();
         let groups = bins::bin_groups(coord, &values, edges, opts)?;
         GroupBy::new(self, dim, format!("{coord}_bins"), groups, Kind::Group)
@@ -262,12 +250,10 @@ impl DataArray {
     /// overrides.
     pub fn resample_with(&self, dim: &str, freq: &str, opts: &ResampleOptions) -> Result<GroupBy> {
         let (cdim, var, _) = coord_1d(self, dim)?;
-        if cdim != dim {
-            return Err(invalid(
-                dim,
-                format!("{dim:?} is not a dimension coordinate"),
-            ));
-        }
+        ensure!(
+            cdim == dim,
+            invalid(dim, format!("{dim:?} is not a dimension coordinate"),)
+        );
         let rule = BinRule::new(Freq::parse(freq)?, opts)?;
         let (times, cal) = times_of(&var, dim, "resample")?;
         let groups = resample::resample_groups(&times, rule, cal, var.encoding().clone());

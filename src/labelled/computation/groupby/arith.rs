@@ -8,9 +8,10 @@
 use super::GroupBy;
 use super::labels::GroupLabels;
 use crate::engine::{BinaryOp, LazyArray};
-use crate::labelled::dataarray::DataArray;
-use crate::labelled::index::IndexValues;
-use crate::labelled::variable::Variable;
+use crate::error::ensure;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::index::IndexValues;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 impl GroupBy {
@@ -169,12 +170,11 @@ impl GroupBy {
             .iter()
             .zip(members.iter().filter(|m| !m.is_empty()))
             .all(|(r, m)| r.variable().size_of(&self.dim) == Some(m.len()));
-        if !same_len || results.iter().any(|r| r.dims() != first.dims()) {
-            return Err(Error::invalid(format!(
-                "map: every group result must either drop {:?} or keep it with the group's length and the same dims",
-                self.dim
-            )));
-        }
+        ensure!(
+            same_len && results.iter().all(|r| r.dims() == first.dims()),
+            "map: every group result must either drop {:?} or keep it with the group's length and the same dims",
+            self.dim
+        );
         let axis = first.variable().axis(&self.dim)?;
         let data: Vec<&LazyArray> = results.iter().map(|r| r.data()).collect();
         let joined = LazyArray::concat(&data, axis)?;
@@ -184,11 +184,10 @@ impl GroupBy {
         for (k, &p) in order.iter().enumerate() {
             inverse[p] = k;
         }
-        if order.len() != self.groups.codes.len() {
-            return Err(Error::invalid(
-                "map with results along the grouped dimension needs every position in a group",
-            ));
-        }
+        ensure!(
+            order.len() == self.groups.codes.len(),
+            "map with results along the grouped dimension needs every position in a group"
+        );
         let data = joined.take(axis, &inverse)?;
         let var = Variable::new(first.dims().to_vec(), data)?.with_attrs(first.attrs().clone());
         let mut coords = first.coords().clone();

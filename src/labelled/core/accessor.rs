@@ -1,7 +1,7 @@
 //! The datetime accessor (`da.dt.year`, ...) and virtual names (`ds["time.month"]`).
 //!
 //! A time variable is an `I64` variable of microseconds whose encoding names its
-//! calendar (what [`cf::decode_cf`](super::cf::decode_cf) produces). Components are
+//! calendar (what [`cf::decode_cf`](crate::labelled::cf::decode_cf) produces). Components are
 //! computed lazily, block by block, with [`Component::of`]; a missing time (NaT)
 //! gives [`NAT`] (`i64::MIN`) where xarray gives NaN.
 //!
@@ -26,7 +26,9 @@
 
 use ndarray::ArrayD;
 
-use super::{DataArray, Dataset, Variable};
+use super::dataarray::DataArray;
+use super::dataset::Dataset;
+use super::variable::Variable;
 use crate::engine::{ArrayData, DType, LazyArray};
 use crate::time::{Calendar, Component, NAT, Season};
 use crate::{Error, Result};

@@ -1,0 +1,22 @@
+//! The labelled types: [`Variable`], [`DataArray`], [`Dataset`], their coordinates
+//! and eager indexes, positional and label selection, string-valued variables, the
+//! datetime accessor and the repr. Nothing here imports `structure` or
+//! `computation`; they build on these types.
+
+pub(crate) mod accessor;
+pub(crate) mod coords;
+pub(crate) mod dataarray;
+pub(crate) mod dataset;
+pub(crate) mod index;
+mod repr;
+pub(crate) mod select;
+pub(crate) mod strings;
+pub(crate) mod variable;
+
+pub use accessor::DtAccessor;
+pub use coords::{Coord, Coords};
+pub use dataarray::DataArray;
+pub use dataset::Dataset;
+pub use index::{Index, IndexValues, Label, Order};
+pub use select::{LabelSel, Positions};
+pub use variable::{Attrs, Variable};
