@@ -12,12 +12,7 @@
 pub(crate) mod cf;
 pub(crate) mod computation;
 pub(crate) mod core;
-pub(crate) mod quantile;
 pub(crate) mod structure;
-
-// The paths quantile.rs imports from, from before the split by role.
-pub(crate) use self::computation::reduce;
-pub(crate) use self::core::{coords, dataarray, variable};
 
 pub use self::computation::{
     BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,

@@ -464,7 +464,7 @@ fn position_out_of_range_names_the_dimension() {
 #[test]
 fn repeated_dimension_in_transpose_is_named() {
     let e = fails("transpose", grid().transpose(&["lat", "lat", "lon"]));
-    assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
+    assert!(matches!(e, Error::DuplicateDimension { .. }), "{e:?}");
     mentions(&e, &["\"lat\"", "\"time\""]);
 }
 

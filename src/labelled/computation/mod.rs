@@ -9,6 +9,7 @@ pub(crate) mod coarsen;
 pub(crate) mod groupby;
 pub(crate) mod polyfit;
 pub(crate) mod polyval;
+pub(crate) mod quantile;
 pub(crate) mod reduce;
 pub(crate) mod rolling;
 pub(crate) mod weighted;

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::engine::{DType, LazyArray};
-use crate::error::ensure;
+use crate::error::{bail, ensure};
 use crate::{Error, Result};
 
 /// Attributes (and encodings): a JSON object, as they round-trip to Zarr and netCDF.
@@ -217,10 +217,13 @@ impl Variable {
             .enumerate()
             .find_map(|(i, d)| order[..i].contains(d).then_some(d))
         {
-            return Err(Error::invalid(format!(
-                "transpose order {order:?} repeats {d:?}; list each of {:?} once",
-                self.dims
-            )));
+            bail!(Error::DuplicateDimension {
+                dim: format!("{d:?}"),
+                op: format!(
+                    "the transpose order {order:?} (list each of {:?} once)",
+                    self.dims
+                ),
+            });
         }
         Ok(Variable {
             dims: order.to_vec(),

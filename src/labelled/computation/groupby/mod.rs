@@ -24,8 +24,8 @@ pub(crate) mod arith;
 pub(crate) mod bins;
 mod grouping;
 pub(crate) mod labels;
-pub(crate) mod reduce;
 pub(crate) mod resample;
+pub(crate) mod statistics;
 
 pub use bins::BinOptions;
 pub use grouping::{DatasetGroupBy, GroupBy};

@@ -6,13 +6,13 @@
 
 use ndarray::{ArrayD, IxDyn};
 
-use super::coords::coord_from_values;
-use super::dataarray::DataArray;
 use super::reduce::Dims;
-use super::variable::Variable;
 use crate::engine::ops::quantile::check_quantiles;
 use crate::engine::{ArrayData, LazyArray};
 use crate::error::ensure;
+use crate::labelled::core::coords::coord_from_values;
+use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
 
 impl DataArray {
@@ -147,7 +147,7 @@ impl DataArray {
     }
 
     /// xarray's quantile keeps only coordinates with dimensions, none of them reduced.
-    fn quantile_coords(&self, dims: &[String]) -> super::coords::Coords {
+    fn quantile_coords(&self, dims: &[String]) -> crate::labelled::core::coords::Coords {
         let mut coords = self.coords().clone();
         coords.retain(|_, c| c.var.ndim() > 0 && !c.var.dims().iter().any(|d| dims.contains(d)));
         coords

@@ -154,7 +154,7 @@ impl GroupBy {
         skipna: Option<bool>,
     ) -> Result<LazyArray> {
         let axis = self.obj.variable().axis(&self.dim)?;
-        crate::labelled::quantile::grouped_stat(
+        crate::labelled::computation::quantile::grouped_stat(
             self.obj.data(),
             axis,
             &self.groups.codes,
