@@ -21,8 +21,9 @@ pub use crate::engine::{
 #[cfg(feature = "zarr")]
 pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 pub use crate::labelled::{
-    Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, Dims, Join, LabelSel,
-    ReduceArgs, ResampleOptions, Side, Variable, align, concat, merge,
+    Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, DecodeOptions, Dims, Join,
+    LabelSel, ReduceArgs, ResampleOptions, Side, Variable, align, concat, decode_cf, encode_cf,
+    merge, polyval,
 };
 pub use crate::time::Calendar;
 pub use crate::{Error, Result};

@@ -14,6 +14,11 @@ use crate::{Error, Result};
 ///
 /// Implementations should read only the stored chunks that overlap the region.
 /// `read` is called from many threads at once.
+///
+/// A region has one range per axis, each within the axis: `k..k` (with `k` up to the
+/// axis length) is valid and reads a zero-length axis; a reversed range, a range past
+/// the end or the wrong number of ranges is an [`Error`], never a panic. The test suite
+/// checks every source against these rules (`tests/support/chunk_source_conformance.rs`).
 pub trait ChunkSource: Send + Sync + fmt::Debug {
     /// The array's shape.
     fn shape(&self) -> &[usize];

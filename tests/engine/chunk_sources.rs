@@ -13,20 +13,6 @@ use tessera::engine::{ArrayData, ChunkGrid, ChunkSource, DType, FnSource, Memory
 
 use crate::support::chunk_source_conformance::check;
 
-const DTYPES: [DType; 11] = [
-    DType::Bool,
-    DType::I8,
-    DType::I16,
-    DType::I32,
-    DType::I64,
-    DType::U8,
-    DType::U16,
-    DType::U32,
-    DType::U64,
-    DType::F32,
-    DType::F64,
-];
-
 /// Shapes and chunkings covering the edge cases of a grid.
 fn grids() -> Vec<ChunkGrid> {
     vec![
@@ -74,7 +60,7 @@ fn whole(grid: &ChunkGrid) -> Vec<Range<usize>> {
 fn memory_sources_conform() {
     let mut reads = 0;
     for grid in grids() {
-        for dtype in DTYPES {
+        for dtype in DType::ALL {
             let data = fill(dtype, &grid.shape(), &whole(&grid));
             let source = MemorySource::new(data, grid.clone()).unwrap();
             reads += check(&source);
@@ -87,7 +73,7 @@ fn memory_sources_conform() {
 fn generated_sources_conform() {
     let mut reads = 0;
     for grid in grids() {
-        for dtype in DTYPES {
+        for dtype in DType::ALL {
             let shape = grid.shape();
             let source = FnSource::new(
                 format!("generated {dtype} {shape:?}"),

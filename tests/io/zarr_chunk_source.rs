@@ -16,20 +16,6 @@ use tessera::labelled::{Dataset, Variable};
 use crate::support::chunk_source_conformance::check;
 use crate::support::zarr_fixtures::{Cleanup, FIXTURES, temp_dir};
 
-const DTYPES: [DType; 11] = [
-    DType::Bool,
-    DType::I8,
-    DType::I16,
-    DType::I32,
-    DType::I64,
-    DType::U8,
-    DType::U16,
-    DType::U32,
-    DType::U64,
-    DType::F32,
-    DType::F64,
-];
-
 /// Distinct neighbours in every dtype, a NaN now and then for floats.
 fn data(dtype: DType, shape: &[usize]) -> ArrayData {
     let n: usize = shape.iter().product();
@@ -59,7 +45,7 @@ fn variable(dims: &[&str], dtype: DType, shape: &[usize], chunk: &[usize]) -> Va
 /// packed the CF way (scale, offset, fill value present in the data).
 fn dataset() -> Dataset {
     let mut ds = Dataset::new();
-    for dtype in DTYPES {
+    for dtype in DType::ALL {
         ds.insert(
             format!("v_{dtype}"),
             variable(&["y", "x"], dtype, &[7, 5], &[3, 2]),
@@ -152,7 +138,7 @@ fn zarr_sources_of_every_dtype_conform_in_v2_and_v3() {
     for (format, compressor, name) in cases {
         let (_cleanup, url) = write(&ds, format, compressor, name);
         let n = check_raw(&url, &OpenOptions::raw());
-        assert_eq!(n, DTYPES.len() + 4, "{name}: variables checked");
+        assert_eq!(n, DType::ALL.len() + 4, "{name}: variables checked");
     }
 }
 

@@ -117,6 +117,7 @@ fn single_axis(roles: &[AxisRole], is: impl Fn(&AxisRole) -> bool) -> Option<usi
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::optimize::rule::explain_around;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -132,15 +133,6 @@ mod tests {
             &[2, 2],
         )
         .unwrap()
-    }
-
-    /// The plan before and after one application of `rule`.
-    fn explain_around(
-        rule: &dyn crate::engine::optimize::OptimizerRule,
-        y: &LazyArray,
-    ) -> (String, String) {
-        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
-        (y.explain(), out[0].explain())
     }
 
     /// 24 steps x 3 points in chunks of 5 steps, NaN here and there, and the count of

@@ -108,6 +108,7 @@ pub fn eliminate_common_subexpressions(roots: &[LazyArray]) -> Result<Vec<LazyAr
 mod tests {
     use super::*;
     use crate::engine::BinaryOp;
+    use crate::engine::optimize::rule::explain_around;
     use ndarray::{ArrayD, IxDyn};
 
     /// A 6 x 4 in-memory array in 2 x 2 chunks.
@@ -117,15 +118,6 @@ mod tests {
             &[2, 2],
         )
         .unwrap()
-    }
-
-    /// The plan before and after one application of `rule`.
-    fn explain_around(
-        rule: &dyn crate::engine::optimize::OptimizerRule,
-        y: &LazyArray,
-    ) -> (String, String) {
-        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
-        (y.explain(), out[0].explain())
     }
 
     #[test]

@@ -80,6 +80,7 @@ impl OptimizerRule for FuseElementwise {
 mod tests {
     use super::*;
     use crate::engine::optimize::apply;
+    use crate::engine::optimize::rule::explain_around;
     use crate::engine::{BinaryOp, FloatFn};
     use ndarray::{Array, IxDyn};
 
@@ -90,15 +91,6 @@ mod tests {
             &[2, 2],
         )
         .unwrap()
-    }
-
-    /// The plan before and after one application of `rule`.
-    fn explain_around(
-        rule: &dyn crate::engine::optimize::OptimizerRule,
-        y: &LazyArray,
-    ) -> (String, String) {
-        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
-        (y.explain(), out[0].explain())
     }
 
     #[test]

@@ -42,6 +42,7 @@ impl OptimizerRule for FuseReduce {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::optimize::rule::explain_around;
     use crate::engine::optimize::{FuseElementwise, apply};
     use crate::engine::{BinaryOp, ReduceKind, ReduceOptions};
     use ndarray::{Array, IxDyn};
@@ -53,15 +54,6 @@ mod tests {
             &[2, 2],
         )
         .unwrap()
-    }
-
-    /// The plan before and after one application of `rule`.
-    fn explain_around(
-        rule: &dyn crate::engine::optimize::OptimizerRule,
-        y: &LazyArray,
-    ) -> (String, String) {
-        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
-        (y.explain(), out[0].explain())
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn remap(node: &LazyArray, expr: &Arc<crate::engine::Expr>, inputs: Vec<LazyArra
 mod tests {
     use super::*;
     use crate::engine::optimize::apply;
+    use crate::engine::optimize::rule::explain_around;
     use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType};
     use ndarray::{Array, IxDyn};
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,15 +104,6 @@ mod tests {
             &[2, 2],
         )
         .unwrap()
-    }
-
-    /// The plan before and after one application of `rule`.
-    fn explain_around(
-        rule: &dyn crate::engine::optimize::OptimizerRule,
-        y: &LazyArray,
-    ) -> (String, String) {
-        let out = crate::engine::optimize::apply(rule, std::slice::from_ref(y)).unwrap();
-        (y.explain(), out[0].explain())
     }
 
     /// A 100 x 10 generated source counting the chunks it produces.

@@ -27,3 +27,10 @@ pub fn apply(rule: &dyn OptimizerRule, roots: &[LazyArray]) -> Result<Vec<LazyAr
         Ok(current)
     })
 }
+
+/// The plan of `y` before and after one application of `rule` (the rules' tests).
+#[cfg(test)]
+pub(crate) fn explain_around(rule: &dyn OptimizerRule, y: &LazyArray) -> (String, String) {
+    let out = apply(rule, std::slice::from_ref(y)).expect("the rule applies");
+    (y.explain(), out[0].explain())
+}

@@ -331,23 +331,7 @@ mod tests {
 
     use super::*;
     use crate::engine::DType;
-
-    fn array(name: &str, dim: &str, values: Vec<f64>, labels: Vec<f64>) -> DataArray {
-        let n = values.len();
-        DataArray::from_ndarray(
-            name,
-            [dim],
-            ArrayD::from_shape_vec(IxDyn(&[n]), values).expect("shape"),
-            &[2],
-        )
-        .expect("array")
-        .with_coord_values(dim, labels)
-        .expect("coord")
-    }
-
-    fn values(v: &Variable) -> Vec<f64> {
-        v.data().compute().expect("compute").to_f64_vec()
-    }
+    use crate::labelled::structure::test_arrays::{array, values};
 
     #[test]
     fn concat_fills_missing_variables_and_exact_join_refuses_different_indexes() {

@@ -217,23 +217,7 @@ mod tests {
     use ndarray::{ArrayD, IxDyn};
 
     use super::*;
-
-    fn array(name: &str, dim: &str, values: Vec<f64>, labels: Vec<f64>) -> DataArray {
-        let n = values.len();
-        DataArray::from_ndarray(
-            name,
-            [dim],
-            ArrayD::from_shape_vec(IxDyn(&[n]), values).expect("shape"),
-            &[2],
-        )
-        .expect("array")
-        .with_coord_values(dim, labels)
-        .expect("coord")
-    }
-
-    fn values(v: &Variable) -> Vec<f64> {
-        v.data().compute().expect("compute").to_f64_vec()
-    }
+    use crate::labelled::structure::test_arrays::{array, values};
 
     #[test]
     fn no_conflicts_fills_nan_from_later_inputs_and_override_skips_checks() {
