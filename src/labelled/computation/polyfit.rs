@@ -3,8 +3,6 @@
 //! over each point's valid values are reductions of fused elementwise expressions,
 //! and a tiny solve per point follows, lazily. No design matrix is ever built.
 
-use std::sync::Arc;
-
 use ndarray::{ArrayD, IxDyn};
 
 use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType, LazyArray};
@@ -168,7 +166,7 @@ impl DataArray {
             })
             .collect::<Result<_>>()?;
         let refs: Vec<&LazyArray> = sums.iter().collect();
-        let back = Arc::new(to_x_basis(deg, x0, scale));
+        let back = to_x_basis(deg, x0, scale);
         let kept: Vec<String> = self.dims().iter().filter(|d| *d != dim).cloned().collect();
         let mut coords = Coords::new();
         for (name, c) in self.coords().iter() {
@@ -178,13 +176,7 @@ impl DataArray {
         }
         (0..=deg)
             .map(|j| {
-                let back = back.clone();
-                let data = LazyArray::map_blocks(
-                    &refs,
-                    format!("polyfit coefficient {j}"),
-                    DType::F64,
-                    move |blocks| solve_block(blocks, deg, j, &back),
-                )?;
+                let data = LazyArray::solve_normal_equations(&refs, deg, back[j].clone())?;
                 DataArray::new(
                     self.name().map(str::to_string),
                     Variable::new(kept.clone(), data)?,
@@ -213,58 +205,4 @@ fn to_x_basis(deg: usize, x0: f64, s: f64) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
-}
-
-/// Solves each point's normal equations and returns x-basis coefficient `j`.
-fn solve_block(blocks: &[ArrayData], deg: usize, j: usize, back: &[Vec<f64>]) -> Result<ArrayData> {
-    let m = deg + 1;
-    let vals: Vec<Vec<f64>> = blocks.iter().map(|b| b.to_f64_vec()).collect();
-    let shape = blocks[0].shape().to_vec();
-    let out: Vec<f64> = (0..vals[0].len())
-        .map(|p| {
-            if vals[0][p] < m as f64 {
-                return f64::NAN;
-            }
-            let mut a: Vec<Vec<f64>> = (0..m)
-                .map(|r| {
-                    let mut row: Vec<f64> = (0..m).map(|c| vals[r + c][p]).collect();
-                    row.push(vals[2 * deg + 1 + r][p]);
-                    row
-                })
-                .collect();
-            match gauss(&mut a) {
-                Some(b) => (0..m).map(|k| back[j][k] * b[k]).sum(),
-                None => f64::NAN,
-            }
-        })
-        .collect();
-    Ok(ArrayData::new(
-        ArrayD::from_shape_vec(IxDyn(&shape), out).expect("one per point"),
-    ))
-}
-
-/// Gaussian elimination with partial pivoting on an augmented matrix; `None` if singular.
-fn gauss(a: &mut [Vec<f64>]) -> Option<Vec<f64>> {
-    let m = a.len();
-    for col in 0..m {
-        let pivot = (col..m).max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))?;
-        if a[pivot][col].abs() < 1e-300 {
-            return None;
-        }
-        a.swap(col, pivot);
-        let (top, rest) = a.split_at_mut(col + 1);
-        let pivot_row = &top[col];
-        for row in rest {
-            let f = row[col] / pivot_row[col];
-            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
-                *x -= f * p;
-            }
-        }
-    }
-    let mut b = vec![0.0; m];
-    for r in (0..m).rev() {
-        let s: f64 = (r + 1..m).map(|c| a[r][c] * b[c]).sum();
-        b[r] = (a[r][m] - s) / a[r][r];
-    }
-    Some(b)
 }

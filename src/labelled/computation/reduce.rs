@@ -1,7 +1,7 @@
 //! Reductions over named dimensions, with xarray's defaults: NaN skipped for floats,
 //! coordinates that lose a reduced dimension dropped.
 
-use crate::engine::{ArrayData, DType, LazyArray, ReduceKind, ReduceOptions, Storable};
+use crate::engine::{BinaryOp, DType, ReduceKind, ReduceOptions};
 use crate::error::ensure;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
@@ -331,19 +331,16 @@ impl DataArray {
         };
         let pos = filled.reduce(kind, dim, ReduceArgs::default())?;
         let valid = self.count(dim)?;
-        let inputs = [pos.data(), valid.data()];
-        let name = format!("label of {kind:?} along {dim}");
+        // A slice with no valid value has no label: its position becomes a code that
+        // is in no table.
+        let has_value = valid.data().binary_scalar(BinaryOp::Gt, 0, false)?;
+        let positions = has_value.select_scalar(&pos.data().cast(DType::I64)?, -1)?;
         let data = match index.values() {
-            IndexValues::Num(v) => {
-                LazyArray::map_blocks(&inputs, name, DType::F64, gather(v.clone(), f64::NAN))?
-            }
-            IndexValues::Time { values, .. } => {
-                LazyArray::map_blocks(&inputs, name, DType::I64, gather(values.clone(), NAT))?
-            }
+            IndexValues::Num(v) => positions.lookup(v.clone(), f64::NAN)?,
+            IndexValues::Time { values, .. } => positions.lookup(values.clone(), NAT)?,
             // Positions are codes into the index's own labels.
             IndexValues::Str(labels) => {
-                let codes: Vec<i64> = (0..labels.len() as i64).collect();
-                LazyArray::map_blocks(&inputs, name, DType::I64, gather(codes, MISSING))?
+                positions.lookup((0..labels.len() as i64).collect(), MISSING)?
             }
         };
         let coord = self.coords().get(dim).map(|c| c.var.clone());
@@ -359,20 +356,5 @@ impl DataArray {
             var,
             pos.coords().clone(),
         ))
-    }
-}
-
-/// A block function mapping (position, valid count) blocks to the label at each
-/// position, or `missing` where no value was valid.
-fn gather<T: Storable + Copy>(
-    labels: Vec<T>,
-    missing: T,
-) -> impl Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync + 'static {
-    move |blocks| {
-        let p = blocks[0].clone().cast(DType::I64).into_typed::<i64>()?;
-        let n = blocks[1].clone().cast(DType::I64).into_typed::<i64>()?;
-        Ok(ArrayData::new(ndarray::Zip::from(&p).and(&n).map_collect(
-            |&p, &n| if n > 0 { labels[p as usize] } else { missing },
-        )))
     }
 }

@@ -24,12 +24,10 @@
 //! # Ok::<(), tessera::Error>(())
 //! ```
 
-use ndarray::ArrayD;
-
 use super::dataarray::DataArray;
 use super::dataset::Dataset;
 use super::variable::Variable;
-use crate::engine::{ArrayData, DType, LazyArray};
+use crate::engine::DType;
 use crate::time::{Calendar, Component, NAT, Season};
 use crate::{Error, Result};
 
@@ -102,16 +100,12 @@ impl DtAccessor<'_> {
     pub fn component(&self, c: Component) -> Result<DataArray> {
         let cal = self.calendar;
         let name = format!("{c:?}").to_lowercase();
-        let data = LazyArray::map_blocks(
-            &[self.da.data()],
-            format!("dt.{name}"),
-            DType::I64,
-            move |blocks: &[ArrayData]| {
-                let t = blocks[0].as_typed::<i64>()?;
-                let out: ArrayD<i64> = t.mapv(|t| c.of(cal, t).unwrap_or(NAT));
-                Ok(ArrayData::new(out))
-            },
-        )?;
+        let data = self
+            .da
+            .data()
+            .map_elements(format!("dt.{name}"), move |t: i64| {
+                c.of(cal, t).unwrap_or(NAT)
+            })?;
         let var = Variable::new(self.da.dims().to_vec(), data)?;
         DataArray::new(Some(name), var, self.da.coords().clone())
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ndarray::{ArrayD, IxDyn};
 
 use super::variable::Variable;
-use crate::engine::{ArrayData, DType, LazyArray};
+use crate::engine::{DType, LazyArray};
 use crate::error::ensure;
 use crate::{Error, Result};
 
@@ -124,15 +124,7 @@ pub(crate) fn unify(vars: &[&Variable], what: &str) -> Result<Vec<Variable>> {
     vars.iter()
         .zip(maps)
         .map(|(v, map)| {
-            let map = Arc::new(map);
-            let data =
-                LazyArray::map_blocks(&[v.data()], "recode strings", DType::I64, move |b| {
-                    let codes = b[0].clone().cast(DType::I64).into_typed::<i64>()?;
-                    Ok(ArrayData::new(codes.mapv(|c| {
-                        usize::try_from(c)
-                            .map_or(MISSING, |c| map.get(c).copied().unwrap_or(MISSING))
-                    })))
-                })?;
+            let data = v.data().lookup(map, MISSING)?;
             Ok(v.with_data(data)?.with_categories(table.clone()))
         })
         .collect()
