@@ -100,4 +100,4 @@ pub use engine::{Compute, LazyArray};
 pub use error::{Error, Result};
 #[cfg(feature = "zarr")]
 pub use io::{open_zarr, open_zarr_with};
-pub use labelled::{Compat, DataArray, Dataset, Join, Variable, concat, merge};
+pub use labelled::{Compat, DataArray, Dataset, Join, Variable, align, concat, merge};
