@@ -8,7 +8,7 @@ use netcdf::types::NcVariableType;
 use serde_json::{Number, Value};
 
 use super::NetcdfSource;
-use super::source::{dtype_of, engine_chunks};
+use super::source::{dtype_of, engine_chunks, quiet_hdf5_errors};
 use crate::engine::LazyArray;
 use crate::error::caused_by;
 use crate::io::decode::decode_opened;
@@ -147,6 +147,7 @@ fn group_attrs<'a>(
 }
 
 fn open_raw(path: &str, opts: &NetcdfOptions) -> Result<Dataset> {
+    quiet_hdf5_errors();
     let file = netcdf::open(path).map_err(|e| store_error(path, "", "cannot open as netCDF", e))?;
     let file = Arc::new(file);
     let group = opts

@@ -107,6 +107,31 @@ impl NetcdfSource {
     }
 }
 
+/// Turns off HDF5's printing of error stacks on this thread, once. Debian's thread-safe
+/// HDF5 keeps the setting per thread, so on an executor thread netCDF-C's probes for
+/// optional attributes (`_Quantize...`) would print `HDF5-DIAG` noise to stderr; the
+/// errors themselves still reach netCDF-C and come back as `netcdf::Error`.
+pub(crate) fn quiet_hdf5_errors() {
+    thread_local! {
+        static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    QUIET.with(|q| {
+        if !q.get() {
+            let _lock = hdf5_metno_sys::LOCK.lock();
+            // SAFETY: H5Eset_auto2 with the default stack and no handler only changes
+            // this thread's error-printing setting; the HDF5 lock is held.
+            unsafe {
+                hdf5_metno_sys::h5e::H5Eset_auto2(
+                    hdf5_metno_sys::h5e::H5E_DEFAULT,
+                    None,
+                    std::ptr::null_mut(),
+                );
+            }
+            q.set(true);
+        }
+    });
+}
+
 impl ChunkSource for NetcdfSource {
     fn shape(&self) -> &[usize] {
         &self.shape
@@ -124,6 +149,7 @@ impl ChunkSource for NetcdfSource {
             // netCDF-C is not asked for zero counts.
             return Ok(ArrayData::zeros(self.dtype, &shape));
         }
+        quiet_hdf5_errors();
         let var = self.file.variable(&self.var_path).ok_or_else(|| {
             self.fail(
                 region,
