@@ -5,7 +5,8 @@ values xarray reads back from each (decoded) as JSON beside it.
 
 Files: `grouped.nc` (netCDF-4: a group `obs` with an unlimited `time` in noleap and
 standard calendars, int16 packed with scale/offset/_FillValue, uneven zlib chunks,
-a string coordinate), `classic.nc` (NETCDF3_CLASSIC: int32 time, float64 variable).
+a string coordinate), `classic.nc` (NETCDF3_CLASSIC: int32 time, float64 variable with a
+`coordinates` attribute, a scalar).
 `<file>.<group or root>.json` holds what `xarray.open_dataset(file, group=...)` gives.
 """
 
@@ -133,6 +134,12 @@ def classic(path):
     data = np.arange(40, dtype="f8").reshape(10, 4) + 270.0
     data[3, 1] = -999.0
     v[:] = data
+    v.coordinates = "lon"
+    lon = nc.createVariable("lon", "f4", ("y",))
+    lon[:] = np.array([-5.0, 0.0, 5.0, 10.0], dtype="f4")
+    h = nc.createVariable("height", "f8", ())
+    h[...] = 2.0
+    h.units = "m"
     nc.close()
 
 

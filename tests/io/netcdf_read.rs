@@ -267,8 +267,9 @@ fn netcdf_sources_conform() {
             }
         }
     }
-    // grouped.nc: x, top; obs: time, time_std, lat, sla, count, big; classic: time, temp.
-    assert_eq!(checked, 10);
+    // grouped.nc: x, top; obs: time, time_std, lat, sla, count, big;
+    // classic: time, temp, lon, height (a scalar).
+    assert_eq!(checked, 12);
 }
 
 #[test]
