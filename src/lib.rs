@@ -82,7 +82,9 @@
 //! | `cloud` | yes | `s3://`, `gs://`, `az://`, `http(s)://` stores, credentials from the usual environment |
 //! | `plot` | yes | quick-look PNGs: `da.plot()`, `LinePlot`, `MapPanel` (plotters, fonts embedded) |
 //!
-//! netCDF, MPI and delayed task batches are not built yet.
+//! | `netcdf` | no | netCDF-3/4 files through the system libnetcdf (`apt install libnetcdf-dev`): `open_netcdf` |
+//!
+//! MPI and delayed task batches are not built yet.
 
 pub mod engine;
 mod error;
@@ -98,6 +100,8 @@ pub mod xarray_guide;
 
 pub use engine::{Compute, LazyArray};
 pub use error::{Error, Result};
+#[cfg(feature = "netcdf")]
+pub use io::{open_netcdf, open_netcdf_with};
 #[cfg(feature = "zarr")]
 pub use io::{open_zarr, open_zarr_with};
 pub use labelled::{Compat, DataArray, Dataset, Join, Variable, align, concat, merge};

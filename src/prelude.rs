@@ -18,6 +18,8 @@ pub use crate::engine::{
     ArrayData, BinaryOp, Compute, DType, FloatFn, LazyArray, ReduceKind, ReduceOptions,
     RollingKind, Scalar, ScanKind, UnaryOp,
 };
+#[cfg(feature = "netcdf")]
+pub use crate::io::{NetcdfOptions, open_netcdf, open_netcdf_with};
 #[cfg(feature = "zarr")]
 pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 pub use crate::labelled::{

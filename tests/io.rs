@@ -1,9 +1,10 @@
 //! Zarr stores through the public API, one test binary (feature `zarr`): fixtures
 //! written by xarray/zarr-python read as xarray reads them, round trips, typed errors
 //! for damaged stores, the [`ChunkSource`](tessera::engine::ChunkSource) conformance
-//! suite on the Zarr source. Stores over the network have a binary of their own,
-//! `io_remote`: its S3 test sets environment variables, which is unsound while
-//! threads here may be in blosc's C code, which reads them.
+//! suite on the Zarr source; netCDF files (feature `netcdf`) read as xarray reads
+//! them. Stores over the network have a binary of their own, `io_remote`: its S3
+//! test sets environment variables, which is unsound while threads here may be in
+//! blosc's C code, which reads them.
 
 #[path = "support"]
 mod support {
@@ -12,6 +13,9 @@ mod support {
     pub(crate) mod zarr_fixtures;
 }
 
+#[cfg(feature = "netcdf")]
+#[path = "io/netcdf_read.rs"]
+mod netcdf_read;
 #[path = "io/zarr_chunk_source.rs"]
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]

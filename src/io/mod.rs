@@ -1,10 +1,16 @@
 //! io: where data lives. A URL maps to a key-value store, in which Zarr v2/v3 groups are
 //! read and written with xarray's conventions. Backends
 //! implement the engine's `ChunkSource`/`ChunkSink` and reach the labelled layer only
-//! through [`open_zarr`] and [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr).
+//! through [`open_zarr`], `open_netcdf` (feature `netcdf`) and [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr).
 
+pub(crate) mod decode;
+#[cfg(feature = "netcdf")]
+pub(crate) mod netcdf;
 pub(crate) mod store;
 pub(crate) mod zarr;
+
+#[cfg(feature = "netcdf")]
+pub use netcdf::{NetcdfOptions, open_netcdf, open_netcdf_with};
 
 pub use zarr::{
     Compressor, Consolidated, OpenOptions, WriteMode, WriteOptions, ZarrFormat, open_zarr,

@@ -3,14 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::array::{ArrayInfo, open_array};
 use super::meta::{meta_error, read_group};
 use super::{OpenOptions, ZarrSource};
 use crate::engine::LazyArray;
+use crate::io::decode::decode_opened;
 use crate::io::store::open_store;
-use crate::labelled::cf::decode_cf;
 use crate::labelled::{Dataset, Variable};
 use crate::{Error, Result};
 
@@ -35,10 +33,7 @@ pub fn open_zarr(url: &str) -> Result<Dataset> {
 /// ```
 pub fn open_zarr_with(url: &str, opts: &OpenOptions) -> Result<Dataset> {
     let raw = open_raw(url, opts)?;
-    match &opts.decode {
-        None => Ok(raw),
-        Some(decode) => promote_coordinates(&decode_cf(&raw, decode)?),
-    }
+    decode_opened(raw, opts.decode.as_ref())
 }
 
 fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
@@ -102,49 +97,4 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
         }
     }
     Ok(ds)
-}
-
-/// Variables named in a `coordinates` attribute (of a data variable or the dataset)
-/// become coordinates, as xarray's `decode_coords=True`; the attribute moves to the
-/// variable's encoding. A no-op when CF decoding already did it.
-fn promote_coordinates(ds: &Dataset) -> Result<Dataset> {
-    let listed = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_str)
-            .map(|s| s.split_whitespace().map(String::from).collect())
-            .unwrap_or_default()
-    };
-    let mut names: Vec<String> = listed(ds.attrs().get("coordinates"));
-    for (_, var) in ds.data_vars() {
-        names.extend(listed(var.attrs().get("coordinates")));
-    }
-    let data_names = ds.data_var_names();
-    names.retain(|n| data_names.contains(n));
-    // Many variables list the same coordinates: keep each name once, in order.
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
-    let mut out = ds.clone();
-    if !names.is_empty() {
-        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        out = ds.drop_vars(&refs)?;
-        for n in &names {
-            if let Some((_, var)) = ds.data_vars().find(|(k, _)| *k == n) {
-                out.insert_coord(n.clone(), var.clone())?;
-            }
-        }
-    }
-    let with_attr: Vec<(String, Variable)> = out
-        .data_vars()
-        .filter(|(_, v)| v.attrs().contains_key("coordinates"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (name, var) in with_attr {
-        let mut attrs = var.attrs().clone();
-        let mut encoding = var.encoding().clone();
-        if let Some(c) = attrs.remove("coordinates") {
-            encoding.insert("coordinates".into(), c);
-        }
-        out.insert(name, var.with_attrs(attrs).with_encoding(encoding))?;
-    }
-    out.attrs_mut().remove("coordinates");
-    Ok(out)
 }

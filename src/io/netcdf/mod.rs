@@ -1,0 +1,16 @@
+//! netCDF-3 and netCDF-4 files through the system libnetcdf (feature `netcdf`).
+//!
+//! [`open_netcdf`] builds the dataset `xarray.open_dataset(path, engine="netcdf4",
+//! decode_cf=False)` shows (stored dtypes and values, every attribute as JSON, variables
+//! named like a dimension as coordinates) and then decodes it with the same
+//! [`decode_cf`](crate::labelled::cf::decode_cf) the Zarr reader uses. Numeric variables
+//! are lazy, one [`NetcdfSource`] each; string and char variables (labels such as
+//! station names) are read while opening. Variables of other types (compound, enum,
+//! vlen, opaque), and string variables of more than a million elements, are left out
+//! of the dataset (a later increment will report them).
+
+mod read;
+mod source;
+
+pub use read::{NetcdfOptions, open_netcdf, open_netcdf_with};
+pub(crate) use source::NetcdfSource;

@@ -1,0 +1,322 @@
+//! netCDF files written by netCDF4-python (`scripts/netcdf_fixtures.py`, run here into a
+//! temp dir) read as `xarray.open_dataset(path, engine="netcdf4")` reads them: dims,
+//! coordinates, attributes, values (packed int16 with fills, strings) and decoded times
+//! in the noleap and standard calendars; the [`ChunkSource`] conformance suite on every
+//! variable's source; typed errors for damaged files. Skipped, with a printed reason,
+//! when python3 with xarray and netCDF4 is not available.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tessera::engine::{ChunkSource, LazyArray, Op};
+use tessera::io::NetcdfOptions;
+use tessera::time::Calendar;
+use tessera::{Dataset, Error};
+
+use crate::support::chunk_source_conformance::check;
+use crate::support::zarr_fixtures::{Cleanup, temp_dir};
+
+/// Writes the fixtures into a fresh temp dir, or says why not.
+fn fixtures(name: &str) -> Option<(Cleanup, PathBuf)> {
+    let probe = Command::new("python3")
+        .args(["-c", "import xarray, netCDF4"])
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            println!(
+                "skipping the netCDF tests: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+            );
+            return None;
+        }
+        Err(e) => {
+            println!("skipping the netCDF tests: no python3 ({e})");
+            return None;
+        }
+    }
+    let dir = temp_dir(&format!("netcdf-{name}"));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/netcdf_fixtures.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "netcdf_fixtures.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some((Cleanup(dir.clone()), dir))
+}
+
+/// The (file, group) pairs the script dumps, with their JSON.
+const CASES: [(&str, Option<&str>); 3] = [
+    ("grouped.nc", None),
+    ("grouped.nc", Some("obs")),
+    ("classic.nc", None),
+];
+
+fn options(group: Option<&str>) -> NetcdfOptions {
+    NetcdfOptions {
+        group: group.map(String::from),
+        ..NetcdfOptions::default()
+    }
+}
+
+fn expected(dir: &Path, file: &str, group: Option<&str>) -> Value {
+    let json = dir.join(format!("{file}.{}.json", group.unwrap_or("root")));
+    serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+}
+
+/// JSON equality, numbers within a relative 1e-6.
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
+        }
+        _ => a == b,
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+/// A variable's values as the script writes them: ISO strings for times, strings,
+/// numbers with `null` for NaN.
+fn values_of(ds: &Dataset, name: &str) -> Vec<Value> {
+    let da = ds.get(name).unwrap();
+    let var = da.variable();
+    if var.is_strings() {
+        return var
+            .strings()
+            .unwrap()
+            .iter()
+            .map(|s| Value::from(s.as_str()))
+            .collect();
+    }
+    if let Some(cal) = var.encoding().get("calendar").and_then(Value::as_str) {
+        let cal = Calendar::parse(cal).unwrap();
+        return da
+            .values::<i64>()
+            .unwrap()
+            .iter()
+            .map(|&t| Value::from(cal.from_micros(t).to_string()[..19].to_string()))
+            .collect();
+    }
+    da.values::<f64>()
+        .unwrap()
+        .iter()
+        .map(|&x| {
+            if x.is_nan() {
+                Value::Null
+            } else {
+                Value::from(x)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn files_read_as_xarray_reads_them() {
+    let Some((_cleanup, dir)) = fixtures("read") else {
+        return;
+    };
+    for (file, group) in CASES {
+        let path = dir.join(file);
+        let what = format!("{file} group {group:?}");
+        let start = std::time::Instant::now();
+        let ds = tessera::open_netcdf_with(&path, &options(group))
+            .unwrap_or_else(|e| panic!("opening {what}: {e}"));
+        println!("opened {what} in {:?}", start.elapsed());
+        let want = expected(&dir, file, group);
+        let dims: Vec<(String, usize)> = want["dims"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize))
+            .collect();
+        let mut ours = ds.dims();
+        ours.sort();
+        let mut dims = dims;
+        dims.sort();
+        assert_eq!(ours, dims, "{what}: dims");
+        let names = |key: &str| -> Vec<String> {
+            want[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(
+            sorted(ds.coords().names()),
+            names("coords"),
+            "{what}: coords"
+        );
+        assert_eq!(
+            sorted(ds.data_var_names()),
+            names("data_vars"),
+            "{what}: data vars"
+        );
+        assert!(
+            close(&Value::Object(ds.attrs().clone()), &want["attrs"]),
+            "{what}: attrs {:?} != {}",
+            ds.attrs(),
+            want["attrs"]
+        );
+        for (name, w) in want["variables"].as_object().unwrap() {
+            let da = ds.get(name).unwrap();
+            let dims: Vec<String> = da.dims().iter().map(|d| d.to_string()).collect();
+            assert_eq!(Value::from(dims), w["dims"], "{what}: dims of {name}");
+            assert_eq!(
+                Value::from(da.shape().to_vec()),
+                w["shape"],
+                "{what}: shape of {name}"
+            );
+            assert!(
+                close(&Value::Object(da.attrs().clone()), &w["attrs"]),
+                "{what}: attrs of {name}: {:?} != {}",
+                da.attrs(),
+                w["attrs"]
+            );
+            let got = Value::from(values_of(&ds, name));
+            assert!(
+                close(&got, &w["values"]),
+                "{what}: values of {name}:\n{got}\n!=\n{}",
+                w["values"]
+            );
+        }
+    }
+}
+
+#[test]
+fn raw_opening_keeps_the_stored_values_and_attributes() {
+    let Some((_cleanup, dir)) = fixtures("raw") else {
+        return;
+    };
+    let raw =
+        tessera::open_netcdf_with(dir.join("grouped.nc"), &NetcdfOptions::raw().group("/obs/"))
+            .unwrap();
+    let sla = raw.get("sla").unwrap();
+    assert_eq!(sla.dtype(), tessera::engine::DType::I16);
+    assert_eq!(sla.attrs()["_FillValue"], Value::from(-32767));
+    assert_eq!(sla.values::<i16>().unwrap()[[1, 2, 3]], -32767);
+    let time = raw.get("time").unwrap();
+    assert_eq!(time.attrs()["calendar"], "noleap");
+    assert_eq!(
+        time.values::<i32>().unwrap().as_slice().unwrap(),
+        &[0, 31, 59, 365, 730, 1000]
+    );
+    let dropped = tessera::open_netcdf_with(
+        dir.join("grouped.nc"),
+        &NetcdfOptions {
+            drop_variables: vec!["big".into()],
+            ..NetcdfOptions::default().group("obs")
+        },
+    )
+    .unwrap();
+    assert!(dropped.get("big").is_err());
+}
+
+/// The sources at the leaves of a lazy array's graph.
+fn sources(a: &LazyArray) -> Vec<Arc<dyn ChunkSource>> {
+    match a.op() {
+        Op::Source(s) => vec![s.clone()],
+        _ => a.inputs().iter().flat_map(sources).collect(),
+    }
+}
+
+#[test]
+fn netcdf_sources_conform() {
+    let Some((_cleanup, dir)) = fixtures("conformance") else {
+        return;
+    };
+    let mut checked = 0;
+    for (file, group) in CASES {
+        let raw = tessera::open_netcdf_with(
+            dir.join(file),
+            &NetcdfOptions {
+                group: group.map(String::from),
+                ..NetcdfOptions::raw()
+            },
+        )
+        .unwrap();
+        let mut names = raw.data_var_names();
+        names.extend(raw.coords().names());
+        for name in &names {
+            let da = raw.get(name).unwrap();
+            if da.variable().is_strings() {
+                continue;
+            }
+            for source in sources(da.data()) {
+                assert!(source.describe().contains(file), "{}", source.describe());
+                check(source.as_ref());
+                checked += 1;
+            }
+        }
+    }
+    // grouped.nc: x, top; obs: time, time_std, lat, sla, count, big;
+    // classic: time, temp, lon, height (a scalar).
+    assert_eq!(checked, 12);
+}
+
+#[test]
+fn the_hdf5_chunks_are_the_engine_chunks() {
+    let Some((_cleanup, dir)) = fixtures("chunks") else {
+        return;
+    };
+    let raw = tessera::open_netcdf_with(dir.join("grouped.nc"), &NetcdfOptions::raw().group("obs"))
+        .unwrap();
+    let sla = raw.get("sla").unwrap();
+    let grid = sla.data().chunks().clone();
+    assert_eq!(grid.shape(), vec![6, 3, 7]);
+    assert_eq!(grid.grid_shape(), vec![2, 2, 3]);
+}
+
+#[test]
+fn damaged_files_are_typed_errors_naming_the_file() {
+    let Some((_cleanup, dir)) = fixtures("damaged") else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("grouped.nc")).unwrap();
+    let truncated = dir.join("truncated.nc");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let text = dir.join("not-netcdf.nc");
+    std::fs::write(&text, b"station,sla\nBrest,0.1\n").unwrap();
+    let missing = dir.join("missing.nc");
+    for path in [&truncated, &text, &missing] {
+        let result = tessera::open_netcdf(path).and_then(|ds| {
+            for name in ds.data_var_names() {
+                ds.get(&name)?.values::<f64>()?;
+            }
+            Ok(ds)
+        });
+        let err = result.expect_err("a damaged file is an error");
+        assert!(
+            matches!(err, Error::Store { .. } | Error::SourceRead { .. }),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
+    }
+    let err = tessera::open_netcdf_with(
+        dir.join("grouped.nc"),
+        &NetcdfOptions::default().group("nope"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
+}
