@@ -127,14 +127,7 @@ impl Compute {
 
     /// Computes the arrays in one pass, sharing their reads; returns them in order.
     pub fn run(&self, outputs: &[&LazyArray]) -> Result<Vec<ArrayData>> {
-        let sinks: Vec<Arc<MemorySink>> = outputs
-            .iter()
-            .map(|o| Arc::new(MemorySink::new(o.dtype(), o.shape())))
-            .collect();
-        let dyn_sinks: Vec<Arc<dyn ChunkSink>> = sinks
-            .iter()
-            .map(|s| s.clone() as Arc<dyn ChunkSink>)
-            .collect();
+        let (sinks, dyn_sinks) = memory_sinks(outputs.iter().copied());
         self.run_into(outputs, &dyn_sinks)?;
         drop(dyn_sinks);
         sinks
@@ -237,14 +230,7 @@ fn stage_nested(
         ctx.budget.limit() / 8,
     ));
     let staged = stage_nested(nested.clone(), ctx, records)?;
-    let sinks: Vec<Arc<MemorySink>> = staged
-        .iter()
-        .map(|o| Arc::new(MemorySink::new(o.dtype(), o.shape())))
-        .collect();
-    let dyn_sinks: Vec<Arc<dyn ChunkSink>> = sinks
-        .iter()
-        .map(|s| s.clone() as Arc<dyn ChunkSink>)
-        .collect();
+    let (sinks, dyn_sinks) = memory_sinks(staged.iter());
     // Staged results stay in memory for the rest of the computation (they replace
     // their nodes in the graph): like the final in-memory outputs, they take their
     // share of the budget before any task runs.
@@ -285,4 +271,18 @@ impl LazyArray {
     pub fn persist(&self) -> Result<LazyArray> {
         Compute::new().persist(self)
     }
+}
+
+/// One in-memory sink per array, and the same sinks as the executor takes them.
+fn memory_sinks<'a>(
+    arrays: impl Iterator<Item = &'a LazyArray>,
+) -> (Vec<Arc<MemorySink>>, Vec<Arc<dyn ChunkSink>>) {
+    let sinks: Vec<Arc<MemorySink>> = arrays
+        .map(|a| Arc::new(MemorySink::new(a.dtype(), a.shape())))
+        .collect();
+    let dyn_sinks = sinks
+        .iter()
+        .map(|s| s.clone() as Arc<dyn ChunkSink>)
+        .collect();
+    (sinks, dyn_sinks)
 }
