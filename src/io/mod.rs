@@ -6,13 +6,12 @@
 pub(crate) mod decode;
 #[cfg(feature = "netcdf")]
 pub(crate) mod netcdf;
+mod options;
 pub(crate) mod store;
 pub(crate) mod zarr;
 
 #[cfg(feature = "netcdf")]
-pub use netcdf::{NetcdfOptions, open_netcdf, open_netcdf_with};
+pub use netcdf::{open_netcdf, open_netcdf_with};
 
-pub use zarr::{
-    Compressor, Consolidated, OpenOptions, WriteMode, WriteOptions, ZarrFormat, open_zarr,
-    open_zarr_with,
-};
+pub use options::{Consolidated, OpenOptions};
+pub use zarr::{Compressor, WriteMode, WriteOptions, ZarrFormat, open_zarr, open_zarr_with};

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use tessera::engine::{ChunkSource, LazyArray, Op};
-use tessera::io::NetcdfOptions;
+use tessera::io::OpenOptions;
 use tessera::time::Calendar;
 use tessera::{Dataset, Error};
 
@@ -62,10 +62,10 @@ const CASES: [(&str, Option<&str>); 3] = [
     ("classic.nc", None),
 ];
 
-fn options(group: Option<&str>) -> NetcdfOptions {
-    NetcdfOptions {
+fn options(group: Option<&str>) -> OpenOptions {
+    OpenOptions {
         group: group.map(String::from),
-        ..NetcdfOptions::default()
+        ..OpenOptions::default()
     }
 }
 
@@ -206,9 +206,8 @@ fn raw_opening_keeps_the_stored_values_and_attributes() {
     let Some((_cleanup, dir)) = fixtures("raw") else {
         return;
     };
-    let raw =
-        tessera::open_netcdf_with(dir.join("grouped.nc"), &NetcdfOptions::raw().group("/obs/"))
-            .unwrap();
+    let raw = tessera::open_netcdf_with(dir.join("grouped.nc"), &OpenOptions::raw().group("/obs/"))
+        .unwrap();
     let sla = raw.get("sla").unwrap();
     assert_eq!(sla.dtype(), tessera::engine::DType::I16);
     assert_eq!(sla.attrs()["_FillValue"], Value::from(-32767));
@@ -221,9 +220,9 @@ fn raw_opening_keeps_the_stored_values_and_attributes() {
     );
     let dropped = tessera::open_netcdf_with(
         dir.join("grouped.nc"),
-        &NetcdfOptions {
+        &OpenOptions {
             drop_variables: vec!["big".into()],
-            ..NetcdfOptions::default().group("obs")
+            ..OpenOptions::default().group("obs")
         },
     )
     .unwrap();
@@ -247,9 +246,9 @@ fn netcdf_sources_conform() {
     for (file, group) in CASES {
         let raw = tessera::open_netcdf_with(
             dir.join(file),
-            &NetcdfOptions {
+            &OpenOptions {
                 group: group.map(String::from),
-                ..NetcdfOptions::raw()
+                ..OpenOptions::raw()
             },
         )
         .unwrap();
@@ -277,7 +276,7 @@ fn the_hdf5_chunks_are_the_engine_chunks() {
     let Some((_cleanup, dir)) = fixtures("chunks") else {
         return;
     };
-    let raw = tessera::open_netcdf_with(dir.join("grouped.nc"), &NetcdfOptions::raw().group("obs"))
+    let raw = tessera::open_netcdf_with(dir.join("grouped.nc"), &OpenOptions::raw().group("obs"))
         .unwrap();
     let sla = raw.get("sla").unwrap();
     let grid = sla.data().chunks().clone();
@@ -315,7 +314,7 @@ fn damaged_files_are_typed_errors_naming_the_file() {
     }
     let err = tessera::open_netcdf_with(
         dir.join("grouped.nc"),
-        &NetcdfOptions::default().group("nope"),
+        &OpenOptions::default().group("nope"),
     )
     .unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");

@@ -12,5 +12,5 @@
 mod read;
 mod source;
 
-pub use read::{NetcdfOptions, open_netcdf, open_netcdf_with};
+pub use read::{open_netcdf, open_netcdf_with};
 pub(crate) use source::NetcdfSource;

@@ -11,50 +11,13 @@ use super::NetcdfSource;
 use super::source::{dtype_of, engine_chunks, quiet_hdf5_errors};
 use crate::engine::LazyArray;
 use crate::error::caused_by;
+use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
-use crate::labelled::cf::DecodeOptions;
 use crate::labelled::{Attrs, Dataset, Variable};
 use crate::{Error, Result};
 
 /// String and char variables with more elements than this are not read while opening.
 const MAX_EAGER_STRINGS: usize = 1 << 20;
-
-/// Options of [`open_netcdf_with`].
-#[derive(Clone, Debug)]
-pub struct NetcdfOptions {
-    /// The group to open (`"obs"`, `"a/b"`); `None` opens the root group.
-    pub group: Option<String>,
-    /// CF decoding; `None` returns the raw stored variables (`decode_cf=False`).
-    pub decode: Option<DecodeOptions>,
-    /// Variables left out of the dataset (xarray's `drop_variables`).
-    pub drop_variables: Vec<String>,
-}
-
-impl Default for NetcdfOptions {
-    fn default() -> Self {
-        Self {
-            group: None,
-            decode: Some(DecodeOptions::default()),
-            drop_variables: Vec::new(),
-        }
-    }
-}
-
-impl NetcdfOptions {
-    /// Raw variables, as `decode_cf=False`.
-    pub fn raw() -> Self {
-        Self {
-            decode: None,
-            ..Self::default()
-        }
-    }
-
-    /// Opens this group instead of the root group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-}
 
 /// Opens a netCDF-3 or netCDF-4 file and decodes it with CF conventions, like
 /// `xarray.open_dataset(path, engine="netcdf4")`. Only metadata, dimension coordinates
@@ -66,20 +29,17 @@ impl NetcdfOptions {
 /// # Ok::<(), tessera::Error>(())
 /// ```
 pub fn open_netcdf(path: impl AsRef<std::path::Path>) -> Result<Dataset> {
-    open_netcdf_with(path, &NetcdfOptions::default())
+    open_netcdf_with(path, &OpenOptions::default())
 }
 
 /// [`open_netcdf`] with options: a group, CF decoding, variables to drop.
 ///
 /// ```no_run
-/// use tessera::io::NetcdfOptions;
-/// let obs = tessera::open_netcdf_with("tide.nc", &NetcdfOptions::default().group("obs"))?;
+/// use tessera::io::OpenOptions;
+/// let obs = tessera::open_netcdf_with("tide.nc", &OpenOptions::default().group("obs"))?;
 /// # Ok::<(), tessera::Error>(())
 /// ```
-pub fn open_netcdf_with(
-    path: impl AsRef<std::path::Path>,
-    opts: &NetcdfOptions,
-) -> Result<Dataset> {
+pub fn open_netcdf_with(path: impl AsRef<std::path::Path>, opts: &OpenOptions) -> Result<Dataset> {
     let path = path.as_ref().display().to_string();
     let raw = open_raw(&path, opts)?;
     decode_opened(raw, opts.decode.as_ref())
@@ -146,16 +106,11 @@ fn group_attrs<'a>(
     Ok(out)
 }
 
-fn open_raw(path: &str, opts: &NetcdfOptions) -> Result<Dataset> {
+fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
     quiet_hdf5_errors();
     let file = netcdf::open(path).map_err(|e| store_error(path, "", "cannot open as netCDF", e))?;
     let file = Arc::new(file);
-    let group = opts
-        .group
-        .as_deref()
-        .map(|g| g.trim_matches('/'))
-        .filter(|g| !g.is_empty())
-        .map(String::from);
+    let group = opts.group_path();
     // The netcdf crate unwraps some library errors; a damaged file must not panic here.
     let read = catch_unwind(AssertUnwindSafe(|| -> Result<(Attrs, Vec<VarMeta>)> {
         match &group {

@@ -5,8 +5,9 @@
 use serde_json::{Map, Value};
 use zarrs::storage::{StoreKey, StorePrefix};
 
-use super::{Consolidated, ZarrFormat};
+use super::ZarrFormat;
 use crate::error::{BoxError, bail, caused_by, ensure};
+use crate::io::Consolidated;
 use crate::io::store::Store;
 use crate::{Error, Result};
 

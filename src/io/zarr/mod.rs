@@ -20,7 +20,6 @@ pub use read::{open_zarr, open_zarr_with};
 pub(crate) use source::ZarrSource;
 
 use crate::engine::{Compute, DType};
-use crate::labelled::cf::DecodeOptions;
 use crate::{Error, Result};
 
 /// The Zarr format version of a group (zarrs' `ZarrVersion`, zarr-python's `zarr_format`).
@@ -90,56 +89,6 @@ impl From<ZarrFormat> for u8 {
 impl fmt::Display for ZarrFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Zarr v{}", self.number())
-    }
-}
-
-/// Whether to use consolidated metadata when opening.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Consolidated {
-    /// Use it when present, list the store otherwise (xarray's default).
-    #[default]
-    Auto,
-    /// Require it.
-    On,
-    /// Ignore it and list the store.
-    Off,
-}
-
-/// Options of [`open_zarr_with`].
-#[derive(Clone, Debug)]
-pub struct OpenOptions {
-    /// Engine chunk length per dimension (`chunks={"time": 100}`), rounded to whole
-    /// store chunks; other dimensions keep the store's chunks.
-    pub chunks: Vec<(String, usize)>,
-    /// CF decoding; `None` returns the raw stored variables (`decode_cf=False`).
-    pub decode: Option<DecodeOptions>,
-    /// Consolidated metadata use.
-    pub consolidated: Consolidated,
-}
-
-impl Default for OpenOptions {
-    fn default() -> Self {
-        Self {
-            chunks: vec![],
-            decode: Some(DecodeOptions::default()),
-            consolidated: Consolidated::Auto,
-        }
-    }
-}
-
-impl OpenOptions {
-    /// Raw variables, as `decode_cf=False`.
-    pub fn raw() -> Self {
-        Self {
-            decode: None,
-            ..Self::default()
-        }
-    }
-
-    /// Sets the chunk length along one dimension.
-    pub fn chunk(mut self, dim: impl Into<String>, len: usize) -> Self {
-        self.chunks.push((dim.into(), len));
-        self
     }
 }
 

@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::ZarrSource;
 use super::array::{ArrayInfo, open_array};
 use super::meta::{meta_error, read_group};
-use super::{OpenOptions, ZarrSource};
 use crate::engine::LazyArray;
+use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
 use crate::io::store::open_store;
 use crate::labelled::{Dataset, Variable};
@@ -24,7 +25,8 @@ pub fn open_zarr(url: &str) -> Result<Dataset> {
     open_zarr_with(url, &OpenOptions::default())
 }
 
-/// [`open_zarr`] with options: chunks, CF decoding, consolidated metadata.
+/// [`open_zarr`] with options: chunks, CF decoding, a group, variables to drop,
+/// consolidated metadata.
 ///
 /// ```no_run
 /// use tessera::io::OpenOptions;
@@ -32,7 +34,11 @@ pub fn open_zarr(url: &str) -> Result<Dataset> {
 /// # Ok::<(), tessera::Error>(())
 /// ```
 pub fn open_zarr_with(url: &str, opts: &OpenOptions) -> Result<Dataset> {
-    let raw = open_raw(url, opts)?;
+    let url = match opts.group_path() {
+        Some(g) => format!("{}/{g}", url.trim_end_matches('/')),
+        None => url.to_string(),
+    };
+    let raw = open_raw(&url, opts)?;
     decode_opened(raw, opts.decode.as_ref())
 }
 
@@ -42,6 +48,7 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
     let infos: Vec<ArrayInfo> = group
         .arrays
         .iter()
+        .filter(|e| !opts.drop_variables.contains(&e.name))
         .map(|e| open_array(&store, e, group.format))
         .collect::<Result<_>>()?;
     let mut sizes: BTreeMap<&str, (usize, &str)> = BTreeMap::new();

@@ -15,9 +15,10 @@ use zarrs::array::{ArraySubset, CodecOptions};
 
 use super::array::{ArrayInfo, attr_f64, encode_v3_fill, float_value, open_array};
 use super::meta::{ArrayEntry, erase_all, get, read_group, root_format, set_json};
-use super::{Compressor, Consolidated, WriteMode, WriteOptions, ZarrFormat};
+use super::{Compressor, WriteMode, WriteOptions, ZarrFormat};
 use crate::engine::{ArrayData, ChunkGrid, ChunkSink, Kind, LazyArray};
 use crate::error::{bail, caused_by, ensure};
+use crate::io::Consolidated;
 use crate::io::store::{Store, open_store};
 use crate::labelled::cf::encode_cf;
 use crate::labelled::{Dataset, Variable};
