@@ -41,7 +41,7 @@ def values(da):
     if da.dtype.kind == "O" and da.size and hasattr(da.values.ravel()[0], "isoformat"):
         return [x.isoformat()[:19] for x in da.values.ravel()]
     if da.dtype.kind in "OUS":
-        return [str(x) for x in da.values.ravel()]
+        return [x.decode() if isinstance(x, bytes) else str(x) for x in da.values.ravel()]
     return [jsonable(x) for x in da.values.astype("float64").ravel()]
 
 
@@ -58,6 +58,7 @@ def dump(path, group, out):
                 "dims": list(var.dims),
                 "shape": list(var.shape),
                 "attrs": {k: jsonable(v) for k, v in var.attrs.items()},
+                "dtype": str(var.dtype),
                 "values": values(var),
             }
             for name, var in ds.variables.items()
@@ -143,6 +144,78 @@ def classic(path):
     nc.close()
 
 
+def kinds(path):
+    """What real products carry beyond plain numbers: `_Unsigned` bytes, charset-tagged
+    char arrays, int32 packed with float32 attributes, 360-day times with bounds."""
+    nc = netCDF4.Dataset(path, "w", format="NETCDF4")
+    nc.createDimension("time", 4)
+    nc.createDimension("nv", 2)
+    nc.createDimension("site", 3)
+    nc.createDimension("strlen", 8)
+    t = nc.createVariable("time", "f8", ("time",))
+    t.units = "days since 2000-01-01"
+    t.calendar = "360_day"
+    t.bounds = "time_bnds"
+    t[:] = np.array([15.0, 45.0, 75.0, 359.5])
+    tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
+    tb[:] = np.array([[0, 30], [30, 60], [60, 90], [359, 360]], dtype="f8")
+    q = nc.createVariable("quality", "i1", ("time", "site"), fill_value=np.int8(-1))
+    q.set_auto_maskandscale(False)
+    q._Unsigned = "true"
+    q[:] = np.array([[0, 100, -56], [-1, 127, -128], [1, 2, 3], [-2, -3, -1]], dtype="i1")
+    name = nc.createVariable("site_name", "S1", ("site", "strlen"))
+    name._Encoding = "utf-8"
+    name.set_auto_chartostring(False)
+    for i, n in enumerate(["Brest", "Zürich", "Ålesund"]):
+        b = n.encode("utf-8")[:8]
+        name[i, :] = np.frombuffer(b.ljust(8, b"\0"), dtype="S1")
+    # A fill exactly representable in float32: xarray compares the fill after casting
+    # to float32 and so misses the default int32 fill -2147483647 (tessera and
+    # netCDF4-python mask it; see the test `int32_fills_are_matched_exactly`).
+    swh = nc.createVariable("swh", "i4", ("time", "site"), fill_value=np.int32(-999999))
+    swh.set_auto_maskandscale(False)
+    swh.scale_factor = np.float32(0.001)
+    swh[:] = (np.arange(12).reshape(4, 3) * 1234 + 5).astype("i4")
+    swh[2, 1] = -999999
+    sst = nc.createVariable("sst", "i4", ("time", "site"))
+    sst.set_auto_maskandscale(False)
+    sst.scale_factor = np.float32(0.01)
+    sst.add_offset = np.float32(273.15)
+    sst[:] = (np.arange(12).reshape(4, 3) * 37 - 100).astype("i4")
+    nc.close()
+
+
+def offset64(path):
+    """NETCDF3_64BIT_OFFSET with an `_Unsigned` short and a global attribute of each type."""
+    nc = netCDF4.Dataset(path, "w", format="NETCDF3_64BIT_OFFSET")
+    nc.short_attr = np.int16(-3)
+    nc.float_attr = np.float32(0.5)
+    nc.byte_list = np.array([1, -2], dtype="i1")
+    nc.createDimension("x", 4)
+    c = nc.createVariable("counts", "i2", ("x",), fill_value=np.int16(-1))
+    c.set_auto_maskandscale(False)
+    c._Unsigned = "true"
+    c.valid_max = np.int16(-2)
+    c[:] = np.array([0, 40000 - 65536, -1, 7], dtype="i2")
+    nc.close()
+
+
+def contiguous(path):
+    """One contiguous float64 variable of 24 MB: the reader splits it into row blocks
+    of at most 16 MiB. Only its shape and sums go to the JSON."""
+    nc = netCDF4.Dataset(path, "w", format="NETCDF4")
+    nc.createDimension("t", 300)
+    nc.createDimension("y", 100)
+    nc.createDimension("x", 100)
+    v = nc.createVariable("field", "f8", ("t", "y", "x"), contiguous=True)
+    data = np.arange(300 * 100 * 100, dtype="f8").reshape(300, 100, 100) % 9973 * 0.25
+    v[:] = data
+    nc.close()
+    with open(path + ".json", "w") as f:
+        json.dump({"shape": list(data.shape), "sum": float(data.sum()),
+                   "sum_t": [float(x) for x in data.sum(axis=(1, 2))]}, f)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -153,6 +226,13 @@ def main():
     c = os.path.join(out, "classic.nc")
     classic(c)
     dump(c, None, c + ".root.json")
+    k = os.path.join(out, "kinds.nc")
+    kinds(k)
+    dump(k, None, k + ".root.json")
+    o = os.path.join(out, "offset64.nc")
+    offset64(o)
+    dump(o, None, o + ".root.json")
+    contiguous(os.path.join(out, "contiguous.nc"))
 
 
 if __name__ == "__main__":

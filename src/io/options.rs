@@ -91,6 +91,35 @@ impl OpenOptions {
         self
     }
 
+    /// The engine chunk length along `dim` whose stored chunk length is `stored`: the
+    /// requested length rounded down to whole stored chunks (at least one), or the
+    /// stored length when none was requested.
+    pub(crate) fn engine_chunk(&self, dim: &str, stored: usize) -> usize {
+        match self.chunks.iter().find(|(d, _)| d == dim) {
+            Some(&(_, want)) => (want / stored.max(1)).max(1) * stored,
+            None => stored,
+        }
+    }
+
+    /// An error for a `chunks` entry naming no dimension of the opened dataset.
+    pub(crate) fn check_chunk_dims<'a>(
+        &self,
+        dims: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> crate::Result<()> {
+        for (dim, _) in &self.chunks {
+            if !dims.clone().into_iter().any(|d| d == dim) {
+                let mut all: Vec<String> = dims.clone().into_iter().map(String::from).collect();
+                all.sort();
+                all.dedup();
+                return Err(crate::Error::UnknownDimension {
+                    dim: dim.clone(),
+                    dims: all,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The group path without surrounding slashes; `None` for the root group.
     pub(crate) fn group_path(&self) -> Option<String> {
         self.group

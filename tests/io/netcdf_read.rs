@@ -56,10 +56,12 @@ fn fixtures(name: &str) -> Option<(Cleanup, PathBuf)> {
 }
 
 /// The (file, group) pairs the script dumps, with their JSON.
-const CASES: [(&str, Option<&str>); 3] = [
+const CASES: [(&str, Option<&str>); 5] = [
     ("grouped.nc", None),
     ("grouped.nc", Some("obs")),
     ("classic.nc", None),
+    ("kinds.nc", None),
+    ("offset64.nc", None),
 ];
 
 fn options(group: Option<&str>) -> OpenOptions {
@@ -191,6 +193,17 @@ fn files_read_as_xarray_reads_them() {
                 da.attrs(),
                 w["attrs"]
             );
+            // Times and strings are objects in xarray; every other dtype must agree
+            // (packed int16 with float32 attributes decodes to float32, as there).
+            let dtype = w["dtype"].as_str().unwrap();
+            if da.variable().is_strings() {
+                assert!(
+                    dtype == "object" || dtype.contains('U') || dtype.contains('S'),
+                    "{what}: {name} is a string variable here, {dtype} in xarray"
+                );
+            } else if dtype != "object" && !dtype.starts_with("datetime64") {
+                assert_eq!(da.dtype().name(), dtype, "{what}: dtype of {name}");
+            }
             let got = Value::from(values_of(&ds, name));
             assert!(
                 close(&got, &w["values"]),
@@ -267,8 +280,9 @@ fn netcdf_sources_conform() {
         }
     }
     // grouped.nc: x, top; obs: time, time_std, lat, sla, count, big;
-    // classic: time, temp, lon, height (a scalar).
-    assert_eq!(checked, 12);
+    // classic: time, temp, lon, height (a scalar); kinds: time, time_bnds, quality,
+    // swh, sst; offset64: counts.
+    assert_eq!(checked, 18);
 }
 
 #[test]
@@ -282,6 +296,79 @@ fn the_hdf5_chunks_are_the_engine_chunks() {
     let grid = sla.data().chunks().clone();
     assert_eq!(grid.shape(), vec![6, 3, 7]);
     assert_eq!(grid.grid_shape(), vec![2, 2, 3]);
+    // `chunks={"time": 9, "lat": 5}`: whole HDF5 chunks, at most the dimension.
+    let opts = OpenOptions::raw()
+        .group("obs")
+        .chunk("time", 9)
+        .chunk("lat", 5);
+    let coarse = tessera::open_netcdf_with(dir.join("grouped.nc"), &opts).unwrap();
+    let coarse = coarse.get("sla").unwrap();
+    assert_eq!(coarse.data().chunks().grid_shape(), vec![1, 2, 3]);
+    assert_eq!(
+        coarse.values::<i16>().unwrap(),
+        sla.values::<i16>().unwrap()
+    );
+    let err = tessera::open_netcdf_with(
+        dir.join("grouped.nc"),
+        &OpenOptions::raw().group("obs").chunk("depth", 2),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::UnknownDimension { .. }), "{err}");
+}
+
+#[test]
+fn contiguous_variables_are_split_into_blocks_of_at_most_16_mib() {
+    let Some((_cleanup, dir)) = fixtures("contiguous") else {
+        return;
+    };
+    let path = dir.join("contiguous.nc");
+    let want: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("contiguous.nc.json")).unwrap())
+            .unwrap();
+    let ds = tessera::open_netcdf(&path).unwrap();
+    let field = ds.get("field").unwrap();
+    let grid = field.data().chunks().clone();
+    assert_eq!(grid.shape(), vec![300, 100, 100]);
+    // 80 kB per step along t: 209 steps make the largest block under 16 MiB.
+    let rows = (16usize << 20) / (100 * 100 * 8);
+    assert_eq!(grid.grid_shape(), vec![300usize.div_ceil(rows), 1, 1]);
+    let sums = field.sum(["y", "x"]).unwrap().values::<f64>().unwrap();
+    let want_sums: Vec<f64> = want["sum_t"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    for (t, (got, want)) in sums.iter().zip(&want_sums).enumerate() {
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs(),
+            "t={t}: {got} != {want}"
+        );
+    }
+    let total = field.sum(["t", "y", "x"]).unwrap().values::<f64>().unwrap();
+    let want_total = want["sum"].as_f64().unwrap();
+    assert!((total.sum() - want_total).abs() <= 1e-9 * want_total);
+}
+
+#[test]
+fn unsigned_bytes_are_read_as_unsigned_and_written_back_signed() {
+    let Some((_cleanup, dir)) = fixtures("unsigned") else {
+        return;
+    };
+    let ds = tessera::open_netcdf(dir.join("kinds.nc")).unwrap();
+    let quality = ds.get("quality").unwrap();
+    assert_eq!(quality.variable().encoding()["_Unsigned"], "true");
+    assert_eq!(quality.variable().encoding()["_FillValue"], 255);
+    let enc = tessera::labelled::encode_cf(&ds).unwrap();
+    let stored = enc.get("quality").unwrap();
+    assert_eq!(stored.dtype(), tessera::engine::DType::I8);
+    assert_eq!(stored.attrs()["_FillValue"], -1);
+    assert_eq!(stored.attrs()["_Unsigned"], "true");
+    let raw = tessera::open_netcdf_with(dir.join("kinds.nc"), &OpenOptions::raw()).unwrap();
+    assert_eq!(
+        stored.values::<i8>().unwrap(),
+        raw.get("quality").unwrap().values::<i8>().unwrap()
+    );
 }
 
 #[test]

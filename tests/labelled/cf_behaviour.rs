@@ -223,3 +223,57 @@ fn valid_range_masks_only_when_asked() {
         .unwrap();
     assert!(m[1].is_nan() && m[0] == 1.0, "{m}");
 }
+
+#[test]
+fn int32_fills_are_matched_exactly_before_the_float32_cast() {
+    // float32 rounds -2147483647 to -2147483648: the fill must be compared in the
+    // stored integers, or the default int32 fill leaks out as -2147483.75 (which
+    // xarray does) and a stored -2147483648 would be masked by mistake.
+    let data = ArrayData::new(
+        ArrayD::from_shape_vec(IxDyn(&[3]), vec![-2147483647i32, -2147483648, 1000]).unwrap(),
+    );
+    let mut ds = one(
+        "swh",
+        data,
+        json!({"_FillValue": -2147483647, "scale_factor": 0.0010000000474974513}),
+    );
+    let var = ds.get("swh").unwrap().variable().clone();
+    let mut encoding = Attrs::new();
+    encoding.insert(
+        "attribute_dtypes".into(),
+        json!({"scale_factor": "float32", "_FillValue": "int32"}),
+    );
+    ds.insert("swh", var.with_encoding(encoding)).unwrap();
+    let dec = decode_cf(&ds, &DecodeOptions::default()).unwrap();
+    let swh = dec.get("swh").unwrap();
+    assert_eq!(
+        swh.dtype(),
+        DType::F32,
+        "a float32 scale keeps int32 in float32"
+    );
+    let v = swh.values::<f32>().unwrap();
+    assert!(v[0].is_nan());
+    assert_eq!(v[1], -2147483648.0f32 * 0.001);
+    assert_eq!(v[2], 1.0);
+}
+
+#[test]
+fn unsigned_flags_reinterpret_the_bits_and_the_fill() {
+    let data =
+        ArrayData::new(ArrayD::from_shape_vec(IxDyn(&[4]), vec![-1i8, -56, 127, 0]).unwrap());
+    let ds = one("q", data, json!({"_Unsigned": "true", "_FillValue": -1}));
+    let dec = decode_cf(&ds, &DecodeOptions::default()).unwrap();
+    let q = dec.get("q").unwrap();
+    assert_eq!(q.dtype(), DType::F32);
+    let v = q.values::<f32>().unwrap();
+    assert!(v[0].is_nan());
+    assert_eq!(&v.as_slice().unwrap()[1..], &[200.0, 127.0, 0.0]);
+    let back = encode_cf(&dec).unwrap();
+    let q = back.get("q").unwrap();
+    assert_eq!(q.dtype(), DType::I8);
+    assert_eq!(q.attrs()["_FillValue"], -1);
+    assert_eq!(
+        q.values::<i8>().unwrap().as_slice().unwrap(),
+        &[-1, -56, 127, 0]
+    );
+}

@@ -13,6 +13,7 @@ use crate::engine::LazyArray;
 use crate::error::caused_by;
 use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
+use crate::labelled::cf::ATTRIBUTE_DTYPES;
 use crate::labelled::{Attrs, Dataset, Variable};
 use crate::{Error, Result};
 
@@ -68,6 +69,8 @@ struct VarMeta {
     vartype: NcVariableType,
     chunking: Option<Vec<usize>>,
     attrs: Attrs,
+    /// The numpy type of each numeric attribute, which JSON does not keep.
+    attr_dtypes: Attrs,
 }
 
 fn var_meta(path: &str, var: &netcdf::Variable<'_>) -> Result<VarMeta> {
@@ -76,10 +79,14 @@ fn var_meta(path: &str, var: &netcdf::Variable<'_>) -> Result<VarMeta> {
         .chunking()
         .map_err(|e| store_error(path, &name, "reading the chunking", e))?;
     let mut attrs = Attrs::new();
+    let mut attr_dtypes = Attrs::new();
     for a in var.attributes() {
         let value = a.value().map_err(|e| {
             store_error(path, &name, &format!("reading attribute {:?}", a.name()), e)
         })?;
+        if let Some(dtype) = numpy_type(&value) {
+            attr_dtypes.insert(a.name().to_string(), dtype.into());
+        }
         attrs.insert(a.name().to_string(), to_json(value));
     }
     Ok(VarMeta {
@@ -88,6 +95,7 @@ fn var_meta(path: &str, var: &netcdf::Variable<'_>) -> Result<VarMeta> {
         vartype: var.vartype(),
         chunking,
         attrs,
+        attr_dtypes,
         name,
     })
 }
@@ -145,6 +153,7 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
         )
     })??;
     let (attrs, vars) = read;
+    opts.check_chunk_dims(vars.iter().flat_map(|m| m.dims.iter().map(String::as_str)))?;
     let mut ds = Dataset::new();
     *ds.attrs_mut() = attrs;
     for meta in vars {
@@ -157,7 +166,11 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
         };
         let var = match dtype_of(&meta.vartype) {
             Some(dtype) => {
-                let chunk = engine_chunks(&meta.shape, dtype, meta.chunking.as_deref());
+                let chunk: Vec<usize> = engine_chunks(&meta.shape, dtype, meta.chunking.as_deref())
+                    .iter()
+                    .zip(&meta.dims)
+                    .map(|(&c, d)| opts.engine_chunk(d, c))
+                    .collect();
                 let source = NetcdfSource::new(
                     file.clone(),
                     path,
@@ -174,7 +187,11 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
                 None => continue,
             },
         };
-        let var = var.with_attrs(meta.attrs);
+        let mut encoding = Attrs::new();
+        if !meta.attr_dtypes.is_empty() {
+            encoding.insert(ATTRIBUTE_DTYPES.into(), Value::Object(meta.attr_dtypes));
+        }
+        let var = var.with_attrs(meta.attrs).with_encoding(encoding);
         if meta.dims.len() == 1 && meta.dims[0] == meta.name {
             ds.insert_coord(meta.name, var)?;
         } else {
@@ -227,11 +244,24 @@ fn read_strings(
                 var.get_raw_values(..).map_err(fail)?
             };
             let width = meta.shape.last().copied().unwrap_or(1).max(1);
+            // `_Encoding` names the charset (CF); Latin-1 bytes are code points.
+            let latin1 = meta
+                .attrs
+                .get("_Encoding")
+                .and_then(Value::as_str)
+                .is_some_and(|e| {
+                    let e = e.to_ascii_lowercase().replace(['-', '_'], "");
+                    e == "latin1" || e == "iso88591"
+                });
             let values: Vec<String> = bytes
                 .chunks(width)
                 .map(|c| {
                     let end = c.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-                    String::from_utf8_lossy(&c[..end]).into_owned()
+                    if latin1 {
+                        c[..end].iter().map(|&b| char::from(b)).collect()
+                    } else {
+                        String::from_utf8_lossy(&c[..end]).into_owned()
+                    }
                 })
                 .collect();
             let k = meta.shape.len().saturating_sub(1);
@@ -246,6 +276,24 @@ fn read_strings(
     };
     let chunks: Vec<usize> = shape.iter().map(|&s| s.max(1)).collect();
     Ok(Some(Variable::from_strings(dims, &shape, values, &chunks)?))
+}
+
+/// The numpy name of a numeric attribute's type; `None` for strings.
+fn numpy_type(value: &AttributeValue) -> Option<&'static str> {
+    use AttributeValue as A;
+    Some(match value {
+        A::Uchar(_) | A::Uchars(_) => "uint8",
+        A::Schar(_) | A::Schars(_) => "int8",
+        A::Ushort(_) | A::Ushorts(_) => "uint16",
+        A::Short(_) | A::Shorts(_) => "int16",
+        A::Uint(_) | A::Uints(_) => "uint32",
+        A::Int(_) | A::Ints(_) => "int32",
+        A::Ulonglong(_) | A::Ulonglongs(_) => "uint64",
+        A::Longlong(_) | A::Longlongs(_) => "int64",
+        A::Float(_) | A::Floats(_) => "float32",
+        A::Double(_) | A::Doubles(_) => "float64",
+        A::Str(_) | A::Strs(_) => return None,
+    })
 }
 
 /// An attribute as JSON: numbers, strings, arrays of them; non-finite floats as the

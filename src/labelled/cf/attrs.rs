@@ -10,13 +10,16 @@ use crate::{Error, Result};
 pub(super) enum Num {
     Int(i64),
     Float(f64),
+    /// A float the file stores as float32 (netCDF `NC_FLOAT`): numpy's `float32`
+    /// scale factor, which keeps small packed integers in float32.
+    Float32(f64),
 }
 
 impl Num {
     pub(super) fn f64(self) -> f64 {
         match self {
             Num::Int(v) => v as f64,
-            Num::Float(v) => v,
+            Num::Float(v) | Num::Float32(v) => v,
         }
     }
 }
@@ -59,4 +62,25 @@ pub(super) fn list(name: &str, key: &str, v: &Value) -> Result<Vec<Num>> {
         Value::Array(items) => items.iter().map(|i| one(name, key, i)).collect(),
         _ => Ok(vec![one(name, key, v)?]),
     }
+}
+
+/// The key of a variable's encoding that records the stored type of numeric
+/// attributes whose type JSON cannot carry (`{"scale_factor": "float32"}`), as the
+/// netCDF reader finds them; the netCDF writer writes them back with that type.
+pub(crate) const ATTRIBUTE_DTYPES: &str = "attribute_dtypes";
+
+/// A scalar numeric attribute, typed by the encoding's [`ATTRIBUTE_DTYPES`] record.
+pub(super) fn typed_scalar(
+    name: &str,
+    key: &str,
+    v: &Value,
+    encoding: &serde_json::Map<String, Value>,
+) -> Result<Num> {
+    let n = scalar(name, key, v)?;
+    let float32 = encoding
+        .get(ATTRIBUTE_DTYPES)
+        .and_then(|t| t.get(key))
+        .and_then(Value::as_str)
+        == Some("float32");
+    Ok(if float32 { Num::Float32(n.f64()) } else { n })
 }

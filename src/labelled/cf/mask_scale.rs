@@ -5,7 +5,7 @@ use super::attrs::{self, Num};
 use super::move_key;
 use super::pipeline::Pipeline;
 use crate::Result;
-use crate::engine::{BinaryOp, DType, FloatFn, Scalar, UnaryOp};
+use crate::engine::{BinaryOp, DType, FloatFn, Kind, Scalar, UnaryOp};
 use crate::labelled::Attrs;
 
 /// xarray's `_choose_float_dtype`: the float type packed data is decoded to.
@@ -13,12 +13,20 @@ pub(super) fn choose_float(dtype: DType, scale: Option<Num>, offset: Option<Num>
     let type_of = |n: Num| match n {
         Num::Int(_) => DType::I64,
         Num::Float(_) => DType::F64,
+        Num::Float32(_) => DType::F32,
     };
     if scale.is_some() || offset.is_some() {
         let st = scale.map(type_of);
         let ot = offset.map(type_of);
-        if st.is_some() && st == ot && st == Some(DType::F64) {
-            return DType::F64;
+        if let Some(t @ (DType::F32 | DType::F64)) = st
+            && st == ot
+        {
+            // float32 cannot hold every int32 exactly: xarray widens those.
+            return if dtype.is_integer() && dtype.size() == 4 {
+                DType::F64
+            } else {
+                t
+            };
         }
         if offset.is_some() {
             return DType::F64;
@@ -41,8 +49,68 @@ fn promote_for_nan(dtype: DType) -> DType {
     }
 }
 
-fn parse_opt(name: &str, key: &str, v: Option<serde_json::Value>) -> Result<Option<Num>> {
-    v.map(|v| attrs::scalar(name, key, &v)).transpose()
+fn parse_opt(
+    name: &str,
+    key: &str,
+    v: Option<serde_json::Value>,
+    encoding: &Attrs,
+) -> Result<Option<Num>> {
+    v.map(|v| attrs::typed_scalar(name, key, &v, encoding))
+        .transpose()
+}
+
+/// The integer type of the same size with the other signedness (`None` for floats
+/// and bools).
+fn flip_sign(dtype: DType) -> Option<DType> {
+    use DType::*;
+    Some(match dtype {
+        I8 => U8,
+        I16 => U16,
+        I32 => U32,
+        I64 => U64,
+        U8 => I8,
+        U16 => I16,
+        U32 => I32,
+        U64 => I64,
+        _ => return None,
+    })
+}
+
+/// A fill value's bits read as `target` (same size, other signedness): numpy's `view`.
+fn wrap_fill(attrs: &mut Attrs, target: DType) {
+    let Some(fill) = attrs
+        .get("_FillValue")
+        .and_then(|v| v.as_i64().or_else(|| v.as_u64().map(|u| u as i64)))
+    else {
+        return;
+    };
+    let shift = 64 - 8 * target.size() as u32;
+    let wrapped = if target.kind() == Kind::Unsigned {
+        serde_json::Value::from(((fill as u64) << shift) >> shift)
+    } else {
+        serde_json::Value::from(((fill as u64) << shift) as i64 >> shift)
+    };
+    attrs.insert("_FillValue".into(), wrapped);
+}
+
+/// `_Unsigned = "true"` on signed integers (netCDF-3 has no unsigned types) reads the
+/// bits as the unsigned type of the same size, fill value included, and `"false"` on
+/// unsigned integers the reverse: xarray's `UnsignedIntegerCoder`.
+fn reinterpret_sign(p: &mut Pipeline, attrs: &mut Attrs, encoding: &mut Attrs) {
+    let Some(flag) = move_key(attrs, encoding, "_Unsigned") else {
+        return;
+    };
+    let wanted = match flag.as_str() {
+        Some("true") => Kind::Unsigned,
+        Some("false") => Kind::Signed,
+        _ => return,
+    };
+    if let Some(target) = flip_sign(p.dtype()).filter(|t| t.kind() == wanted) {
+        // Same-size integer casts wrap: they reinterpret the bits.
+        let x = p.b.cast(p.reg, target);
+        p.set(x);
+        wrap_fill(attrs, target);
+    }
 }
 
 /// Masks fill values to NaN and applies scale and offset, moving the keys to the encoding.
@@ -53,6 +121,7 @@ pub(super) fn decode(
     encoding: &mut Attrs,
     mask_valid_range: bool,
 ) -> Result<()> {
+    reinterpret_sign(p, attrs, encoding);
     // Stored values outside valid_min/valid_max/valid_range are missing, as CF says
     // (xarray leaves them, hence opt-in); the bounds are in stored units.
     let (lo, hi) = if mask_valid_range {
@@ -71,12 +140,10 @@ pub(super) fn decode(
             );
         }
     }
-    let scale = parse_opt(
-        name,
-        "scale_factor",
-        move_key(attrs, encoding, "scale_factor"),
-    )?;
-    let offset = parse_opt(name, "add_offset", move_key(attrs, encoding, "add_offset"))?;
+    let scale = move_key(attrs, encoding, "scale_factor");
+    let scale = parse_opt(name, "scale_factor", scale, encoding)?;
+    let offset = move_key(attrs, encoding, "add_offset");
+    let offset = parse_opt(name, "add_offset", offset, encoding)?;
     let packed = scale.is_some() || offset.is_some();
     if !fills.is_empty() || lo.is_some() || hi.is_some() {
         let dtype = if packed {
@@ -84,11 +151,19 @@ pub(super) fn decode(
         } else {
             promote_for_nan(p.dtype())
         };
+        let stored = p.reg;
+        let stored_integer = p.dtype().is_integer();
         let x = p.b.cast(p.reg, dtype);
         let mut cond = None;
         for f in fills {
-            let c =
-                p.b.binary_scalar(BinaryOp::Eq, x, Scalar::Float(f), false)?;
+            // Integer fills are matched in the stored integers: in float32 the
+            // default int32 fill -2147483647 is not representable (xarray compares
+            // after the cast and misses it; netCDF4-python masks it, as here).
+            let c = if stored_integer && f.fract() == 0.0 && f.abs() < 9.2e18 {
+                p.b.binary_scalar(BinaryOp::Eq, stored, Scalar::Int(f as i64), false)?
+            } else {
+                p.b.binary_scalar(BinaryOp::Eq, x, Scalar::Float(f), false)?
+            };
             cond = Some(match cond {
                 Some(prev) => p.b.binary(BinaryOp::Or, prev, c)?,
                 None => c,
@@ -144,7 +219,7 @@ fn valid_bounds(name: &str, attrs: &Attrs) -> Result<(Option<f64>, Option<f64>)>
 fn num_scalar(n: Num) -> Scalar {
     match n {
         Num::Int(v) => Scalar::Int(v),
-        Num::Float(v) => Scalar::Float(v),
+        Num::Float(v) | Num::Float32(v) => Scalar::Float(v),
     }
 }
 
@@ -157,12 +232,17 @@ pub(super) fn encode(
     encoding: &mut Attrs,
     target: Option<DType>,
 ) -> Result<()> {
-    let scale = parse_opt(
-        name,
-        "scale_factor",
-        move_key(encoding, attrs, "scale_factor"),
-    )?;
-    let offset = parse_opt(name, "add_offset", move_key(encoding, attrs, "add_offset"))?;
+    // `_Unsigned` data is computed in the unsigned type, then its bits stored signed.
+    let unsigned = move_key(encoding, attrs, "_Unsigned");
+    let (target, stored) = match (target, unsigned.as_ref().and_then(|u| u.as_str())) {
+        (Some(t), Some("true")) if t.kind() == Kind::Signed => (flip_sign(t), Some(t)),
+        (Some(t), Some("false")) if t.kind() == Kind::Unsigned => (flip_sign(t), Some(t)),
+        (t, _) => (t, None),
+    };
+    let scale = move_key(encoding, attrs, "scale_factor");
+    let scale = parse_opt(name, "scale_factor", scale, encoding)?;
+    let offset = move_key(encoding, attrs, "add_offset");
+    let offset = parse_opt(name, "add_offset", offset, encoding)?;
     if scale.is_some() || offset.is_some() {
         let dtype = choose_float(p.dtype(), scale, offset);
         let mut x = p.b.cast(p.reg, dtype);
@@ -207,6 +287,11 @@ pub(super) fn encode(
             x = p.b.select(isnan, min, x)?;
         }
         p.set(x);
+    }
+    if let Some(stored) = stored {
+        let x = p.b.cast(p.reg, stored);
+        p.set(x);
+        wrap_fill(attrs, stored);
     }
     Ok(())
 }

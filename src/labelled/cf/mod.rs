@@ -40,6 +40,8 @@ mod mask_scale;
 mod pipeline;
 mod times;
 
+pub(crate) use attrs::ATTRIBUTE_DTYPES;
+
 use super::{Attrs, Dataset, Variable};
 use crate::Result;
 use crate::engine::DType;
@@ -140,6 +142,10 @@ pub fn decode_variable(name: &str, var: &Variable, opts: &DecodeOptions) -> Resu
     let mut attrs = var.attrs().clone();
     let mut encoding = var.encoding().clone();
     let stored = var.dtype();
+    if var.is_strings() {
+        // The charset was applied when the characters were read.
+        move_key(&mut attrs, &mut encoding, "_Encoding");
+    }
     let mut p = pipeline::Pipeline::new(stored);
     if opts.mask_and_scale {
         mask_scale::decode(
