@@ -9,6 +9,7 @@ the two can be compared value by value and timed side by side.
 
     python3 scripts/xarray_examples.py sea_level data-fixtures/sea_level.zarr
     python3 scripts/xarray_examples.py precipitation data-fixtures/precipitation.zarr
+    python3 scripts/xarray_examples.py sea_level 'daily/dt_global_allsat_phy_l4_*.nc'
 
 Needs: pip install xarray dask zarr numcodecs (flox is used when installed).
 """
@@ -92,6 +93,15 @@ def precipitation(ds):
 ANALYSES = {"sea_level": sea_level, "precipitation": precipitation}
 
 
+def open_any(path):
+    """A Zarr store, one netCDF file, or a glob of netCDF files, as the examples take."""
+    if any(c in path for c in "*?["):
+        return xr.open_mfdataset(path, combine="by_coords", engine="netcdf4")
+    if path.endswith((".nc", ".nc4", ".cdf", ".h5")):
+        return xr.open_dataset(path, engine="netcdf4", chunks={})
+    return xr.open_zarr(path)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("analysis", choices=sorted(ANALYSES))
@@ -103,7 +113,7 @@ def main():
     if args.threads:
         config["num_workers"] = args.threads
     with dask.config.set(**config):
-        ds = xr.open_zarr(args.store)
+        ds = open_any(args.store)
         out = ANALYSES[args.analysis](ds)
     out["seconds"] = round(time.perf_counter() - started, 3)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
