@@ -16,6 +16,9 @@ mod support {
 #[cfg(feature = "netcdf")]
 #[path = "io/netcdf_read.rs"]
 mod netcdf_read;
+#[cfg(feature = "netcdf")]
+#[path = "io/netcdf_write.rs"]
+mod netcdf_write;
 #[path = "io/zarr_chunk_source.rs"]
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]

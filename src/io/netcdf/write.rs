@@ -1,0 +1,509 @@
+//! Writing a [`Dataset`] as a netCDF file: `Dataset::to_netcdf`, xarray's
+//! `Dataset.to_netcdf(path, format=..., encoding=..., unlimited_dims=..., group=...)`.
+//!
+//! Steps: each variable's encoding (with the options' overrides merged over it) is
+//! applied by the same [`encode_cf`] as the Zarr writer (times to numbers, packing,
+//! fill values); each variable is then planned for the format
+//! ([`write_encoding`](super::write_encoding): netCDF type, HDF5 chunks, zlib,
+//! attributes); the file is defined (dims, variables, attributes) in one go; and the
+//! executor computes every variable's chunks in parallel under its memory budget,
+//! handing each to a [`NetcdfSink`] that writes it under the file's lock. Nothing is
+//! ever held whole but a chunk.
+//!
+//! The file is written under a temporary name beside the target and renamed over it
+//! at the end, so a failed write leaves any previous file untouched, and a dataset
+//! read lazily from the file it overwrites still reads its old data.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use super::write_encoding::{VarPlan, check_override, json_attr, plan_variable};
+use super::write_sink::NetcdfSink;
+use crate::engine::{ChunkSink, Compute, LazyArray};
+use crate::io::WriteMode;
+use crate::labelled::cf::encode_cf;
+use crate::labelled::{Attrs, Dataset, Variable};
+use crate::{Error, Result};
+
+/// The on-disk format of a written netCDF file (xarray's `format=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum NetcdfFormat {
+    /// HDF5-based netCDF-4 (`"NETCDF4"`, the default): every numeric type, strings,
+    /// groups, zlib compression and chunking.
+    #[default]
+    Netcdf4,
+    /// netCDF-4 files restricted to the classic data model (`"NETCDF4_CLASSIC"`):
+    /// compression and chunks, but netCDF-3's types.
+    Netcdf4Classic,
+    /// netCDF-3 classic (`"NETCDF3_CLASSIC"`): int8, int16, int32, float32, float64
+    /// and chars; at most one unlimited dim, first in every variable that uses it.
+    Netcdf3Classic,
+    /// netCDF-3 with 64-bit offsets (`"NETCDF3_64BIT"`): the classic types, larger files.
+    Netcdf3_64Bit,
+}
+
+impl NetcdfFormat {
+    /// The format of xarray's `format=` spelling (`"NETCDF4"`, `"NETCDF4_CLASSIC"`,
+    /// `"NETCDF3_CLASSIC"`, `"NETCDF3_64BIT"`), case-insensitive.
+    pub fn parse(name: &str) -> Result<Self> {
+        Ok(match name.to_ascii_uppercase().as_str() {
+            "NETCDF4" => NetcdfFormat::Netcdf4,
+            "NETCDF4_CLASSIC" => NetcdfFormat::Netcdf4Classic,
+            "NETCDF3_CLASSIC" => NetcdfFormat::Netcdf3Classic,
+            "NETCDF3_64BIT" | "NETCDF3_64BIT_OFFSET" => NetcdfFormat::Netcdf3_64Bit,
+            _ => crate::error::bail!(
+                "unknown netCDF format {name:?}; use NETCDF4, NETCDF4_CLASSIC, NETCDF3_CLASSIC or NETCDF3_64BIT"
+            ),
+        })
+    }
+
+    /// True for the formats limited to netCDF-3's types and one unlimited dim.
+    pub(super) fn classic_model(self) -> bool {
+        self != NetcdfFormat::Netcdf4
+    }
+
+    fn options(self) -> netcdf::Options {
+        use netcdf::Options as O;
+        let format = match self {
+            NetcdfFormat::Netcdf4 => O::NETCDF4,
+            NetcdfFormat::Netcdf4Classic => O::NETCDF4 | O::CLASSIC,
+            NetcdfFormat::Netcdf3Classic => O::empty(),
+            NetcdfFormat::Netcdf3_64Bit => O::_64BIT_OFFSET,
+        };
+        format | O::NOCLOBBER
+    }
+}
+
+/// Options of [`Dataset::to_netcdf`].
+///
+/// `encoding` maps variable names to JSON objects of encoding keys, like xarray's
+/// `encoding={"sla": {"zlib": True, "complevel": 5}}`: `zlib`, `complevel`, `shuffle`,
+/// `chunksizes`, `contiguous`, `endian`, `compression` (`"zlib"`), and the CF keys
+/// `dtype`, `scale_factor`, `add_offset`, `_FillValue` (`null`: none), `missing_value`,
+/// `units`, `calendar`. Unlike xarray, which replaces a variable's encoding with the
+/// one given, the keys given are merged over the variable's own encoding (which holds
+/// what makes its values times), so `{"zlib": true}` keeps an opened variable's packing.
+#[derive(Clone, Debug)]
+pub struct NetcdfWriteOptions {
+    /// The file format (default netCDF-4).
+    pub format: NetcdfFormat,
+    /// [`WriteMode::Overwrite`] (the default, xarray's `mode="w"`) replaces an existing
+    /// file; [`WriteMode::Create`] refuses to (`mode="w-"`). Appending is not supported.
+    pub mode: WriteMode,
+    /// Per-variable encoding overrides: variable name → JSON object.
+    pub encoding: Attrs,
+    /// Dims written as unlimited (xarray's `unlimited_dims`).
+    pub unlimited_dims: Vec<String>,
+    /// Write into this group (`"obs"`, `"a/b"`) instead of the root (netCDF-4 only).
+    pub group: Option<String>,
+    /// How chunks are computed: threads, memory budget, progress.
+    pub compute: Compute,
+}
+
+impl Default for NetcdfWriteOptions {
+    fn default() -> Self {
+        Self {
+            format: NetcdfFormat::default(),
+            mode: WriteMode::Overwrite,
+            encoding: Attrs::new(),
+            unlimited_dims: vec![],
+            group: None,
+            compute: Compute::new(),
+        }
+    }
+}
+
+impl NetcdfWriteOptions {
+    /// Default options in another format.
+    pub fn format(format: NetcdfFormat) -> Self {
+        Self {
+            format,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the encoding of one variable (a JSON object, merged over its own).
+    pub fn encoding(mut self, var: impl Into<String>, encoding: Value) -> Self {
+        self.encoding.insert(var.into(), encoding);
+        self
+    }
+
+    /// Marks a dim unlimited.
+    pub fn unlimited(mut self, dim: impl Into<String>) -> Self {
+        self.unlimited_dims.push(dim.into());
+        self
+    }
+
+    /// Writes into a group.
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+}
+
+impl Dataset {
+    /// Writes the dataset to a netCDF file, CF-encoding it first, like
+    /// `xarray.Dataset.to_netcdf`: packing, fill values, times and compression follow
+    /// each variable's encoding (so an opened file is written back as it was stored),
+    /// overridden by `opts.encoding`. Chunks are computed in parallel under the
+    /// memory budget of `opts.compute` and written one at a time.
+    ///
+    /// ```no_run
+    /// use ndarray::{Array, IxDyn};
+    /// use tessera::engine::LazyArray;
+    /// use tessera::io::NetcdfWriteOptions;
+    /// use tessera::labelled::{Dataset, Variable};
+    /// let x = LazyArray::from_ndarray(Array::from_shape_fn(IxDyn(&[6]), |i| i[0] as f64), &[3])?;
+    /// let mut ds = Dataset::new();
+    /// ds.insert("x", Variable::new(["t"], x)?)?;
+    /// let opts = NetcdfWriteOptions::default()
+    ///     .encoding("x", serde_json::json!({"zlib": true, "dtype": "int16", "scale_factor": 0.1}))
+    ///     .unlimited("t");
+    /// ds.to_netcdf("x.nc", &opts)?;
+    /// let back = tessera::open_netcdf("x.nc")?;
+    /// assert_eq!(back.get("x")?.values::<f64>()?[[5]], 5.0);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn to_netcdf(&self, path: impl AsRef<Path>, opts: &NetcdfWriteOptions) -> Result<()> {
+        write(self, path.as_ref(), opts)
+    }
+}
+
+/// An error writing `file`, at variable (or attribute, or dim) `key`.
+pub(super) fn write_error(file: &str, key: &str, message: impl Into<String>) -> Error {
+    Error::Store {
+        url: file.to_string(),
+        key: key.to_string(),
+        message: message.into(),
+        source: None,
+    }
+}
+
+fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
+    let file = path.display().to_string();
+    let format = opts.format;
+    let merged = with_overrides(ds, &file, &opts.encoding)?;
+    let enc = encode_cf(&merged)?;
+    let (vars, global_coords) = variables_to_write(&enc);
+    let dims = ds.dims();
+    for d in &opts.unlimited_dims {
+        if !dims.iter().any(|(n, _)| n == d) {
+            return Err(Error::UnknownDimension {
+                dim: d.clone(),
+                dims: dims.iter().map(|(n, _)| n.clone()).collect(),
+            });
+        }
+    }
+    let plans = vars
+        .iter()
+        .map(|(name, var)| plan_variable(&file, format, name, var, &opts.unlimited_dims))
+        .collect::<Result<Vec<_>>>()?;
+    let mut attrs: Vec<(String, netcdf::AttributeValue)> = vec![];
+    let mut global = enc.attrs().clone();
+    if !global_coords.is_empty() {
+        global.insert("coordinates".into(), global_coords.join(" ").into());
+    }
+    for (k, v) in &global {
+        let value = json_attr(v, format)
+            .map_err(|m| write_error(&file, "", format!("global attribute {k:?} = {v}: {m}")))?;
+        attrs.push((k.clone(), value));
+    }
+    let file_dims = file_dims(&file, format, &plans, &opts.unlimited_dims)?;
+    let prefix = match &opts.group {
+        Some(_) if format.classic_model() => {
+            return Err(write_error(
+                &file,
+                "",
+                format!("{format:?} files have no groups"),
+            ));
+        }
+        Some(g) => {
+            let g = g.trim_matches('/');
+            if g.is_empty() {
+                String::new()
+            } else {
+                format!("{g}/")
+            }
+        }
+        None => String::new(),
+    };
+    match opts.mode {
+        WriteMode::Overwrite => {}
+        WriteMode::Create if path.exists() => {
+            return Err(write_error(
+                &file,
+                "",
+                "the file exists; use WriteMode::Overwrite to replace it",
+            ));
+        }
+        WriteMode::Create => {}
+        WriteMode::Append => {
+            return Err(write_error(
+                &file,
+                "",
+                "appending to a netCDF file is not supported",
+            ));
+        }
+    }
+    let tmp = temp_path(path);
+    let result = write_file(
+        &file,
+        &tmp,
+        format,
+        &prefix,
+        &attrs,
+        &file_dims,
+        plans,
+        &opts.compute,
+    )
+    .and_then(|()| {
+        std::fs::rename(&tmp, path)
+            .map_err(|e| write_error(&file, "", format!("renaming the finished file: {e}")))
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A fresh name beside `path` (same directory, so the final rename is atomic).
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tessera-{}-{n}.tmp", std::process::id()))
+}
+
+/// The dataset with each override merged over its variable's encoding.
+fn with_overrides(ds: &Dataset, file: &str, overrides: &Attrs) -> Result<Dataset> {
+    if overrides.is_empty() {
+        return Ok(ds.clone());
+    }
+    let mut names = ds.coords().names();
+    names.extend(ds.data_var_names());
+    let mut checked = std::collections::HashMap::new();
+    for (name, enc) in overrides {
+        checked.insert(name.clone(), check_override(file, name, enc, &names)?);
+    }
+    let apply = |name: &str, var: &Variable| -> Variable {
+        match checked.get(name) {
+            Some(over) => {
+                let mut enc = var.encoding().clone();
+                for (k, v) in over {
+                    // Only `_FillValue: null` means something (no fill value).
+                    if v.is_null() && k != "_FillValue" {
+                        enc.remove(k);
+                    } else {
+                        enc.insert(k.clone(), v.clone());
+                    }
+                }
+                var.clone().with_encoding(enc)
+            }
+            None => var.clone(),
+        }
+    };
+    let mut out = Dataset::new();
+    for (name, c) in ds.coords().iter() {
+        out.insert_coord(name.clone(), apply(name, &c.var))?;
+    }
+    for (name, var) in ds.data_vars() {
+        out.insert(name.clone(), apply(name, var))?;
+    }
+    *out.attrs_mut() = ds.attrs().clone();
+    Ok(out)
+}
+
+/// Coordinates first, then data variables, which get xarray's `coordinates` attribute
+/// naming the non-index coordinates whose dims they have. Also returns the non-index
+/// coordinates no variable names (for the global `coordinates` attribute).
+fn variables_to_write(ds: &Dataset) -> (Vec<(String, Variable)>, Vec<String>) {
+    let coords: Vec<(String, Variable)> = ds
+        .coords()
+        .iter()
+        .map(|(n, c)| (n.clone(), c.var.clone()))
+        .collect();
+    let is_index = |n: &str, v: &Variable| v.ndim() == 1 && v.dims()[0] == n;
+    let mut unclaimed: Vec<&str> = coords
+        .iter()
+        .filter(|(n, v)| !is_index(n, v))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut out = coords.clone();
+    for (name, var) in ds.data_vars() {
+        let listed: Vec<&str> = coords
+            .iter()
+            .filter(|(n, c)| !is_index(n, c) && c.dims().iter().all(|d| var.has_dim(d)))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        unclaimed.retain(|n| !listed.contains(n));
+        let mut var = var.clone();
+        if !listed.is_empty() && !var.attrs().contains_key("coordinates") {
+            var.attrs_mut()
+                .insert("coordinates".into(), listed.join(" ").into());
+        }
+        out.push((name.clone(), var));
+    }
+    let unclaimed = unclaimed.into_iter().map(String::from).collect();
+    (out, unclaimed)
+}
+
+/// Every dim the planned variables use, with its length and whether it is
+/// unlimited, checked against the format's rules.
+fn file_dims(
+    file: &str,
+    format: NetcdfFormat,
+    plans: &[VarPlan],
+    unlimited: &[String],
+) -> Result<Vec<(String, usize, bool)>> {
+    let mut dims: Vec<(String, usize, bool)> = vec![];
+    for p in plans {
+        for (axis, (d, &n)) in p.dims.iter().zip(&p.shape).enumerate() {
+            if d.contains('/') {
+                return Err(write_error(
+                    file,
+                    &p.name,
+                    format!("dim names cannot hold '/': {d:?}"),
+                ));
+            }
+            let unl = unlimited.contains(d);
+            if unl && format.classic_model() && axis != 0 {
+                return Err(write_error(
+                    file,
+                    &p.name,
+                    format!(
+                        "the unlimited dim {d:?} must be the first dim of {:?} in {format:?} files (dims {:?})",
+                        p.name, p.dims
+                    ),
+                ));
+            }
+            match dims.iter().find(|(e, _, _)| e == d) {
+                Some((_, len, _)) if *len != n => {
+                    return Err(write_error(
+                        file,
+                        &p.name,
+                        format!("dim {d:?} has length {n} here but {len} elsewhere"),
+                    ));
+                }
+                Some(_) => {}
+                None => dims.push((d.clone(), n, unl)),
+            }
+        }
+        if p.name.contains('/') {
+            return Err(write_error(file, &p.name, "variable names cannot hold '/'"));
+        }
+    }
+    if format.classic_model() && dims.iter().filter(|d| d.2).count() > 1 {
+        return Err(write_error(
+            file,
+            "",
+            format!("{format:?} files have at most one unlimited dim, not {unlimited:?}"),
+        ));
+    }
+    Ok(dims)
+}
+
+/// Creates `tmp`, defines everything, then computes and writes the data.
+#[allow(clippy::too_many_arguments)]
+fn write_file(
+    file: &str,
+    tmp: &Path,
+    format: NetcdfFormat,
+    prefix: &str,
+    attrs: &[(String, netcdf::AttributeValue)],
+    dims: &[(String, usize, bool)],
+    plans: Vec<VarPlan>,
+    compute: &Compute,
+) -> Result<()> {
+    super::source::quiet_hdf5_errors();
+    let mut nc = netcdf::create_with(tmp, format.options())
+        .map_err(|e| write_error(file, "", format!("cannot create the netCDF file: {e}")))?;
+    // The netcdf crate unwraps some library errors: they must not panic here.
+    catch_unwind(AssertUnwindSafe(|| {
+        define(file, &mut nc, prefix, attrs, dims, &plans)
+    }))
+    .map_err(|_| {
+        write_error(
+            file,
+            "",
+            "the netCDF library failed while defining the file",
+        )
+    })??;
+    let shared = Arc::new(Mutex::new(nc));
+    let mut outputs: Vec<LazyArray> = vec![];
+    let mut sinks: Vec<Arc<dyn ChunkSink>> = vec![];
+    for p in plans {
+        outputs.push(p.data);
+        sinks.push(Arc::new(NetcdfSink {
+            file: shared.clone(),
+            path: file.to_string(),
+            var_path: format!("{prefix}{}", p.name),
+            name: p.name,
+            values: p.values,
+        }));
+    }
+    let refs: Vec<&LazyArray> = outputs.iter().collect();
+    compute.run_into(&refs, &sinks)?;
+    drop(sinks);
+    let nc = Arc::try_unwrap(shared)
+        .map_err(|_| Error::internal("netCDF writer", "a sink outlived the computation"))?
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    nc.close()
+        .map_err(|e| write_error(file, "", format!("closing the file: {e}")))
+}
+
+fn define(
+    file: &str,
+    nc: &mut netcdf::FileMut,
+    prefix: &str,
+    attrs: &[(String, netcdf::AttributeValue)],
+    dims: &[(String, usize, bool)],
+    plans: &[VarPlan],
+) -> Result<()> {
+    if !prefix.is_empty() {
+        nc.add_group(prefix.trim_end_matches('/'))
+            .map_err(|e| write_error(file, prefix, format!("creating the group: {e}")))?;
+    }
+    for (k, v) in attrs {
+        nc.add_attribute(&format!("{prefix}{k}"), v.clone())
+            .map_err(|e| write_error(file, "", format!("global attribute {k:?}: {e}")))?;
+    }
+    for (d, n, unlimited) in dims {
+        let len = if *unlimited { 0 } else { *n };
+        nc.add_dimension(&format!("{prefix}{d}"), len)
+            .map_err(|e| write_error(file, d, format!("defining dim {d:?}: {e}")))?;
+    }
+    for p in plans {
+        let fail =
+            |what: &str, e: netcdf::Error| write_error(file, &p.name, format!("{what}: {e}"));
+        let dims: Vec<&str> = p.dims.iter().map(String::as_str).collect();
+        let mut var = nc
+            .add_variable_with_type(&format!("{prefix}{}", p.name), &dims, &p.nctype)
+            .map_err(|e| fail("defining the variable", e))?;
+        if let Some(chunks) = &p.chunking {
+            var.set_chunking(chunks)
+                .map_err(|e| fail(&format!("setting chunksizes {chunks:?}"), e))?;
+        }
+        if let Some((level, shuffle)) = p.deflate {
+            var.set_compression(level, shuffle)
+                .map_err(|e| fail("setting zlib compression", e))?;
+        }
+        if let Some(endian) = p.endian {
+            var.set_endianness(endian)
+                .map_err(|e| fail("setting the byte order", e))?;
+        }
+        for (k, v) in &p.attrs {
+            var.put_attribute(k, v.clone())
+                .map_err(|e| fail(&format!("attribute {k:?}"), e))?;
+        }
+    }
+    nc.enddef()
+        .map_err(|e| write_error(file, "", format!("ending the definitions: {e}")))
+}

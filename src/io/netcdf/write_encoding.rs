@@ -1,0 +1,674 @@
+//! How one CF-encoded variable is stored in a netCDF file: its netCDF type, chunks,
+//! compression and attributes, from its encoding (xarray's
+//! `_extract_nc4_variable_encoding`) and the file format's type rules
+//! (`coerce_nc3_dtype`, `EncodedStringCoder`, `CharacterArrayCoder`).
+
+use std::sync::Arc;
+
+use netcdf::AttributeValue;
+use netcdf::types::{FloatType, IntType, NcVariableType};
+use serde_json::Value;
+
+use super::write::{NetcdfFormat, write_error};
+use crate::engine::{ChunkGrid, DType, LazyArray};
+use crate::labelled::{Attrs, Variable};
+use crate::{Error, Result};
+
+/// Storage keys a variable's encoding may hold (besides the CF keys `encode_cf`
+/// consumes); an override naming any other key is an error, as in xarray.
+pub(super) const STORAGE_KEYS: [&str; 7] = [
+    "zlib",
+    "complevel",
+    "shuffle",
+    "chunksizes",
+    "contiguous",
+    "endian",
+    "compression",
+];
+
+/// Encoding keys `encode_cf` turns into attributes and data, and `coordinates`.
+pub(super) const CF_KEYS: [&str; 8] = [
+    "dtype",
+    "_FillValue",
+    "missing_value",
+    "scale_factor",
+    "add_offset",
+    "units",
+    "calendar",
+    "coordinates",
+];
+
+/// Filters xarray knows but this writer cannot apply: refused when asked for.
+const UNSUPPORTED_FILTERS: [&str; 6] = [
+    "szip",
+    "zstd",
+    "bzip2",
+    "blosc",
+    "fletcher32",
+    "quantize_mode",
+];
+
+/// HDF5 chunks chosen from engine chunks are cut down to about this many bytes, so a
+/// single-chunk in-memory array does not become one huge HDF5 chunk.
+const MAX_DEFAULT_CHUNK_BYTES: usize = 16 << 20;
+
+/// What the values of a stored variable are.
+#[derive(Clone, Debug)]
+pub(super) enum Values {
+    /// Numbers of the stored dtype; data of another dtype are cast chunk by chunk,
+    /// refusing values that change (netCDF-3's `coerce_nc3_dtype`).
+    Numeric(DType),
+    /// `NC_STRING` values looked up from the string table.
+    Strings(Arc<Vec<String>>),
+    /// UTF-8 bytes padded with NULs to `width` along a last `string<width>` dim.
+    Chars(Arc<Vec<String>>, usize),
+}
+
+/// Everything needed to define one variable and fill it.
+pub(super) struct VarPlan {
+    pub name: String,
+    /// Dims in the file (with the `string<N>` dim last for char arrays).
+    pub dims: Vec<String>,
+    /// Length of each dim in `dims`.
+    pub shape: Vec<usize>,
+    pub nctype: NcVariableType,
+    pub values: Values,
+    /// HDF5 chunk shape (`None`: contiguous or netCDF-3).
+    pub chunking: Option<Vec<usize>>,
+    /// zlib level and shuffle.
+    pub deflate: Option<(i32, bool)>,
+    pub endian: Option<netcdf::Endianness>,
+    pub attrs: Vec<(String, AttributeValue)>,
+    /// The data, chunked so that each task writes whole HDF5 chunks.
+    pub data: LazyArray,
+}
+
+/// The netCDF type of a numeric dtype.
+pub(super) fn nc_type(dtype: DType) -> Option<NcVariableType> {
+    use NcVariableType as V;
+    Some(match dtype {
+        DType::I8 => V::Int(IntType::I8),
+        DType::U8 => V::Int(IntType::U8),
+        DType::I16 => V::Int(IntType::I16),
+        DType::U16 => V::Int(IntType::U16),
+        DType::I32 => V::Int(IntType::I32),
+        DType::U32 => V::Int(IntType::U32),
+        DType::I64 => V::Int(IntType::I64),
+        DType::U64 => V::Int(IntType::U64),
+        DType::F32 => V::Float(FloatType::F32),
+        DType::F64 => V::Float(FloatType::F64),
+        DType::Bool => return None,
+    })
+}
+
+/// The dtype a numeric dtype is stored as in `format` (xarray's netCDF-3 coercions;
+/// booleans become int8 everywhere, with a `dtype = "bool"` attribute).
+fn stored_dtype(dtype: DType, format: NetcdfFormat) -> DType {
+    if !format.classic_model() {
+        return if dtype == DType::Bool {
+            DType::I8
+        } else {
+            dtype
+        };
+    }
+    match dtype {
+        DType::I64 | DType::U64 | DType::U32 => DType::I32,
+        DType::U16 => DType::I16,
+        DType::U8 | DType::Bool => DType::I8,
+        d => d,
+    }
+}
+
+/// Plans one CF-encoded variable (`var` as `encode_cf` left it: stored dtype, CF
+/// attributes, storage keys in its encoding).
+pub(super) fn plan_variable(
+    file: &str,
+    format: NetcdfFormat,
+    name: &str,
+    var: &Variable,
+    unlimited: &[String],
+) -> Result<VarPlan> {
+    let fail = |message: String| write_error(file, name, message);
+    let enc = var.encoding();
+    let mut attrs: Attrs = var.attrs().clone();
+    let fill = attrs.remove("_FillValue");
+    let mut dims: Vec<String> = var.dims().to_vec();
+    let mut shape: Vec<usize> = var.shape().to_vec();
+    let (values, nctype, data) = match var.categories() {
+        Some(table) if format == NetcdfFormat::Netcdf4 && !wants_chars(enc) => {
+            // A char array's encoding, which the reader leaves in the attributes.
+            attrs.remove("_Encoding");
+            (
+                Values::Strings(table.clone()),
+                NcVariableType::String,
+                var.data().clone(),
+            )
+        }
+        Some(table) => {
+            let width = table.iter().map(String::len).max().unwrap_or(0).max(1);
+            dims.push(format!("string{width}"));
+            shape.push(width);
+            attrs.insert("_Encoding".into(), "utf-8".into());
+            (
+                Values::Chars(table.clone(), width),
+                NcVariableType::Char,
+                var.data().clone(),
+            )
+        }
+        None => {
+            let stored = stored_dtype(var.dtype(), format);
+            if var.dtype() == DType::Bool {
+                attrs.insert("dtype".into(), "bool".into());
+            }
+            let nctype = nc_type(stored)
+                .ok_or_else(|| fail(format!("{} has no netCDF type", var.dtype())))?;
+            (Values::Numeric(stored), nctype, var.data().clone())
+        }
+    };
+    let numeric = match &values {
+        Values::Numeric(d) => Some(*d),
+        _ => None,
+    };
+    let mut out_attrs = vec![];
+    match (&fill, numeric) {
+        // `_FillValue: null` is xarray's "no fill value".
+        (None | Some(Value::Null), _) => {}
+        (Some(v), Some(d)) => out_attrs.push((
+            "_FillValue".to_string(),
+            typed_attr(v, d).map_err(|m| fail(format!("_FillValue {v}: {m}")))?,
+        )),
+        // Strings have no fill value in xarray's encoding.
+        (Some(_), None) => {}
+    }
+    for (key, v) in &attrs {
+        let value = match numeric {
+            Some(d) if is_typed_attr(key) => typed_attr(v, d),
+            _ => json_attr(v, format),
+        }
+        .map_err(|m| fail(format!("attribute {key:?} = {v}: {m}")))?;
+        out_attrs.push((key.clone(), value));
+    }
+
+    let storage = storage_options(file, name, enc)?;
+    let has_unlimited = dims.iter().any(|d| unlimited.contains(d));
+    let chunked_format = !format.classic_model() || format == NetcdfFormat::Netcdf4Classic;
+    let empty_fixed = dims
+        .iter()
+        .zip(&shape)
+        .any(|(d, &n)| n == 0 && !unlimited.contains(d));
+    // Without chunks asked for, xarray leaves netCDF-C's default: contiguous unless
+    // compressed or unlimited. Data in several engine chunks (a file opened here, whose
+    // engine chunks are its HDF5 chunks; a dask-like array) keeps them as HDF5 chunks,
+    // as `to_zarr` does, so each task writes whole HDF5 chunks.
+    let single_chunk = var.data().chunks().chunks().iter().all(|c| c.len() <= 1);
+    let contiguous = !has_unlimited
+        && (storage.contiguous
+            || (storage.chunksizes.is_none() && storage.deflate.is_none() && single_chunk));
+    let chunking = if !chunked_format || dims.is_empty() || contiguous || empty_fixed {
+        None
+    } else {
+        Some(chunk_shape(
+            file,
+            name,
+            var,
+            &dims,
+            &shape,
+            unlimited,
+            storage.chunksizes.as_deref(),
+            nctype.size(),
+        )?)
+    };
+    if storage.deflate.is_some() && storage.contiguous && chunked_format {
+        return Err(fail(
+            "zlib compression needs chunked storage, but the encoding asks for contiguous".into(),
+        ));
+    }
+    // netCDF-3 has no compression; xarray ignores these keys there too.
+    let deflate = if chunking.is_some() {
+        storage.deflate
+    } else {
+        None
+    };
+    let data = match &chunking {
+        // The string dim is not a dim of the data: drop its chunk.
+        Some(chunks) => align_to(&data, &chunks[..var.ndim()])?,
+        None => data,
+    };
+    Ok(VarPlan {
+        name: name.to_string(),
+        dims,
+        shape,
+        nctype,
+        values,
+        chunking,
+        deflate,
+        endian: if format.classic_model() && format != NetcdfFormat::Netcdf4Classic {
+            None
+        } else {
+            storage.endian
+        },
+        attrs: out_attrs,
+        data,
+    })
+}
+
+/// An encoding `dtype` of `S1` or `char` asks for a char array (xarray's spelling).
+fn wants_chars(enc: &Attrs) -> bool {
+    matches!(
+        enc.get("dtype").and_then(Value::as_str),
+        Some("S1" | "char" | "|S1")
+    )
+}
+
+/// Attributes CF says have the variable's type.
+fn is_typed_attr(key: &str) -> bool {
+    matches!(
+        key,
+        "missing_value" | "valid_min" | "valid_max" | "valid_range" | "flag_values" | "flag_masks"
+    )
+}
+
+/// The storage keys of an encoding, checked.
+struct Storage {
+    deflate: Option<(i32, bool)>,
+    chunksizes: Option<Vec<usize>>,
+    contiguous: bool,
+    endian: Option<netcdf::Endianness>,
+}
+
+fn storage_options(file: &str, name: &str, enc: &Attrs) -> Result<Storage> {
+    let fail = |key: &str, v: &Value, why: &str| {
+        write_error(file, name, format!("encoding {key:?} = {v}: {why}"))
+    };
+    let flag = |key: &str| -> Result<bool> {
+        match enc.get(key) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) if v.as_i64().is_some() => Ok(v.as_i64() != Some(0)),
+            Some(v) => Err(fail(key, v, "must be true or false")),
+        }
+    };
+    for key in UNSUPPORTED_FILTERS {
+        if let Some(v) = enc.get(key)
+            && !matches!(v, Value::Null | Value::Bool(false))
+        {
+            return Err(fail(key, v, "this filter is not supported (only zlib)"));
+        }
+    }
+    let mut zlib = flag("zlib")?;
+    match enc.get("compression") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s == "zlib" || s == "gzip" => zlib = true,
+        Some(v) => return Err(fail("compression", v, "only \"zlib\" is supported")),
+    }
+    let level = match enc.get("complevel") {
+        None | Some(Value::Null) => 4,
+        Some(v) => match v.as_i64() {
+            Some(l @ 0..=9) => l as i32,
+            _ => return Err(fail("complevel", v, "must be an integer from 0 to 9")),
+        },
+    };
+    // netCDF4-python shuffles by default when compressing.
+    let shuffle = match enc.get("shuffle") {
+        None | Some(Value::Null) => true,
+        Some(_) => flag("shuffle")?,
+    };
+    let chunksizes = match enc.get("chunksizes") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|c| c.as_u64().filter(|&c| c > 0).map(|c| c as usize))
+                .collect::<Option<Vec<usize>>>()
+                .ok_or_else(|| {
+                    fail(
+                        "chunksizes",
+                        &Value::Array(items.clone()),
+                        "must be positive integers",
+                    )
+                })?,
+        ),
+        Some(v) => return Err(fail("chunksizes", v, "must be a list of integers")),
+    };
+    let endian = match enc.get("endian") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "native" => Some(netcdf::Endianness::Native),
+        Some(Value::String(s)) if s == "little" => Some(netcdf::Endianness::Little),
+        Some(Value::String(s)) if s == "big" => Some(netcdf::Endianness::Big),
+        Some(v) => {
+            return Err(fail(
+                "endian",
+                v,
+                "must be \"native\", \"little\" or \"big\"",
+            ));
+        }
+    };
+    Ok(Storage {
+        deflate: zlib.then_some((level, shuffle)),
+        chunksizes,
+        contiguous: flag("contiguous")?,
+        endian,
+    })
+}
+
+/// The HDF5 chunk shape: the encoding's `chunksizes` (cut to fixed dims' lengths, as
+/// netCDF-C requires), else the data's engine chunks cut to
+/// [`MAX_DEFAULT_CHUNK_BYTES`], so an opened file keeps its chunks and each task
+/// writes whole HDF5 chunks.
+#[allow(clippy::too_many_arguments)]
+fn chunk_shape(
+    file: &str,
+    name: &str,
+    var: &Variable,
+    dims: &[String],
+    shape: &[usize],
+    unlimited: &[String],
+    given: Option<&[usize]>,
+    item: usize,
+) -> Result<Vec<usize>> {
+    let fit = |axis: usize, c: usize| -> usize {
+        if unlimited.contains(&dims[axis]) {
+            c.max(1)
+        } else {
+            c.clamp(1, shape[axis].max(1))
+        }
+    };
+    if let Some(given) = given {
+        if given.len() != var.ndim() && given.len() != dims.len() {
+            return Err(write_error(
+                file,
+                name,
+                format!(
+                    "encoding chunksizes {given:?} has {} lengths for the dims {dims:?}",
+                    given.len()
+                ),
+            ));
+        }
+        let mut out: Vec<usize> = given.iter().enumerate().map(|(a, &c)| fit(a, c)).collect();
+        out.resize(dims.len(), 0);
+        for a in given.len()..dims.len() {
+            out[a] = shape[a];
+        }
+        return Ok(out);
+    }
+    let grid = var.data().chunks();
+    let mut out: Vec<usize> = (0..dims.len())
+        .map(|a| {
+            if a < var.ndim() {
+                fit(a, grid.axis_chunks(a).first().copied().unwrap_or(1))
+            } else {
+                shape[a]
+            }
+        })
+        .collect();
+    while out.iter().product::<usize>() * item > MAX_DEFAULT_CHUNK_BYTES {
+        let Some(axis) = (0..var.ndim())
+            .filter(|&a| out[a] > 1)
+            .max_by_key(|&a| out[a])
+        else {
+            break;
+        };
+        out[axis] = out[axis].div_ceil(2);
+    }
+    Ok(out)
+}
+
+/// The data rechunked so that every task covers whole HDF5 chunks: along each axis
+/// the largest multiple of the HDF5 chunk not above the engine chunk (at least one).
+/// A no-op when the engine chunks already are such multiples.
+fn align_to(data: &LazyArray, hdf5: &[usize]) -> Result<LazyArray> {
+    let chunks: Vec<Vec<usize>> = (0..data.ndim())
+        .map(|a| {
+            let n = data.shape()[a];
+            let c = hdf5[a].max(1);
+            let engine = data.chunks().axis_chunks(a).first().copied().unwrap_or(c);
+            let step = (engine / c).max(1) * c;
+            let mut out = vec![];
+            let mut pos = 0;
+            while pos < n {
+                out.push(step.min(n - pos));
+                pos += step;
+            }
+            if out.is_empty() {
+                out.push(0);
+            }
+            out
+        })
+        .collect();
+    data.rechunk(ChunkGrid::new(chunks)?)
+}
+
+/// A value of a CF attribute that has the variable's type (`_FillValue`,
+/// `valid_range`, ...), as the stored dtype's netCDF attribute type.
+fn typed_attr(v: &Value, dtype: DType) -> std::result::Result<AttributeValue, String> {
+    let nums: Vec<f64> = match v {
+        Value::Array(items) => items.iter().map(number).collect::<Option<_>>(),
+        _ => number(v).map(|x| vec![x]),
+    }
+    .ok_or("not a number or a list of numbers")?;
+    let ints = || -> std::result::Result<Vec<i64>, String> {
+        nums.iter()
+            .map(|&x| {
+                (x.fract() == 0.0 && x.is_finite())
+                    .then_some(x as i64)
+                    .ok_or_else(|| format!("{x} is not a whole number for a {dtype} variable"))
+            })
+            .collect()
+    };
+    let one = nums.len() == 1 && !v.is_array();
+    macro_rules! conv {
+        ($t:ty, $one:ident, $many:ident) => {{
+            let vals = ints()?
+                .into_iter()
+                .map(|i| <$t>::try_from(i).map_err(|_| format!("{i} does not fit in {dtype}")))
+                .collect::<std::result::Result<Vec<$t>, String>>()?;
+            if one {
+                AttributeValue::$one(vals[0])
+            } else {
+                AttributeValue::$many(vals)
+            }
+        }};
+    }
+    Ok(match dtype {
+        DType::F32 => {
+            let vals: Vec<f32> = nums.iter().map(|&x| x as f32).collect();
+            if one {
+                AttributeValue::Float(vals[0])
+            } else {
+                AttributeValue::Floats(vals)
+            }
+        }
+        DType::F64 => {
+            if one {
+                AttributeValue::Double(nums[0])
+            } else {
+                AttributeValue::Doubles(nums)
+            }
+        }
+        DType::I8 => conv!(i8, Schar, Schars),
+        DType::U8 => conv!(u8, Uchar, Uchars),
+        DType::I16 => conv!(i16, Short, Shorts),
+        DType::U16 => conv!(u16, Ushort, Ushorts),
+        DType::I32 => conv!(i32, Int, Ints),
+        DType::U32 => conv!(u32, Uint, Uints),
+        DType::I64 => conv!(i64, Longlong, Longlongs),
+        DType::U64 => conv!(u64, Ulonglong, Ulonglongs),
+        DType::Bool => conv!(i8, Schar, Schars),
+    })
+}
+
+/// A JSON number, or one of the strings Zarr and the readers use for non-finite floats.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => non_finite(s),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    }
+}
+
+fn non_finite(s: &str) -> Option<f64> {
+    match s {
+        "NaN" | "nan" => Some(f64::NAN),
+        "Infinity" | "inf" => Some(f64::INFINITY),
+        "-Infinity" | "-inf" => Some(f64::NEG_INFINITY),
+        _ => None,
+    }
+}
+
+/// Any other attribute: whole numbers as int32 where they fit (what netCDF files
+/// mostly hold; netCDF-3 has no int64), else int64; other numbers and the
+/// non-finite spellings as double; strings as text; lists of them alike.
+pub(super) fn json_attr(
+    v: &Value,
+    format: NetcdfFormat,
+) -> std::result::Result<AttributeValue, String> {
+    let whole = |n: &serde_json::Number| n.as_i64();
+    let int_list = |xs: Vec<i64>| -> std::result::Result<AttributeValue, String> {
+        if xs.iter().all(|&x| i32::try_from(x).is_ok()) {
+            Ok(AttributeValue::Ints(
+                xs.into_iter().map(|x| x as i32).collect(),
+            ))
+        } else if format.classic_model() {
+            Err("integers beyond int32 do not fit in a netCDF-3 attribute".into())
+        } else {
+            Ok(AttributeValue::Longlongs(xs))
+        }
+    };
+    match v {
+        Value::Bool(b) => Ok(AttributeValue::Schar(i8::from(*b))),
+        Value::Number(n) => match (whole(n), n.as_u64()) {
+            (Some(i), _) => match int_list(vec![i])? {
+                AttributeValue::Ints(x) => Ok(AttributeValue::Int(x[0])),
+                _ => Ok(AttributeValue::Longlong(i)),
+            },
+            (None, Some(u)) if !format.classic_model() => Ok(AttributeValue::Ulonglong(u)),
+            _ => Ok(AttributeValue::Double(n.as_f64().unwrap_or(f64::NAN))),
+        },
+        Value::String(s) => Ok(match non_finite(s) {
+            Some(x) => AttributeValue::Double(x),
+            None => AttributeValue::Str(s.clone()),
+        }),
+        Value::Array(items) => {
+            if !items.is_empty() && items.iter().all(|i| i.is_string() && number(i).is_none()) {
+                if format.classic_model() {
+                    return Err("the classic format has no lists of strings".into());
+                }
+                return Ok(AttributeValue::Strs(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or("").to_string())
+                        .collect(),
+                ));
+            }
+            let ints: Option<Vec<i64>> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Number(n) => whole(n),
+                    Value::Bool(b) => Some(i64::from(*b)),
+                    _ => None,
+                })
+                .collect();
+            if let Some(ints) = ints {
+                return int_list(ints);
+            }
+            items
+                .iter()
+                .map(number)
+                .collect::<Option<Vec<f64>>>()
+                .map(AttributeValue::Doubles)
+                .ok_or_else(|| "a list must hold only numbers or only strings".to_string())
+        }
+        Value::Null => Err("null cannot be stored".into()),
+        Value::Object(_) => Err("nested objects cannot be stored".into()),
+    }
+}
+
+/// Checks an encoding override's keys and that its variable exists.
+pub(super) fn check_override(
+    file: &str,
+    name: &str,
+    enc: &Value,
+    names: &[String],
+) -> Result<Attrs> {
+    if !names.iter().any(|n| n == name) {
+        return Err(Error::UnknownVariable {
+            name: name.to_string(),
+            available: names.to_vec(),
+        });
+    }
+    let Value::Object(map) = enc else {
+        return Err(write_error(
+            file,
+            name,
+            format!("the encoding {enc} is not a JSON object"),
+        ));
+    };
+    let known = |k: &str| {
+        STORAGE_KEYS.contains(&k) || CF_KEYS.contains(&k) || UNSUPPORTED_FILTERS.contains(&k)
+    };
+    let unknown: Vec<&String> = map.keys().filter(|k| !known(k)).collect();
+    if !unknown.is_empty() {
+        return Err(write_error(
+            file,
+            name,
+            format!(
+                "unexpected encoding keys {unknown:?}; valid keys are {:?}",
+                STORAGE_KEYS.iter().chain(&CF_KEYS).collect::<Vec<_>>()
+            ),
+        ));
+    }
+    Ok(map.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_take_netcdf_types() {
+        let nc4 = NetcdfFormat::Netcdf4;
+        let nc3 = NetcdfFormat::Netcdf3Classic;
+        assert_eq!(json_attr(&3.into(), nc4).unwrap(), AttributeValue::Int(3));
+        assert_eq!(
+            json_attr(&(1i64 << 40).into(), nc4).unwrap(),
+            AttributeValue::Longlong(1 << 40)
+        );
+        assert!(json_attr(&(1i64 << 40).into(), nc3).is_err());
+        assert_eq!(
+            json_attr(&"NaN".into(), nc4).unwrap().to_string_lossy(),
+            "NaN"
+        );
+        assert_eq!(
+            json_attr(&serde_json::json!([1, 2.5]), nc4).unwrap(),
+            AttributeValue::Doubles(vec![1.0, 2.5])
+        );
+        assert_eq!(
+            json_attr(&serde_json::json!(["a", "b"]), nc4).unwrap(),
+            AttributeValue::Strs(vec!["a".into(), "b".into()])
+        );
+        assert!(json_attr(&serde_json::json!({"a": 1}), nc4).is_err());
+        assert_eq!(
+            typed_attr(&(-32767).into(), DType::I16).unwrap(),
+            AttributeValue::Short(-32767)
+        );
+        assert_eq!(
+            typed_attr(&serde_json::json!([0, 10]), DType::U8).unwrap(),
+            AttributeValue::Uchars(vec![0, 10])
+        );
+        assert!(typed_attr(&1e6.into(), DType::I16).is_err());
+        assert!(typed_attr(&0.5.into(), DType::I32).is_err());
+    }
+
+    trait Lossy {
+        fn to_string_lossy(&self) -> String;
+    }
+    impl Lossy for AttributeValue {
+        fn to_string_lossy(&self) -> String {
+            match self {
+                AttributeValue::Double(x) => x.to_string(),
+                other => format!("{other:?}"),
+            }
+        }
+    }
+}
