@@ -15,9 +15,11 @@
 mod read;
 mod source;
 mod write;
+mod write_attrs;
 mod write_encoding;
+mod write_options;
 mod write_sink;
 
 pub use read::{open_netcdf, open_netcdf_with};
 pub(crate) use source::NetcdfSource;
-pub use write::{NetcdfFormat, NetcdfWriteOptions};
+pub use write_options::{NetcdfFormat, NetcdfWriteOptions};

@@ -19,131 +19,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
-
-use super::write_encoding::{VarPlan, check_override, json_attr, plan_variable};
+use super::write_attrs::json_attr;
+use super::write_encoding::{VarPlan, check_override, plan_variable};
+use super::write_options::{NetcdfFormat, NetcdfWriteOptions};
 use super::write_sink::NetcdfSink;
 use crate::engine::{ChunkSink, Compute, LazyArray};
 use crate::io::WriteMode;
 use crate::labelled::cf::encode_cf;
 use crate::labelled::{Attrs, Dataset, Variable};
 use crate::{Error, Result};
-
-/// The on-disk format of a written netCDF file (xarray's `format=`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum NetcdfFormat {
-    /// HDF5-based netCDF-4 (`"NETCDF4"`, the default): every numeric type, strings,
-    /// groups, zlib compression and chunking.
-    #[default]
-    Netcdf4,
-    /// netCDF-4 files restricted to the classic data model (`"NETCDF4_CLASSIC"`):
-    /// compression and chunks, but netCDF-3's types.
-    Netcdf4Classic,
-    /// netCDF-3 classic (`"NETCDF3_CLASSIC"`): int8, int16, int32, float32, float64
-    /// and chars; at most one unlimited dim, first in every variable that uses it.
-    Netcdf3Classic,
-    /// netCDF-3 with 64-bit offsets (`"NETCDF3_64BIT"`): the classic types, larger files.
-    Netcdf3_64Bit,
-}
-
-impl NetcdfFormat {
-    /// The format of xarray's `format=` spelling (`"NETCDF4"`, `"NETCDF4_CLASSIC"`,
-    /// `"NETCDF3_CLASSIC"`, `"NETCDF3_64BIT"`), case-insensitive.
-    pub fn parse(name: &str) -> Result<Self> {
-        Ok(match name.to_ascii_uppercase().as_str() {
-            "NETCDF4" => NetcdfFormat::Netcdf4,
-            "NETCDF4_CLASSIC" => NetcdfFormat::Netcdf4Classic,
-            "NETCDF3_CLASSIC" => NetcdfFormat::Netcdf3Classic,
-            "NETCDF3_64BIT" | "NETCDF3_64BIT_OFFSET" => NetcdfFormat::Netcdf3_64Bit,
-            _ => crate::error::bail!(
-                "unknown netCDF format {name:?}; use NETCDF4, NETCDF4_CLASSIC, NETCDF3_CLASSIC or NETCDF3_64BIT"
-            ),
-        })
-    }
-
-    /// True for the formats limited to netCDF-3's types and one unlimited dim.
-    pub(super) fn classic_model(self) -> bool {
-        self != NetcdfFormat::Netcdf4
-    }
-
-    fn options(self) -> netcdf::Options {
-        use netcdf::Options as O;
-        let format = match self {
-            NetcdfFormat::Netcdf4 => O::NETCDF4,
-            NetcdfFormat::Netcdf4Classic => O::NETCDF4 | O::CLASSIC,
-            NetcdfFormat::Netcdf3Classic => O::empty(),
-            NetcdfFormat::Netcdf3_64Bit => O::_64BIT_OFFSET,
-        };
-        format | O::NOCLOBBER
-    }
-}
-
-/// Options of [`Dataset::to_netcdf`].
-///
-/// `encoding` maps variable names to JSON objects of encoding keys, like xarray's
-/// `encoding={"sla": {"zlib": True, "complevel": 5}}`: `zlib`, `complevel`, `shuffle`,
-/// `chunksizes`, `contiguous`, `endian`, `compression` (`"zlib"`), and the CF keys
-/// `dtype`, `scale_factor`, `add_offset`, `_FillValue` (`null`: none), `missing_value`,
-/// `units`, `calendar`. Unlike xarray, which replaces a variable's encoding with the
-/// one given, the keys given are merged over the variable's own encoding (which holds
-/// what makes its values times), so `{"zlib": true}` keeps an opened variable's packing.
-#[derive(Clone, Debug)]
-pub struct NetcdfWriteOptions {
-    /// The file format (default netCDF-4).
-    pub format: NetcdfFormat,
-    /// [`WriteMode::Overwrite`] (the default, xarray's `mode="w"`) replaces an existing
-    /// file; [`WriteMode::Create`] refuses to (`mode="w-"`). Appending is not supported.
-    pub mode: WriteMode,
-    /// Per-variable encoding overrides: variable name → JSON object.
-    pub encoding: Attrs,
-    /// Dims written as unlimited (xarray's `unlimited_dims`).
-    pub unlimited_dims: Vec<String>,
-    /// Write into this group (`"obs"`, `"a/b"`) instead of the root (netCDF-4 only).
-    pub group: Option<String>,
-    /// How chunks are computed: threads, memory budget, progress.
-    pub compute: Compute,
-}
-
-impl Default for NetcdfWriteOptions {
-    fn default() -> Self {
-        Self {
-            format: NetcdfFormat::default(),
-            mode: WriteMode::Overwrite,
-            encoding: Attrs::new(),
-            unlimited_dims: vec![],
-            group: None,
-            compute: Compute::new(),
-        }
-    }
-}
-
-impl NetcdfWriteOptions {
-    /// Default options in another format.
-    pub fn format(format: NetcdfFormat) -> Self {
-        Self {
-            format,
-            ..Self::default()
-        }
-    }
-
-    /// Sets the encoding of one variable (a JSON object, merged over its own).
-    pub fn encoding(mut self, var: impl Into<String>, encoding: Value) -> Self {
-        self.encoding.insert(var.into(), encoding);
-        self
-    }
-
-    /// Marks a dim unlimited.
-    pub fn unlimited(mut self, dim: impl Into<String>) -> Self {
-        self.unlimited_dims.push(dim.into());
-        self
-    }
-
-    /// Writes into a group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-}
 
 impl Dataset {
     /// Writes the dataset to a netCDF file, CF-encoding it first, like
@@ -422,7 +306,8 @@ fn write_file(
     compute: &Compute,
 ) -> Result<()> {
     super::source::quiet_hdf5_errors();
-    let mut nc = netcdf::create_with(tmp, format.options())
+    let mut nc = catch_unwind(|| netcdf::create_with(tmp, format.options()))
+        .map_err(|_| write_error(file, "", "the netCDF library failed to create the file"))?
         .map_err(|e| write_error(file, "", format!("cannot create the netCDF file: {e}")))?;
     // The netcdf crate unwraps some library errors: they must not panic here.
     catch_unwind(AssertUnwindSafe(|| {
