@@ -393,6 +393,21 @@ fn netcdf4_files_read_in_xarray_as_written() {
         .unwrap_err();
     assert!(err.to_string().contains("exists"), "{err}");
     check_read_back(&ds, &path);
+    // xarray's `dtype: "S1"` stores strings as a char array in netCDF-4 too.
+    let chars = dir.join("chars.nc");
+    let opts = NetcdfWriteOptions::default()
+        .unlimited("time")
+        .encoding("station", json!({"dtype": "S1"}));
+    ds.to_netcdf(&chars, &opts).unwrap();
+    check_read_back(&ds, &chars);
+    if python_ok() {
+        let got = dump(&chars);
+        assert_eq!(
+            got["variables"]["station"]["values"],
+            values_of(&ds, "station")
+        );
+        assert_eq!(got["variables"]["station"]["encoding"]["dtype"], "|S1");
+    }
 }
 
 #[test]
@@ -688,5 +703,61 @@ fn random_shapes_and_chunks_write_and_read_back_equal() {
         let back = tessera::open_netcdf(&path).unwrap();
         let got = back.get("v").unwrap().values::<f64>().unwrap();
         assert_eq!(got, raw, "case {case}: shape {shape:?} chunks {chunks:?}");
+    }
+}
+
+/// Write throughput of a 200 MB float32 variable, generated lazily chunk by chunk,
+/// against xarray writing the same array from memory (uncompressed and zlib level 1).
+/// Run by hand: `cargo test --features netcdf --test io write_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn write_throughput_of_a_200_mb_variable() {
+    let dir = temp_dir("ncw-speed");
+    let _cleanup = Cleanup(dir.clone());
+    let shape = [50usize, 1000, 1000];
+    let grid = ChunkGrid::regular(&shape, &[5, 1000, 1000]).unwrap();
+    let data = LazyArray::from_fn("ramp", DType::F32, grid, |_, region| {
+        let dims: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        let (t0, y0) = (region[0].start, region[1].start);
+        Ok(ArrayData::new(Array::from_shape_fn(IxDyn(&dims), |i| {
+            ((i[0] + t0) * 7 + (i[1] + y0) * 3 + i[2]) as f32 * 0.01
+        })))
+    });
+    let mut ds = Dataset::new();
+    ds.insert("v", Variable::new(["t", "y", "x"], data).unwrap())
+        .unwrap();
+    for zlib in [false, true] {
+        let path = dir.join(format!("tessera-{zlib}.nc"));
+        let opts = NetcdfWriteOptions::default().encoding(
+            "v",
+            json!({"zlib": zlib, "complevel": 1, "chunksizes": [5, 1000, 1000]}),
+        );
+        let start = std::time::Instant::now();
+        ds.to_netcdf(&path, &opts).unwrap();
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "tessera to_netcdf zlib={zlib}: {secs:.2} s, {:.0} MB/s",
+            200.0 / secs
+        );
+    }
+    if python_ok() {
+        let code = format!(
+            "import time, numpy as np, xarray as xr\n\
+             t, y, x = np.ogrid[0:50, 0:1000, 0:1000]\n\
+             v = ((t * 7 + y * 3 + x) * 0.01).astype('f4')\n\
+             ds = xr.Dataset({{'v': (('t', 'y', 'x'), v)}})\n\
+             for z in (False, True):\n\
+             \x20   s = time.perf_counter()\n\
+             \x20   ds.to_netcdf('{}/xarray.nc', encoding={{'v': {{'zlib': z, 'complevel': 1, 'chunksizes': (5, 1000, 1000)}}}})\n\
+             \x20   d = time.perf_counter() - s\n\
+             \x20   print(f'xarray to_netcdf zlib={{z}}: {{d:.2f}} s, {{200 / d:.0f}} MB/s')\n",
+            dir.display()
+        );
+        let out = Command::new("python3")
+            .args(["-c", &code])
+            .output()
+            .unwrap();
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
     }
 }

@@ -70,7 +70,7 @@ pub(super) fn write_error(file: &str, key: &str, message: impl Into<String>) -> 
 fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
     let file = path.display().to_string();
     let format = opts.format;
-    let merged = with_overrides(ds, &file, &opts.encoding)?;
+    let (merged, chars) = with_overrides(ds, &file, &opts.encoding)?;
     let enc = encode_cf(&merged)?;
     let (vars, global_coords) = variables_to_write(&enc);
     let dims = ds.dims();
@@ -84,7 +84,10 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
     }
     let plans = vars
         .iter()
-        .map(|(name, var)| plan_variable(&file, format, name, var, &opts.unlimited_dims))
+        .map(|(name, var)| {
+            let as_chars = chars.contains(name);
+            plan_variable(&file, format, name, var, &opts.unlimited_dims, as_chars)
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut attrs: Vec<(String, netcdf::AttributeValue)> = vec![];
     let mut global = enc.attrs().clone();
@@ -165,33 +168,35 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tessera-{}-{n}.tmp", std::process::id()))
 }
 
-/// The dataset with each override merged over its variable's encoding.
-fn with_overrides(ds: &Dataset, file: &str, overrides: &Attrs) -> Result<Dataset> {
-    if overrides.is_empty() {
-        return Ok(ds.clone());
-    }
+/// The dataset with each override merged over its variable's encoding, and the
+/// string variables whose encoding asks for a char array (`dtype` `"S1"`).
+fn with_overrides(ds: &Dataset, file: &str, overrides: &Attrs) -> Result<(Dataset, Vec<String>)> {
     let mut names = ds.coords().names();
     names.extend(ds.data_var_names());
     let mut checked = std::collections::HashMap::new();
     for (name, enc) in overrides {
         checked.insert(name.clone(), check_override(file, name, enc, &names)?);
     }
-    let apply = |name: &str, var: &Variable| -> Variable {
-        match checked.get(name) {
-            Some(over) => {
-                let mut enc = var.encoding().clone();
-                for (k, v) in over {
-                    // Only `_FillValue: null` means something (no fill value).
-                    if v.is_null() && k != "_FillValue" {
-                        enc.remove(k);
-                    } else {
-                        enc.insert(k.clone(), v.clone());
-                    }
-                }
-                var.clone().with_encoding(enc)
+    let mut chars = vec![];
+    let mut apply = |name: &str, var: &Variable| -> Variable {
+        let mut enc = var.encoding().clone();
+        for (k, v) in checked.get(name).into_iter().flatten() {
+            // Only `_FillValue: null` means something (no fill value).
+            if v.is_null() && k != "_FillValue" {
+                enc.remove(k);
+            } else {
+                enc.insert(k.clone(), v.clone());
             }
-            None => var.clone(),
         }
+        // A string variable's dtype is how the file stores the strings, not a number
+        // type `encode_cf` could cast its codes to.
+        if var.is_strings()
+            && let Some(d) = enc.remove("dtype")
+            && matches!(d.as_str(), Some("S1" | "|S1" | "char"))
+        {
+            chars.push(name.to_string());
+        }
+        var.clone().with_encoding(enc)
     };
     let mut out = Dataset::new();
     for (name, c) in ds.coords().iter() {
@@ -201,7 +206,7 @@ fn with_overrides(ds: &Dataset, file: &str, overrides: &Attrs) -> Result<Dataset
         out.insert(name.clone(), apply(name, var))?;
     }
     *out.attrs_mut() = ds.attrs().clone();
-    Ok(out)
+    Ok((out, chars))
 }
 
 /// Coordinates first, then data variables, which get xarray's `coordinates` attribute

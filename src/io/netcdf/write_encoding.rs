@@ -129,6 +129,7 @@ pub(super) fn plan_variable(
     name: &str,
     var: &Variable,
     unlimited: &[String],
+    as_chars: bool,
 ) -> Result<VarPlan> {
     let fail = |message: String| write_error(file, name, message);
     let enc = var.encoding();
@@ -137,7 +138,7 @@ pub(super) fn plan_variable(
     let mut dims: Vec<String> = var.dims().to_vec();
     let mut shape: Vec<usize> = var.shape().to_vec();
     let (values, nctype, data) = match var.categories() {
-        Some(table) if format == NetcdfFormat::Netcdf4 && !wants_chars(enc) => {
+        Some(table) if format == NetcdfFormat::Netcdf4 && !as_chars => {
             // A char array's encoding, which the reader leaves in the attributes.
             attrs.remove("_Encoding");
             (
@@ -252,14 +253,6 @@ pub(super) fn plan_variable(
         attrs: out_attrs,
         data,
     })
-}
-
-/// An encoding `dtype` of `S1` or `char` asks for a char array (xarray's spelling).
-fn wants_chars(enc: &Attrs) -> bool {
-    matches!(
-        enc.get("dtype").and_then(Value::as_str),
-        Some("S1" | "char" | "|S1")
-    )
 }
 
 /// Attributes CF says have the variable's type.
