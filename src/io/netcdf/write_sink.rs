@@ -87,14 +87,27 @@ impl NetcdfSink {
         }
     }
 
-    /// Numbers in the stored dtype: a cast that changes no value (netCDF-3's
-    /// `coerce_nc3_dtype` refuses, as xarray does, values that do not fit).
+    /// Numbers in the stored dtype, written from the chunk itself when it has it.
     fn numeric(&self, region: &[Range<usize>], data: &ArrayData, stored: DType) -> Result<()> {
+        if data.dtype() != stored {
+            return self.numeric(region, &self.coerce(region, data, stored)?, stored);
+        }
+        crate::with_numeric_dtype!(stored, T => {
+            let a = data.as_typed::<T>()?.as_standard_layout();
+            self.put(region, a.as_slice().unwrap_or(&[]), region.to_vec())
+        }, bool => Err(self.fail(region, "booleans are stored as int8")))
+    }
+
+    /// A cast to the stored dtype that changes no value (netCDF-3's `coerce_nc3_dtype`
+    /// refuses, as xarray does, values that do not fit).
+    fn coerce(
+        &self,
+        region: &[Range<usize>],
+        data: &ArrayData,
+        stored: DType,
+    ) -> Result<ArrayData> {
         let cast = data.clone().cast(stored);
-        if data.dtype() != stored
-            && data.dtype() != DType::Bool
-            && cast.clone().cast(data.dtype()) != *data
-        {
+        if data.dtype() != DType::Bool && cast.clone().cast(data.dtype()) != *data {
             return Err(self.fail(
                 region,
                 format!(
@@ -104,11 +117,7 @@ impl NetcdfSink {
                 ),
             ));
         }
-        crate::with_numeric_dtype!(stored, T => {
-            let a = cast.into_typed::<T>()?;
-            let a = a.as_standard_layout();
-            self.put(region, a.as_slice().unwrap_or(&[]), region.to_vec())
-        }, bool => Err(self.fail(region, "booleans are stored as int8")))
+        Ok(cast)
     }
 
     fn strings(&self, region: &[Range<usize>], data: &ArrayData, table: &[String]) -> Result<()> {
