@@ -467,3 +467,86 @@ pub(super) fn check_override(
     }
     Ok(map.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{ArrayD, IxDyn};
+    use serde_json::json;
+
+    use super::*;
+
+    fn var(shape: &[usize], chunks: &[usize]) -> Variable {
+        let a = ArrayD::<f32>::zeros(IxDyn(shape));
+        let dims: Vec<String> = (0..shape.len()).map(|i| format!("d{i}")).collect();
+        Variable::new(dims, LazyArray::from_ndarray(a, chunks).unwrap()).unwrap()
+    }
+
+    fn plan(v: &Variable, enc: serde_json::Value, unlimited: &[&str]) -> Result<VarPlan> {
+        let Value::Object(enc) = enc else { panic!() };
+        let unlimited: Vec<String> = unlimited.iter().map(|s| s.to_string()).collect();
+        let v = v.clone().with_encoding(enc);
+        plan_variable("f.nc", NetcdfFormat::Netcdf4, "v", &v, &unlimited, false)
+    }
+
+    #[test]
+    fn tasks_cover_whole_hdf5_chunks() {
+        let v = var(&[10, 7], &[4, 7]);
+        let p = plan(&v, json!({"chunksizes": [2, 3]}), &[]).unwrap();
+        assert_eq!(p.chunking, Some(vec![2, 3]));
+        // 4 is a multiple of 2; 7 is not of 3: the task length is 6.
+        assert_eq!(p.data.chunks().chunks(), &[vec![4, 4, 2], vec![6, 1]]);
+        // Engine chunks smaller than the HDF5 chunk grow to one HDF5 chunk.
+        let v = var(&[10], &[1]);
+        let p = plan(&v, json!({"chunksizes": [4], "zlib": true}), &[]).unwrap();
+        assert_eq!(p.data.chunks().chunks(), &[vec![4, 4, 2]]);
+        assert_eq!(p.deflate, Some((4, true)));
+    }
+
+    #[test]
+    fn storage_defaults_follow_xarray_and_the_engine_chunks() {
+        // One engine chunk, nothing asked: contiguous, as netCDF-C's default.
+        let p = plan(&var(&[10, 7], &[10, 7]), json!({}), &[]).unwrap();
+        assert_eq!(p.chunking, None);
+        // Several engine chunks become the HDF5 chunks.
+        let p = plan(&var(&[10, 7], &[5, 7]), json!({}), &[]).unwrap();
+        assert_eq!(p.chunking, Some(vec![5, 7]));
+        // Unlimited dims are always chunked; chunks along them may exceed the length.
+        let p = plan(&var(&[3], &[3]), json!({"chunksizes": [8]}), &["d0"]).unwrap();
+        assert_eq!(p.chunking, Some(vec![8]));
+        // Chunks longer than a fixed dim are cut to it.
+        let p = plan(&var(&[3, 2], &[3, 2]), json!({"chunksizes": [8, 8]}), &[]).unwrap();
+        assert_eq!(p.chunking, Some(vec![3, 2]));
+        // Big single chunks are cut to about 16 MiB.
+        let p = plan(
+            &var(&[64, 256, 512], &[64, 256, 512]),
+            json!({"zlib": true}),
+            &[],
+        )
+        .unwrap();
+        let c = p.chunking.unwrap();
+        assert!(
+            c.iter().product::<usize>() * 4 <= MAX_DEFAULT_CHUNK_BYTES,
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn bad_storage_keys_name_the_key() {
+        let v = var(&[4], &[4]);
+        for (enc, key) in [
+            (json!({"complevel": 10}), "complevel"),
+            (json!({"chunksizes": [0]}), "chunksizes"),
+            (json!({"chunksizes": [1, 2]}), "chunksizes"),
+            (json!({"szip": true}), "szip"),
+            (json!({"compression": "lz4"}), "compression"),
+            (json!({"endian": "middle"}), "endian"),
+            (json!({"zlib": true, "contiguous": true}), "contiguous"),
+        ] {
+            let err = plan(&v, enc.clone(), &[])
+                .map(|_| ())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key) && err.contains("f.nc"), "{enc}: {err}");
+        }
+    }
+}
