@@ -2,7 +2,7 @@
 //! written by xarray/zarr-python read as xarray reads them, round trips, typed errors
 //! for damaged stores, the [`ChunkSource`](tessera::engine::ChunkSource) conformance
 //! suite on the Zarr source; netCDF files (feature `netcdf`) read as xarray reads
-//! them. Stores over the network have a binary of their own, `io_remote`: its S3
+//! them, and datasets written to netCDF as xarray reads them back. Stores over the network have a binary of their own, `io_remote`: its S3
 //! test sets environment variables, which is unsound while threads here may be in
 //! blosc's C code, which reads them.
 

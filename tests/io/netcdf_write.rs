@@ -447,6 +447,54 @@ fn groups_hold_what_is_written_into_them() {
             "{name}"
         );
     }
+    // Appending adds groups to a file, and variables to its root (reusing its dims);
+    // HDF5 refuses to write a file this process has open for reading.
+    drop(back);
+    let append = |group: Option<&str>| NetcdfWriteOptions {
+        mode: WriteMode::Append,
+        group: group.map(String::from),
+        ..Default::default()
+    };
+    ds.to_netcdf(&path, &append(Some("model"))).unwrap();
+    let mut extra = Dataset::new();
+    let v = Array::from_vec(vec![1.5f64, 2.5, 3.5]).into_dyn();
+    extra
+        .insert(
+            "depth",
+            Variable::new(["lat"], lazy(v, vec![vec![3]])).unwrap(),
+        )
+        .unwrap();
+    extra.to_netcdf(&path, &append(None)).unwrap();
+    for group in ["obs/raw", "model"] {
+        let back =
+            tessera::open_netcdf_with(&path, &tessera::io::OpenOptions::default().group(group))
+                .unwrap();
+        for name in all_names(&ds) {
+            assert!(
+                close(&values_of(&back, &name), &values_of(&ds, &name)),
+                "{group} {name}"
+            );
+        }
+    }
+    let root = tessera::open_netcdf(&path).unwrap();
+    assert_eq!(values_of(&root, "depth"), json!([1.5, 2.5, 3.5]));
+    drop(root);
+    if python_ok() {
+        let got = dump(&path);
+        assert_eq!(got["variables"]["depth"]["values"], json!([1.5, 2.5, 3.5]));
+    }
+    // The same group twice, a variable already there, a dim of another length.
+    let err = ds.to_netcdf(&path, &append(Some("model"))).unwrap_err();
+    assert!(err.to_string().contains("model"), "{err}");
+    let err = extra.to_netcdf(&path, &append(None)).unwrap_err();
+    assert!(err.to_string().contains("depth"), "{err}");
+    let mut longer = Dataset::new();
+    let v = Array::from_vec(vec![1.0f64; 5]).into_dyn();
+    longer
+        .insert("w", Variable::new(["lat"], lazy(v, vec![vec![5]])).unwrap())
+        .unwrap();
+    let err = longer.to_netcdf(&path, &append(None)).unwrap_err();
+    assert!(err.to_string().contains("lat"), "{err}");
     let err = sample(false)
         .to_netcdf(
             &path,

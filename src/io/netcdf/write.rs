@@ -10,9 +10,10 @@
 //! handing each to a [`NetcdfSink`] that writes it under the file's lock. Nothing is
 //! ever held whole but a chunk.
 //!
-//! The file is written under a temporary name beside the target and renamed over it
-//! at the end, so a failed write leaves any previous file untouched, and a dataset
-//! read lazily from the file it overwrites still reads its old data.
+//! A new file is written under a temporary name beside the target and renamed over
+//! it at the end, so a failed write leaves any previous file untouched, and a dataset
+//! read lazily from the file it overwrites still reads its old data. Appending
+//! (xarray's `mode="a"`, typically a group per call) writes into the file in place.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -118,39 +119,38 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
         }
         None => String::new(),
     };
-    match opts.mode {
-        WriteMode::Overwrite => {}
-        WriteMode::Create if path.exists() => {
-            return Err(write_error(
-                &file,
-                "",
-                "the file exists; use WriteMode::Overwrite to replace it",
-            ));
-        }
-        WriteMode::Create => {}
-        WriteMode::Append => {
-            return Err(write_error(
-                &file,
-                "",
-                "appending to a netCDF file is not supported",
-            ));
-        }
+    let appending = opts.mode == WriteMode::Append && path.exists();
+    if opts.mode == WriteMode::Create && path.exists() {
+        return Err(write_error(
+            &file,
+            "",
+            "the file exists; use WriteMode::Overwrite to replace it, or Append to add to it",
+        ));
+    }
+    let job = Job {
+        file: &file,
+        prefix: &prefix,
+        attrs: &attrs,
+        dims: &file_dims,
+        compute: &opts.compute,
+    };
+    if appending {
+        // In place: the file keeps what it holds, so a failed append may leave part
+        // of the new variables in it (as xarray's mode="a").
+        let nc = catch_unwind(|| netcdf::append(path))
+            .map_err(|_| write_error(&file, "", "the netCDF library failed to open the file"))?
+            .map_err(|e| write_error(&file, "", format!("cannot open the file to append (HDF5 refuses while a dataset opened from it is alive): {e}")))?;
+        return job.run(nc, plans, true, format);
     }
     let tmp = temp_path(path);
-    let result = write_file(
-        &file,
-        &tmp,
-        format,
-        &prefix,
-        &attrs,
-        &file_dims,
-        plans,
-        &opts.compute,
-    )
-    .and_then(|()| {
-        std::fs::rename(&tmp, path)
-            .map_err(|e| write_error(&file, "", format!("renaming the finished file: {e}")))
-    });
+    let result = catch_unwind(|| netcdf::create_with(&tmp, format.options()))
+        .map_err(|_| write_error(&file, "", "the netCDF library failed to create the file"))?
+        .map_err(|e| write_error(&file, "", format!("cannot create the netCDF file: {e}")))
+        .and_then(|nc| job.run(nc, plans, false, format))
+        .and_then(|()| {
+            std::fs::rename(&tmp, path)
+                .map_err(|e| write_error(&file, "", format!("renaming the finished file: {e}")))
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -298,102 +298,125 @@ fn file_dims(
     Ok(dims)
 }
 
-/// Creates `tmp`, defines everything, then computes and writes the data.
-#[allow(clippy::too_many_arguments)]
-fn write_file(
-    file: &str,
-    tmp: &Path,
-    format: NetcdfFormat,
-    prefix: &str,
-    attrs: &[(String, netcdf::AttributeValue)],
-    dims: &[(String, usize, bool)],
-    plans: Vec<VarPlan>,
-    compute: &Compute,
-) -> Result<()> {
-    super::source::quiet_hdf5_errors();
-    let mut nc = catch_unwind(|| netcdf::create_with(tmp, format.options()))
-        .map_err(|_| write_error(file, "", "the netCDF library failed to create the file"))?
-        .map_err(|e| write_error(file, "", format!("cannot create the netCDF file: {e}")))?;
-    // The netcdf crate unwraps some library errors: they must not panic here.
-    catch_unwind(AssertUnwindSafe(|| {
-        define(file, &mut nc, prefix, attrs, dims, &plans)
-    }))
-    .map_err(|_| {
-        write_error(
-            file,
-            "",
-            "the netCDF library failed while defining the file",
-        )
-    })??;
-    let shared = Arc::new(Mutex::new(nc));
-    let mut outputs: Vec<LazyArray> = vec![];
-    let mut sinks: Vec<Arc<dyn ChunkSink>> = vec![];
-    for p in plans {
-        outputs.push(p.data);
-        sinks.push(Arc::new(NetcdfSink {
-            file: shared.clone(),
-            path: file.to_string(),
-            var_path: format!("{prefix}{}", p.name),
-            name: p.name,
-            values: p.values,
-        }));
-    }
-    let refs: Vec<&LazyArray> = outputs.iter().collect();
-    compute.run_into(&refs, &sinks)?;
-    drop(sinks);
-    let nc = Arc::try_unwrap(shared)
-        .map_err(|_| Error::internal("netCDF writer", "a sink outlived the computation"))?
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
-    nc.close()
-        .map_err(|e| write_error(file, "", format!("closing the file: {e}")))
+/// What every variable of one write shares.
+struct Job<'a> {
+    file: &'a str,
+    /// `group/` or empty.
+    prefix: &'a str,
+    attrs: &'a [(String, netcdf::AttributeValue)],
+    dims: &'a [(String, usize, bool)],
+    compute: &'a Compute,
 }
 
-fn define(
-    file: &str,
-    nc: &mut netcdf::FileMut,
-    prefix: &str,
-    attrs: &[(String, netcdf::AttributeValue)],
-    dims: &[(String, usize, bool)],
-    plans: &[VarPlan],
-) -> Result<()> {
-    if !prefix.is_empty() {
-        nc.add_group(prefix.trim_end_matches('/'))
-            .map_err(|e| write_error(file, prefix, format!("creating the group: {e}")))?;
-    }
-    for (k, v) in attrs {
-        nc.add_attribute(&format!("{prefix}{k}"), v.clone())
-            .map_err(|e| write_error(file, "", format!("global attribute {k:?}: {e}")))?;
-    }
-    for (d, n, unlimited) in dims {
-        let len = if *unlimited { 0 } else { *n };
-        nc.add_dimension(&format!("{prefix}{d}"), len)
-            .map_err(|e| write_error(file, d, format!("defining dim {d:?}: {e}")))?;
-    }
-    for p in plans {
-        let fail =
-            |what: &str, e: netcdf::Error| write_error(file, &p.name, format!("{what}: {e}"));
-        let dims: Vec<&str> = p.dims.iter().map(String::as_str).collect();
-        let mut var = nc
-            .add_variable_with_type(&format!("{prefix}{}", p.name), &dims, &p.nctype)
-            .map_err(|e| fail("defining the variable", e))?;
-        if let Some(chunks) = &p.chunking {
-            var.set_chunking(chunks)
-                .map_err(|e| fail(&format!("setting chunksizes {chunks:?}"), e))?;
+impl Job<'_> {
+    /// Defines everything in `nc`, then computes and writes the data and closes it.
+    fn run(
+        &self,
+        mut nc: netcdf::FileMut,
+        plans: Vec<VarPlan>,
+        appending: bool,
+        format: NetcdfFormat,
+    ) -> Result<()> {
+        let file = self.file;
+        super::source::quiet_hdf5_errors();
+        // The netcdf crate unwraps some library errors: they must not panic here.
+        catch_unwind(AssertUnwindSafe(|| {
+            if appending {
+                if nc.root().is_none() && !format.classic_model() {
+                    return Err(write_error(
+                        file,
+                        "",
+                        "the file is netCDF-3: append with a classic format",
+                    ));
+                }
+                nc.redef()
+                    .map_err(|e| write_error(file, "", format!("reopening definitions: {e}")))?;
+            }
+            self.define(&mut nc, &plans, appending && self.prefix.is_empty())
+        }))
+        .map_err(|_| {
+            write_error(
+                file,
+                "",
+                "the netCDF library failed while defining the file",
+            )
+        })??;
+        let shared = Arc::new(Mutex::new(nc));
+        let mut outputs: Vec<LazyArray> = vec![];
+        let mut sinks: Vec<Arc<dyn ChunkSink>> = vec![];
+        for p in plans {
+            outputs.push(p.data);
+            sinks.push(Arc::new(NetcdfSink {
+                file: shared.clone(),
+                path: file.to_string(),
+                var_path: format!("{}{}", self.prefix, p.name),
+                name: p.name,
+                values: p.values,
+            }));
         }
-        if let Some((level, shuffle)) = p.deflate {
-            var.set_compression(level, shuffle)
-                .map_err(|e| fail("setting zlib compression", e))?;
-        }
-        if let Some(endian) = p.endian {
-            var.set_endianness(endian)
-                .map_err(|e| fail("setting the byte order", e))?;
-        }
-        for (k, v) in &p.attrs {
-            var.put_attribute(k, v.clone())
-                .map_err(|e| fail(&format!("attribute {k:?}"), e))?;
-        }
+        let refs: Vec<&LazyArray> = outputs.iter().collect();
+        self.compute.run_into(&refs, &sinks)?;
+        drop(sinks);
+        let nc = Arc::try_unwrap(shared)
+            .map_err(|_| Error::internal("netCDF writer", "a sink outlived the computation"))?
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        nc.close()
+            .map_err(|e| write_error(file, "", format!("closing the file: {e}")))
     }
-    nc.enddef()
-        .map_err(|e| write_error(file, "", format!("ending the definitions: {e}")))
+
+    /// Defines the group, attributes, dims and variables. `reuse_dims`: dims the
+    /// file already has (appending at the root) are used if their lengths agree.
+    fn define(&self, nc: &mut netcdf::FileMut, plans: &[VarPlan], reuse_dims: bool) -> Result<()> {
+        let (file, prefix) = (self.file, self.prefix);
+        if !prefix.is_empty() {
+            nc.add_group(prefix.trim_end_matches('/'))
+                .map_err(|e| write_error(file, prefix, format!("creating the group: {e}")))?;
+        }
+        for (k, v) in self.attrs {
+            nc.add_attribute(&format!("{prefix}{k}"), v.clone())
+                .map_err(|e| write_error(file, "", format!("global attribute {k:?}: {e}")))?;
+        }
+        for (d, n, unlimited) in self.dims {
+            if reuse_dims && let Some(old) = nc.dimension(d) {
+                if old.is_unlimited() || old.len() == *n {
+                    continue;
+                }
+                return Err(write_error(
+                    file,
+                    d,
+                    format!("the file's dim {d:?} has length {}, not {n}", old.len()),
+                ));
+            }
+            let len = if *unlimited { 0 } else { *n };
+            nc.add_dimension(&format!("{prefix}{d}"), len)
+                .map_err(|e| write_error(file, d, format!("defining dim {d:?}: {e}")))?;
+        }
+        for p in plans {
+            let fail =
+                |what: &str, e: netcdf::Error| write_error(file, &p.name, format!("{what}: {e}"));
+            let dims: Vec<&str> = p.dims.iter().map(String::as_str).collect();
+            let mut var = nc
+                .add_variable_with_type(&format!("{prefix}{}", p.name), &dims, &p.nctype)
+                .map_err(|e| fail("defining the variable", e))?;
+            if let Some(chunks) = &p.chunking {
+                var.set_chunking(chunks)
+                    .map_err(|e| fail(&format!("setting chunksizes {chunks:?}"), e))?;
+            }
+            if let Some((level, shuffle)) = p.deflate {
+                var.set_compression(level, shuffle)
+                    .map_err(|e| fail("setting zlib compression", e))?;
+            }
+            if let Some(endian) = p.endian {
+                var.set_endianness(endian)
+                    .map_err(|e| fail("setting the byte order", e))?;
+            }
+            for (k, v) in &p.attrs {
+                var.put_attribute(k, v.clone())
+                    .map_err(|e| fail(&format!("attribute {k:?}"), e))?;
+            }
+        }
+        nc.enddef()
+            .map_err(|e| write_error(file, "", format!("ending the definitions: {e}")))
+    }
 }

@@ -97,7 +97,9 @@ pub struct NetcdfWriteOptions {
     /// The file format (default netCDF-4).
     pub format: NetcdfFormat,
     /// [`WriteMode::Overwrite`] (the default, xarray's `mode="w"`) replaces an existing
-    /// file; [`WriteMode::Create`] refuses to (`mode="w-"`). Appending is not supported.
+    /// file; [`WriteMode::Create`] refuses to (`mode="w-"`); [`WriteMode::Append`]
+    /// (`mode="a"`) adds the variables, or a new group, to an existing file in place
+    /// (new names only; dims it has are reused when their lengths agree).
     pub mode: WriteMode,
     /// Per-variable encoding overrides: variable name → JSON object.
     pub encoding: Attrs,
