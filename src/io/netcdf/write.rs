@@ -71,6 +71,13 @@ pub(super) fn write_error(file: &str, key: &str, message: impl Into<String>) -> 
 fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
     let file = path.display().to_string();
     let format = opts.format;
+    if opts.mode == WriteMode::Create && path.exists() {
+        return Err(write_error(
+            &file,
+            "",
+            "the file exists; use WriteMode::Overwrite to replace it, or Append to add to it",
+        ));
+    }
     let (merged, chars) = with_overrides(ds, &file, &opts.encoding)?;
     let enc = encode_cf(&merged)?;
     let (vars, global_coords) = variables_to_write(&enc);
@@ -120,13 +127,6 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
         None => String::new(),
     };
     let appending = opts.mode == WriteMode::Append && path.exists();
-    if opts.mode == WriteMode::Create && path.exists() {
-        return Err(write_error(
-            &file,
-            "",
-            "the file exists; use WriteMode::Overwrite to replace it, or Append to add to it",
-        ));
-    }
     let job = Job {
         file: &file,
         prefix: &prefix,
