@@ -2,9 +2,10 @@
 //! written by xarray/zarr-python read as xarray reads them, round trips, typed errors
 //! for damaged stores, the [`ChunkSource`](tessera::engine::ChunkSource) conformance
 //! suite on the Zarr source; netCDF files (feature `netcdf`) read as xarray reads
-//! them. Stores over the network have a binary of their own, `io_remote`: its S3
-//! test sets environment variables, which is unsound while threads here may be in
-//! blosc's C code, which reads them.
+//! them, and datasets written to netCDF read back by xarray as written. Stores over
+//! the network have a binary of their own, `io_remote`: its S3 test sets environment
+//! variables, which is unsound while threads here may be in blosc's C code, which
+//! reads them.
 
 #[path = "support"]
 mod support {
@@ -16,6 +17,9 @@ mod support {
 #[cfg(feature = "netcdf")]
 #[path = "io/netcdf_read.rs"]
 mod netcdf_read;
+#[cfg(feature = "netcdf")]
+#[path = "io/netcdf_write.rs"]
+mod netcdf_write;
 #[path = "io/zarr_chunk_source.rs"]
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]

@@ -11,6 +11,8 @@ pub(crate) mod store;
 pub(crate) mod zarr;
 
 #[cfg(feature = "netcdf")]
+pub use netcdf::{NetcdfFormat, NetcdfWriteOptions};
+#[cfg(feature = "netcdf")]
 pub use netcdf::{open_netcdf, open_netcdf_with};
 
 pub use options::{Consolidated, OpenOptions};

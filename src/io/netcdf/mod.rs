@@ -8,9 +8,18 @@
 //! station names) are read while opening. Variables of other types (compound, enum,
 //! vlen, opaque), and string variables of more than a million elements, are left out
 //! of the dataset (a later increment will report them).
+//!
+//! [`Dataset::to_netcdf`](crate::labelled::Dataset::to_netcdf) writes one (netCDF-4 or
+//! netCDF-3), with xarray's encodings, computing chunks in parallel under the budget.
 
 mod read;
 mod source;
+mod write;
+mod write_attrs;
+mod write_encoding;
+mod write_options;
+mod write_sink;
 
 pub use read::{open_netcdf, open_netcdf_with};
 pub(crate) use source::NetcdfSource;
+pub use write_options::{NetcdfFormat, NetcdfWriteOptions};
