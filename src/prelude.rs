@@ -21,7 +21,7 @@ pub use crate::engine::{
 #[cfg(feature = "zarr")]
 pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 #[cfg(feature = "netcdf")]
-pub use crate::io::{open_netcdf, open_netcdf_with};
+pub use crate::io::{NetcdfFormat, NetcdfWriteOptions, open_netcdf, open_netcdf_with};
 pub use crate::labelled::{
     Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, DecodeOptions, Dims, Join,
     LabelSel, ReduceArgs, ResampleOptions, Side, Variable, align, concat, decode_cf, encode_cf,
