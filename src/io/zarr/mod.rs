@@ -8,6 +8,7 @@
 //! [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr) writes one.
 
 mod array;
+mod kinds;
 mod meta;
 mod read;
 mod source;
