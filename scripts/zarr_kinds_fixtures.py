@@ -170,7 +170,7 @@ def dump(path, label, group=None, decode_times=True):
             vals = vals.astype("timedelta64[us]").astype("i8")
             flat = vals.ravel().tolist()
             dtype = "timedelta64"
-        elif kind in "OUS":
+        elif kind in "OUST":
             flat = [x.decode() if isinstance(x, bytes) else str(x) for x in vals.ravel().tolist()]
             dtype = "str"
         elif kind == "c":

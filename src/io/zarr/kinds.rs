@@ -76,9 +76,16 @@ pub(crate) fn interpret(format: ZarrFormat, json: &Value) -> Interpreted {
     let mut out = Interpreted {
         kind: Kind::Number,
         dtype: DType::U8,
-        stored: name.clone(),
+        stored: match format {
+            ZarrFormat::V2 if raw.is_array() => format!("structured {name}"),
+            ZarrFormat::V2 => numpy_name(&name),
+            ZarrFormat::V3 => name.clone(),
+        },
         zarrs_json: json.clone(),
     };
+    if format == ZarrFormat::V2 {
+        drop_identity_filters(&mut out.zarrs_json);
+    }
     if let Some(d) = format.parse_data_type(&name) {
         out.dtype = d;
         return out;
@@ -90,15 +97,19 @@ pub(crate) fn interpret(format: ZarrFormat, json: &Value) -> Interpreted {
             match name.chars().next() {
                 _ if raw.is_array() => opaque("structured (record) data types are not supported"),
                 Some('<' | '>' | '|') if body == "f2" => Kind::Float16,
-                Some('<' | '|') if body.starts_with('U') => Kind::Strings { utf32: true },
+                Some('<' | '|') if body.starts_with('U') => {
+                    // zarrs wants a string fill for fixed-width text; v2 often has null.
+                    if !json.get("fill_value").is_some_and(Value::is_string) {
+                        set_fill(&mut out.zarrs_json, json!(""));
+                    }
+                    Kind::Strings { utf32: true }
+                }
                 Some('|') if body.starts_with('S') => {
-                    // Fixed-width bytes: zarrs reads them as raw bits of the same width.
-                    set_type(
-                        &mut out.zarrs_json,
-                        "dtype",
-                        json!(format!("|V{}", &body[1..])),
-                    );
-                    set_fill(&mut out.zarrs_json, Value::Null);
+                    // Fixed-width bytes: zarrs reads them as raw bits of the same width,
+                    // which take their fill as bytes (missing chunks read as empty).
+                    let width: usize = body[1..].parse().unwrap_or(0);
+                    set_type(&mut out.zarrs_json, "dtype", json!(format!("|V{width}")));
+                    set_fill(&mut out.zarrs_json, json!(vec![0u8; width]));
                     Kind::Strings { utf32: false }
                 }
                 Some('|') if body == "O" => object_kind(json),
@@ -153,6 +164,36 @@ pub(crate) fn interpret(format: ZarrFormat, json: &Value) -> Interpreted {
         Kind::Number | Kind::Opaque(_) => DType::U8,
     };
     out
+}
+
+/// numpy's name for a v2 typestr (`<c8` is `complex64`, `<M8[ns]` is
+/// `datetime64[ns]`); strings keep their typestr (`<U11`), as numpy prints them.
+fn numpy_name(typestr: &str) -> String {
+    let body = typestr.trim_start_matches(['<', '>', '|', '=']);
+    let (kind, rest) = body.split_at(body.chars().next().map_or(0, char::len_utf8));
+    let bits = rest.parse::<usize>().ok().map(|n| n * 8);
+    match (kind, bits) {
+        ("f", Some(b)) => format!("float{b}"),
+        ("c", Some(b)) => format!("complex{b}"),
+        ("i", Some(b)) => format!("int{b}"),
+        ("u", Some(b)) => format!("uint{b}"),
+        ("b", Some(8)) => "bool".into(),
+        ("M", _) => format!("datetime64{}", rest),
+        ("m", _) => format!("timedelta64{}", rest),
+        _ => typestr.to_string(),
+    }
+}
+
+/// Removes v2 filters whose decoding is the identity and which zarrs 0.23 knows only
+/// under their v3 name: `bitround` (it rounds mantissas when writing; reading returns
+/// the stored values unchanged).
+fn drop_identity_filters(json: &mut Value) {
+    if let Some(Value::Array(filters)) = json.get_mut("filters") {
+        filters.retain(|f| f.get("id").and_then(Value::as_str) != Some("bitround"));
+        if filters.is_empty() {
+            json["filters"] = Value::Null;
+        }
+    }
 }
 
 /// v2 object arrays: strings when their object codec is vlen-utf8 or vlen-bytes
@@ -290,5 +331,14 @@ mod tests {
             }
         );
         assert_eq!(v3(json!("complex128")).stored, "complex128");
+        assert_eq!(v2(json!("<c8")).stored, "complex64");
+        assert_eq!(v2(json!("<M8[ns]")).stored, "datetime64[ns]");
+        assert_eq!(v2(json!("<U11")).stored, "<U11");
+        assert_eq!(v2(json!("<U11")).zarrs_json["fill_value"], "");
+        let br = interpret(
+            ZarrFormat::V2,
+            &json!({"dtype": "<f4", "filters": [{"id": "bitround", "keepbits": 10}]}),
+        );
+        assert_eq!(br.zarrs_json["filters"], Value::Null);
     }
 }
