@@ -20,7 +20,9 @@ use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType, LazyArray};
 use crate::{Error, Result};
 
 /// A chunk source whose reads fail with an error naming the variable, its stored
-/// dtype and why it cannot be read.
+/// dtype and why it cannot be read: the data of an opaque variable
+/// ([`Variable::opaque`]). Its engine dtype is the variable's own where the engine has
+/// it, a `U8` placeholder otherwise.
 #[derive(Debug)]
 pub struct OpaqueSource {
     name: String,
@@ -94,9 +96,11 @@ impl ChunkSource for OpaqueSource {
 }
 
 impl Variable {
-    /// A variable that can be listed and selected but not computed (see the
-    /// [module docs](self)): its data is an [`OpaqueSource`] and
-    /// [`stored_dtype`](Variable::stored_dtype) is `stored_dtype`.
+    /// A variable that can be listed, shown and selected but not computed (complex
+    /// or structured data, strings too many to read while opening, a codec this
+    /// build lacks): its data is an [`OpaqueSource`], whose reads fail with an error
+    /// naming the variable and its dtype, and
+    /// [`stored_dtype`](Variable::stored_dtype) is the source's stored dtype.
     pub fn opaque<S: Into<String>>(
         dims: impl IntoIterator<Item = S>,
         source: OpaqueSource,
