@@ -178,8 +178,8 @@ fn numpy_name(typestr: &str) -> String {
         ("i", Some(b)) => format!("int{b}"),
         ("u", Some(b)) => format!("uint{b}"),
         ("b", Some(8)) => "bool".into(),
-        ("M", _) => format!("datetime64{}", rest),
-        ("m", _) => format!("timedelta64{}", rest),
+        ("M", _) => format!("datetime64{}", rest.trim_start_matches('8')),
+        ("m", _) => format!("timedelta64{}", rest.trim_start_matches('8')),
         _ => typestr.to_string(),
     }
 }
