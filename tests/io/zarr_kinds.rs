@@ -304,3 +304,26 @@ fn every_codec_reads_as_xarray_reads_it_and_a_missing_one_fails_only_on_read() {
     }
     assert!(unsupported >= 2, "the lz4 and delta stores");
 }
+
+#[test]
+fn an_irregular_chunk_grid_fails_on_read_not_on_open() {
+    let Some((_guard, dir)) = fixtures("grid") else {
+        return;
+    };
+    let meta = dir.join("kinds_v3.zarr/sla/zarr.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("\"regular\"", "\"rectilinear\"")).unwrap();
+    let opts = OpenOptions {
+        consolidated: tessera::io::Consolidated::Off,
+        ..OpenOptions::default()
+    };
+    let ds = open_zarr_with(&store(&dir, "kinds_v3"), &opts).unwrap();
+    assert_eq!(ds.get("sla").unwrap().shape(), &[6, 4, 5]);
+    let err = ds.get("sla").unwrap().compute().unwrap_err().to_string();
+    assert!(
+        err.contains("\"sla\"") && err.contains("rectilinear"),
+        "{err}"
+    );
+    let platform = ds.get("platform").unwrap();
+    assert_eq!(platform.variable().strings().unwrap().len(), 6);
+}

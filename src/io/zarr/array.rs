@@ -60,17 +60,25 @@ pub(super) fn open_array(
     let json = &entry.json;
     let shape = usize_list(json.get("shape"))
         .ok_or_else(|| bad("\"shape\" must be a list of non-negative integers".into()))?;
+    // An irregular chunk grid (v3 `rectilinear`) does not stop the open: the array
+    // is listed as one chunk and its reads fail, saying why.
+    let mut odd_grid = None;
     let chunk = match format {
         ZarrFormat::V3 => {
             let grid = json.get("chunk_grid");
-            ensure!(
-                grid.and_then(|g| g.get("name")).and_then(Value::as_str) == Some("regular"),
-                bad("only the \"regular\" chunk grid is supported".into())
-            );
-            usize_list(
-                grid.and_then(|g| g.get("configuration"))
-                    .and_then(|c| c.get("chunk_shape")),
-            )
+            match grid.and_then(|g| g.get("name")).and_then(Value::as_str) {
+                Some("regular") => usize_list(
+                    grid.and_then(|g| g.get("configuration"))
+                        .and_then(|c| c.get("chunk_shape")),
+                ),
+                other => {
+                    odd_grid = Some(format!(
+                        "the {} chunk grid is not supported (only \"regular\")",
+                        other.unwrap_or("unnamed")
+                    ));
+                    Some(shape.iter().map(|&n| n.max(1)).collect())
+                }
+            }
         }
         ZarrFormat::V2 => usize_list(json.get("chunks")),
     }
@@ -112,7 +120,7 @@ pub(super) fn open_array(
     // Why the values cannot be read, if they cannot; the array still opens.
     let mut unreadable = match &interpreted.kind {
         Kind::Opaque(why) => Some(why.clone()),
-        _ => None,
+        _ => odd_grid,
     };
     if !matches!(interpreted.kind, Kind::Number | Kind::Float16) {
         // Strings, times and opaque data keep their fill value out of the attributes:
