@@ -1,7 +1,7 @@
 """Writes small Zarr stores (v2 and v3) whose variables are of every kind real stores
 hold -- strings (<U, |S, object vlen-utf8/vlen-bytes, v3 string), float16, complex,
 native datetime64/timedelta64 data variables, a group -- and one store per codec,
-plus what xarray reads back from each (decoded, as xarray.open_zarr shows it) as JSON.
+a store with more strings than are read while opening, plus what xarray reads back from each (decoded, as xarray.open_zarr shows it) as JSON.
 
     python3 scripts/zarr_kinds_fixtures.py OUT_DIR
 
@@ -93,6 +93,16 @@ def strings_v3():
         a[...] = data
     zarr.consolidate_metadata(path)
     dump(path, "strings_v3")
+
+
+def big_strings():
+    """More strings than are read while opening (2^20): the variable opens opaque."""
+    path = os.path.join(OUT, "big_strings.zarr")
+    zarr.open_group(path, mode="w", zarr_format=2)
+    n = (1 << 20) + 1
+    add_array(path, 2, "label", np.full(n, "a", dtype="<U1"), ("n",))
+    add_array(path, 2, "value", np.arange(n, dtype="f4"), ("n",))
+    zarr.consolidate_metadata(path)
 
 
 def codec_stores():
@@ -206,4 +216,5 @@ if __name__ == "__main__":
     kinds_store(2)
     kinds_store(3)
     strings_v3()
+    big_strings()
     codec_stores()

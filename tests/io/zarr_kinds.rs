@@ -327,3 +327,29 @@ fn an_irregular_chunk_grid_fails_on_read_not_on_open() {
     let platform = ds.get("platform").unwrap();
     assert_eq!(platform.variable().strings().unwrap().len(), 6);
 }
+
+#[test]
+fn too_many_strings_open_as_an_opaque_variable() {
+    let Some((_guard, dir)) = fixtures("big-strings") else {
+        return;
+    };
+    let ds = open_zarr(&store(&dir, "big_strings")).unwrap();
+    let label = ds.get("label").unwrap();
+    assert_eq!(label.shape(), &[(1 << 20) + 1]);
+    assert_eq!(label.variable().stored_dtype(), Some("<U1"));
+    let err = label
+        .isel("n", 0)
+        .unwrap()
+        .compute()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"label\"") && err.contains("read while opening"),
+        "{err}"
+    );
+    let value = ds.get("value").unwrap().isel("n", -1).unwrap();
+    assert_eq!(
+        value.compute().unwrap().to_f64_vec(),
+        vec![(1 << 20) as f64]
+    );
+}
