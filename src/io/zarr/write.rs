@@ -56,18 +56,30 @@ struct Job {
 
 fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     let format = ZarrFormat::try_from(opts.zarr_format)?;
-    // Checked before anything is written, so a refused write leaves the store as it was.
-    let all = ds
+    // Checked before anything is written, so a refused write leaves the store as it
+    // was: opaque variables first (the more surprising refusal), then strings.
+    let all: Vec<(&String, &Variable)> = ds
         .coords()
         .iter()
         .map(|(n, c)| (n, &c.var))
-        .chain(ds.data_vars());
-    for (name, var) in all {
+        .chain(ds.data_vars())
+        .collect();
+    for (name, var) in &all {
         if let Some(stored) = var.stored_dtype() {
             bail!(Error::invalid(format!(
                 "cannot write variable {name:?}: its values (dtype {stored}) cannot be read by tessera; drop it (Dataset::drop_vars) before to_zarr"
             )));
         }
+    }
+    for (name, var) in &all {
+        // String variables hold codes into a table; writing the codes would store
+        // numbers where the strings were, so refuse until strings are written.
+        ensure!(
+            !var.is_strings(),
+            Error::invalid(format!(
+                "cannot write variable {name:?}: writing string variables to Zarr is not supported yet; drop it (Dataset::drop_vars) before to_zarr"
+            ))
+        );
     }
     let enc = encode_cf(ds)?;
     let (vars, global_coords) = variables_to_write(&enc);
