@@ -24,6 +24,8 @@ mod netcdf_write;
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]
 mod zarr_errors;
+#[path = "io/zarr_kinds.rs"]
+mod zarr_kinds;
 #[path = "io/zarr_read.rs"]
 mod zarr_read;
 #[path = "io/zarr_roundtrip.rs"]

@@ -21,7 +21,7 @@ pub use self::computation::{
 };
 pub use self::core::{
     Attrs, Coord, Coords, DataArray, Dataset, DtAccessor, Index, IndexValues, Label, LabelSel,
-    Order, Positions, Variable,
+    OpaqueSource, Order, Positions, Variable,
 };
 pub use self::structure::{
     Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,

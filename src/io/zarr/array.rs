@@ -11,7 +11,8 @@ use zarrs::metadata::ArrayMetadata;
 use zarrs::storage::ReadableWritableListableStorageTraits;
 
 use super::ZarrFormat;
-use super::meta::{ArrayEntry, meta_caused, meta_error};
+use super::kinds::{Kind, interpret};
+use super::meta::{ArrayEntry, meta_error};
 use crate::Result;
 use crate::engine::DType;
 use crate::error::ensure;
@@ -27,8 +28,13 @@ pub(crate) struct ArrayInfo {
     pub name: String,
     /// Dimension names, one per axis.
     pub dims: Vec<String>,
-    /// Element type.
+    /// Element type in the engine (float32 for float16, int64 for times and string
+    /// codes, a placeholder for opaque data).
     pub dtype: DType,
+    /// What kind of values are stored and how they are read.
+    pub kind: Kind,
+    /// The data type as the store spells it.
+    pub stored_dtype: String,
     /// Array shape.
     pub shape: Vec<usize>,
     /// Store chunk shape.
@@ -37,8 +43,10 @@ pub(crate) struct ArrayInfo {
     pub attrs: Map<String, Value>,
     /// The metadata document as stored.
     pub json: Value,
-    /// The zarrs handle.
-    pub array: Arc<ZArray>,
+    /// The zarrs handle (`None` when zarrs cannot decode the array).
+    pub array: Option<Arc<ZArray>>,
+    /// Why the values cannot be read (a data type or codec tessera lacks), if so.
+    pub unreadable: Option<String>,
 }
 
 /// Interprets one array's metadata.
@@ -52,17 +60,25 @@ pub(super) fn open_array(
     let json = &entry.json;
     let shape = usize_list(json.get("shape"))
         .ok_or_else(|| bad("\"shape\" must be a list of non-negative integers".into()))?;
+    // An irregular chunk grid (v3 `rectilinear`) does not stop the open: the array
+    // is listed as one chunk and its reads fail, saying why.
+    let mut odd_grid = None;
     let chunk = match format {
         ZarrFormat::V3 => {
             let grid = json.get("chunk_grid");
-            ensure!(
-                grid.and_then(|g| g.get("name")).and_then(Value::as_str) == Some("regular"),
-                bad("only the \"regular\" chunk grid is supported".into())
-            );
-            usize_list(
-                grid.and_then(|g| g.get("configuration"))
-                    .and_then(|c| c.get("chunk_shape")),
-            )
+            match grid.and_then(|g| g.get("name")).and_then(Value::as_str) {
+                Some("regular") => usize_list(
+                    grid.and_then(|g| g.get("configuration"))
+                        .and_then(|c| c.get("chunk_shape")),
+                ),
+                other => {
+                    odd_grid = Some(format!(
+                        "the {} chunk grid is not supported (only \"regular\")",
+                        other.unwrap_or("unnamed")
+                    ));
+                    Some(shape.iter().map(|&n| n.max(1)).collect())
+                }
+            }
         }
         ZarrFormat::V2 => usize_list(json.get("chunks")),
     }
@@ -73,17 +89,8 @@ pub(super) fn open_array(
             "chunk shape {chunk:?} does not fit array shape {shape:?}"
         ))
     );
-    let dtype_field = match format {
-        ZarrFormat::V2 => "dtype",
-        ZarrFormat::V3 => "data_type",
-    };
-    let dtype_name = json
-        .get(dtype_field)
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("missing data type".into()))?;
-    let dtype = format
-        .parse_data_type(dtype_name)
-        .ok_or_else(|| bad(format!("unsupported data type {dtype_name:?}")))?;
+    let interpreted = interpret(format, json);
+    let dtype = interpreted.dtype;
     let mut attrs = match json.get("attributes") {
         Some(Value::Object(a)) => a.clone(),
         _ => Map::new(),
@@ -110,7 +117,16 @@ pub(super) fn open_array(
             dims.len()
         ))
     );
-    if format == ZarrFormat::V2 {
+    // Why the values cannot be read, if they cannot; the array still opens.
+    let mut unreadable = match &interpreted.kind {
+        Kind::Opaque(why) => Some(why.clone()),
+        _ => odd_grid,
+    };
+    if !matches!(interpreted.kind, Kind::Number | Kind::Float16) {
+        // Strings, times and opaque data keep their fill value out of the attributes:
+        // CF masking of numbers does not apply to them.
+        attrs.remove("_FillValue");
+    } else if format == ZarrFormat::V2 {
         // xarray's zarr backend treats the v2 fill_value as _FillValue.
         match json.get("fill_value") {
             None | Some(Value::Null) => {}
@@ -119,33 +135,113 @@ pub(super) fn open_array(
             }
         }
     } else if let Some(v) = attrs.get("_FillValue").cloned() {
-        attrs.insert(
-            "_FillValue".into(),
-            decode_v3_fill(&v, dtype).ok_or_else(|| {
-                bad(format!(
+        match decode_v3_fill(&v, dtype) {
+            Some(fill) => {
+                attrs.insert("_FillValue".into(), fill);
+            }
+            None => {
+                attrs.remove("_FillValue");
+                unreadable.get_or_insert(format!(
                     "cannot decode the _FillValue attribute {v} for dtype {dtype}"
-                ))
-            })?,
-        );
+                ));
+            }
+        }
     }
-    let caused = |e: serde_json::Error| meta_caused(store, &key, "", e);
-    let metadata = match format {
-        ZarrFormat::V3 => ArrayMetadata::V3(serde_json::from_value(json.clone()).map_err(caused)?),
-        ZarrFormat::V2 => ArrayMetadata::V2(serde_json::from_value(json.clone()).map_err(caused)?),
+    if let Kind::Time { delta, unit, .. } = interpreted.kind {
+        // The CF spelling of numpy's time dtypes, so CF decoding does what xarray does.
+        let units = if delta {
+            unit.to_string()
+        } else {
+            format!("{unit} since 1970-01-01")
+        };
+        attrs.insert("units".into(), units.into());
+        if !delta {
+            attrs.insert("calendar".into(), "proleptic_gregorian".into());
+        }
+    }
+    // zarrs refuses arrays whose codecs (or data type) it lacks: keep the array,
+    // unreadable, with zarrs' reason naming the codec.
+    let array = if unreadable.is_some() {
+        None
+    } else {
+        match zarrs_array(store, &entry.name, format, &interpreted.zarrs_json) {
+            Ok(a) => Some(Arc::new(a)),
+            Err(why) => {
+                unreadable = Some(format!("{why} ({})", codec_names(format, json)));
+                None
+            }
+        }
     };
-    let array =
-        Array::new_with_metadata(store.storage.clone(), &format!("/{}", entry.name), metadata)
-            .map_err(|e| meta_caused(store, &key, "", e))?;
     Ok(ArrayInfo {
         name: entry.name.clone(),
         dims,
         dtype,
+        kind: interpreted.kind,
+        stored_dtype: interpreted.stored,
         shape,
         chunk,
         attrs,
         json: json.clone(),
-        array: Arc::new(array),
+        array,
+        unreadable,
     })
+}
+
+/// The zarrs handle of an array, or why zarrs cannot decode it.
+fn zarrs_array(
+    store: &Store,
+    name: &str,
+    format: ZarrFormat,
+    json: &Value,
+) -> Result<ZArray, String> {
+    let metadata = match format {
+        ZarrFormat::V3 => serde_json::from_value(json.clone()).map(ArrayMetadata::V3),
+        ZarrFormat::V2 => serde_json::from_value(json.clone()).map(ArrayMetadata::V2),
+    }
+    .map_err(|e| e.to_string())?;
+    Array::new_with_metadata(store.storage.clone(), &format!("/{name}"), metadata)
+        .map_err(|e| e.to_string())
+}
+
+/// The codecs an array's metadata names, for error messages: `compressor zstd,
+/// filters [delta]` (v2) or `codecs [bytes, zstd]` (v3).
+fn codec_names(format: ZarrFormat, json: &Value) -> String {
+    let names = |v: Option<&Value>, key: &str| -> Vec<String> {
+        v.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get(key).and_then(Value::as_str).map(String::from))
+            .collect()
+    };
+    match format {
+        ZarrFormat::V2 => {
+            let comp = json
+                .get("compressor")
+                .and_then(|c| c.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or("none");
+            format!(
+                "compressor {comp:?}, filters {:?}",
+                names(json.get("filters"), "id")
+            )
+        }
+        ZarrFormat::V3 => {
+            let mut all = names(json.get("codecs"), "name");
+            // sharding nests the inner codecs in its configuration
+            for c in json
+                .get("codecs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                all.extend(names(
+                    c.get("configuration").and_then(|k| k.get("codecs")),
+                    "name",
+                ));
+            }
+            format!("codecs {all:?}")
+        }
+    }
 }
 
 fn usize_list(v: Option<&Value>) -> Option<Vec<usize>> {

@@ -6,8 +6,25 @@
 //! with [`decode_cf`](crate::labelled::cf::decode_cf). Every variable is lazy: its
 //! chunks are the store's chunks, read and decoded in parallel when computed.
 //! [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr) writes one.
+//!
+//! Every array opens, whatever it holds:
+//! - engine dtypes as stored; **float16 is widened to float32** on read (the engine
+//!   has no half floats; the widening is exact);
+//! - strings (v2 `<U`/`|S`, `|O` with the vlen-utf8 or vlen-bytes codec, v3 `string`,
+//!   `fixed_length_utf32`, `bytes`) are read while opening into string variables, up
+//!   to 2^20 elements (as the netCDF reader does); larger ones are opaque;
+//! - numpy `datetime64`/`timedelta64` arrays (v2 `<M8[ns]`, v3 `numpy.datetime64`)
+//!   become int64 counts with CF `units` (`microseconds since 1970-01-01` and a
+//!   `proleptic_gregorian` calendar for instants, nanoseconds floored to
+//!   microseconds), so CF decoding makes instants of them as xarray shows them;
+//!   durations keep a `units` attribute naming their unit;
+//! - anything else — complex, structured, a time unit without a CF name, a codec
+//!   this build lacks — is an opaque variable ([`Variable::opaque`](crate::labelled::Variable::opaque)):
+//!   listed with its stored dtype, selectable, and an error naming it when computed.
+//!   Writing one back is refused before anything is written.
 
 mod array;
+mod kinds;
 mod meta;
 mod read;
 mod source;

@@ -7,17 +7,20 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
-use zarrs::array::CodecOptions;
+use zarrs::array::{ArrayBytes, CodecOptions};
 
-use super::array::ArrayInfo;
+use super::array::{ArrayInfo, ZArray};
+use super::kinds::{Kind, f16_to_f32};
 use crate::engine::source::{assemble, check_region};
 use crate::engine::{ArrayData, ChunkGrid, ChunkSource, DType};
 use crate::error::{BoxError, caused_by};
+use crate::time::NAT;
 use crate::{Error, Result};
 
 /// One stored array, read chunk by chunk.
 pub(crate) struct ZarrSource {
     info: ArrayInfo,
+    array: Arc<ZArray>,
     url: String,
     store_grid: ChunkGrid,
     grid: ChunkGrid,
@@ -33,7 +36,12 @@ impl std::fmt::Debug for ZarrSource {
 impl ZarrSource {
     /// A source over `info`; `chunk` is the engine chunk shape, a multiple of the store
     /// chunk shape along each axis (or the whole axis).
+    /// Fails for an array zarrs cannot decode (give those an opaque source).
     pub(crate) fn new(info: ArrayInfo, url: &str, chunk: &[usize]) -> Result<Self> {
+        let array = info.array.clone().ok_or_else(|| Error::Internal {
+            context: "the Zarr reader".into(),
+            message: format!("a source over the undecodable array {:?}", info.name),
+        })?;
         let store_chunk: Vec<usize> = info
             .chunk
             .iter()
@@ -49,6 +57,7 @@ impl ZarrSource {
         let grid = ChunkGrid::regular(&info.shape, &chunk)?;
         Ok(ZarrSource {
             info,
+            array,
             url: url.to_string(),
             store_grid,
             grid,
@@ -67,22 +76,53 @@ impl ZarrSource {
                 source_name: format!(
                     "{} (key {:?})",
                     self.describe(),
-                    self.info.array.chunk_key(&idx).as_str()
+                    self.array.chunk_key(&idx).as_str()
                 ),
                 chunk: region.clone(),
                 message,
                 source,
             }
         };
-        let data = crate::with_dtype!(self.info.dtype, T => {
-            let v: Vec<T> = self
-                .info
-                .array
-                .retrieve_chunk_opt(&idx, &self.options)
-                .map_err(|e| fail(e.into()))?;
-            let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
-            ArrayData::new(a)
-        });
+        let data = match self.info.kind {
+            Kind::Float16 => {
+                let bytes: ArrayBytes<'static> = self
+                    .array
+                    .retrieve_chunk_opt(&idx, &self.options)
+                    .map_err(|e| fail(e.into()))?;
+                let bytes = bytes.into_fixed().map_err(|e| fail(e.into()))?;
+                let v: Vec<f32> = bytes
+                    .chunks_exact(2)
+                    .map(|b| f16_to_f32(u16::from_ne_bytes([b[0], b[1]])))
+                    .collect();
+                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
+                ArrayData::new(a)
+            }
+            Kind::Time { divide, .. } => {
+                let mut v: Vec<i64> = self
+                    .array
+                    .retrieve_chunk_opt(&idx, &self.options)
+                    .map_err(|e| fail(e.into()))?;
+                if divide > 1 {
+                    // Floor division keeps instants before 1970 in the right unit step;
+                    // NaT stays NaT.
+                    for x in &mut v {
+                        if *x != NAT {
+                            *x = x.div_euclid(divide);
+                        }
+                    }
+                }
+                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
+                ArrayData::new(a)
+            }
+            _ => crate::with_dtype!(self.info.dtype, T => {
+                let v: Vec<T> = self
+                    .array
+                    .retrieve_chunk_opt(&idx, &self.options)
+                    .map_err(|e| fail(e.into()))?;
+                let a = ArrayD::from_shape_vec(IxDyn(&full), v).map_err(|e| fail(e.into()))?;
+                ArrayData::new(a)
+            }),
+        };
         let inner: Vec<Range<usize>> = region.iter().map(|r| 0..r.len()).collect();
         let edge = region.iter().zip(&full).any(|(r, &c)| r.len() != c);
         Ok(Arc::new(if edge { data.into_region(&inner) } else { data }))

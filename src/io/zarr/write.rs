@@ -13,7 +13,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 use zarrs::array::{ArraySubset, CodecOptions};
 
-use super::array::{ArrayInfo, attr_f64, encode_v3_fill, float_value, open_array};
+use super::array::{ArrayInfo, ZArray, attr_f64, encode_v3_fill, float_value, open_array};
+use super::kinds::Kind as StoredKind;
 use super::meta::{ArrayEntry, erase_all, get, read_group, root_format, set_json};
 use super::{Compressor, WriteMode, WriteOptions, ZarrFormat};
 use crate::engine::{ArrayData, ChunkGrid, ChunkSink, Kind, LazyArray};
@@ -55,6 +56,31 @@ struct Job {
 
 fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     let format = ZarrFormat::try_from(opts.zarr_format)?;
+    // Checked before anything is written, so a refused write leaves the store as it
+    // was: opaque variables first (the more surprising refusal), then strings.
+    let all: Vec<(&String, &Variable)> = ds
+        .coords()
+        .iter()
+        .map(|(n, c)| (n, &c.var))
+        .chain(ds.data_vars())
+        .collect();
+    for (name, var) in &all {
+        if let Some(stored) = var.stored_dtype() {
+            bail!(Error::invalid(format!(
+                "cannot write variable {name:?}: its values (dtype {stored}) cannot be read by tessera; drop it (Dataset::drop_vars) before to_zarr"
+            )));
+        }
+    }
+    for (name, var) in &all {
+        // String variables hold codes into a table; writing the codes would store
+        // numbers where the strings were, so refuse until strings are written.
+        ensure!(
+            !var.is_strings(),
+            Error::invalid(format!(
+                "cannot write variable {name:?}: writing string variables to Zarr is not supported yet; drop it (Dataset::drop_vars) before to_zarr"
+            ))
+        );
+    }
     let enc = encode_cf(ds)?;
     let (vars, global_coords) = variables_to_write(&enc);
     let store = open_store(url, true)?;
@@ -193,6 +219,7 @@ fn plan(
                 format!("variable {name:?} is not in the store, so it cannot be written by region"),
             )
         })?;
+        check_writable(store, name, old)?;
         for (axis, d) in var.dims().iter().enumerate() {
             let want = match opts.region.iter().find(|(r, _)| r == d) {
                 Some((_, range)) => {
@@ -213,6 +240,7 @@ fn plan(
         }
         old.clone()
     } else if let (Some(old), WriteMode::Append) = (old, opts.mode) {
+        check_writable(store, name, old)?;
         check_dims(store, name, var, old)?;
         let Some(axis) = opts.append_dim.as_ref().and_then(|d| var.axis(d).ok()) else {
             if opts.append_dim.is_some() {
@@ -270,6 +298,31 @@ fn plan(
     job(info, store, var, offset).map(Some)
 }
 
+/// Refuses to write into a stored array tessera does not write (strings, times,
+/// float16, opaque data) or cannot encode (a codec this build lacks).
+fn check_writable(store: &Store, name: &str, old: &ArrayInfo) -> Result<()> {
+    if let Some(why) = &old.unreadable {
+        bail!(store.error(
+            name,
+            format!(
+                "cannot write into array {name:?} (dtype {}): {why}",
+                old.stored_dtype
+            ),
+        ));
+    }
+    ensure!(
+        old.kind == StoredKind::Number,
+        store.error(
+            name,
+            format!(
+                "cannot write into array {name:?}: tessera does not write its stored dtype {}",
+                old.stored_dtype
+            ),
+        )
+    );
+    Ok(())
+}
+
 fn check_dims(store: &Store, name: &str, var: &Variable, old: &ArrayInfo) -> Result<()> {
     ensure!(
         var.dims() == old.dims.as_slice(),
@@ -325,6 +378,11 @@ fn check_aligned(
 }
 
 fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Result<Job> {
+    check_writable(store, &info.name, &info)?;
+    let array = info.array.clone().ok_or_else(|| Error::Internal {
+        context: "the Zarr writer".into(),
+        message: format!("no zarrs handle for the writable array {:?}", info.name),
+    })?;
     let data = if var.dtype() == info.dtype {
         var.data().clone()
     } else {
@@ -337,6 +395,7 @@ fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Re
     Ok(Job {
         sink: Arc::new(ZarrSink {
             info,
+            array,
             url: store.url.clone(),
             offset,
             options: CodecOptions::default().with_concurrent_target(1),
@@ -479,6 +538,7 @@ fn consolidate(store: &Store) -> Result<()> {
 /// Output chunks of one variable, stored into its Zarr array at an offset.
 struct ZarrSink {
     info: ArrayInfo,
+    array: Arc<ZArray>,
     url: String,
     offset: Vec<usize>,
     options: CodecOptions,
@@ -495,7 +555,7 @@ impl ChunkSink for ZarrSink {
         let result = match_data!(data, a: T => {
             let a = a.as_standard_layout();
             let slice = a.as_slice().unwrap_or(&[]);
-            self.info.array.store_array_subset_opt(&subset, slice, &self.options)
+            self.array.store_array_subset_opt(&subset, slice, &self.options)
         });
         result.map_err(|e| {
             let (message, source) = caused_by(&format!("writing region {ranges:?}"), e);

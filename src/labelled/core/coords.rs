@@ -47,10 +47,11 @@ impl Coords {
     }
 
     /// Adds or replaces a coordinate; a 1-D coordinate named like its dimension gets
-    /// an index built from its values.
+    /// an index built from its values (except an opaque one, whose values cannot be
+    /// read: it stays a coordinate without an index).
     pub fn insert(&mut self, name: impl Into<String>, var: Variable) -> Result<()> {
         let name = name.into();
-        let index = if var.ndim() == 1 && var.dims()[0] == name {
+        let index = if var.ndim() == 1 && var.dims()[0] == name && !var.is_opaque() {
             Some(Arc::new(index_from_variable(&name, &var)?))
         } else {
             None

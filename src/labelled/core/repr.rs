@@ -31,8 +31,12 @@ fn dims_text(v: &Variable) -> String {
 }
 
 /// The dtype as users know it: datetimes are `datetime64`, with the calendar named
-/// when it is not numpy's.
+/// when it is not numpy's; strings are `<U` and their widest length; opaque variables
+/// show the dtype as stored (`complex64`).
 fn dtype_text(v: &Variable) -> String {
+    if let Some(stored) = v.stored_dtype() {
+        return stored.to_string();
+    }
     if let Some(table) = v.categories() {
         let widest = table.iter().map(|s| s.chars().count()).max().unwrap_or(0);
         return format!("<U{widest}");
@@ -48,8 +52,17 @@ fn dtype_text(v: &Variable) -> String {
     }
 }
 
+/// The engine dtype, or the stored one of an opaque variable (`complex64`).
+fn listed_dtype(v: &Variable) -> String {
+    v.stored_dtype()
+        .map_or_else(|| v.dtype().to_string(), String::from)
+}
+
 /// The value of a 0-d coordinate (one element: cheap to compute), if it computes.
 fn scalar_preview(v: &Variable) -> String {
+    if v.is_opaque() {
+        return String::new();
+    }
     if v.is_strings() {
         return v
             .strings()
@@ -180,7 +193,7 @@ impl fmt::Display for DataArray {
             "<tessera.DataArray {}({})> {} {}",
             self.name().map(|n| format!("'{n}' ")).unwrap_or_default(),
             dims.join(", "),
-            self.dtype(),
+            listed_dtype(self.variable()),
             chunk_shape(self.variable())
         );
         write_coords(&mut out, self.coords(), self.dims());
@@ -207,7 +220,7 @@ impl fmt::Display for Dataset {
                 let line = format!(
                     "    {name:<10} {:<18} {} {}",
                     dims_text(v),
-                    v.dtype(),
+                    listed_dtype(v),
                     chunk_shape(v)
                 );
                 let _ = writeln!(out, "{}", truncate(line));

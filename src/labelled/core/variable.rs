@@ -22,6 +22,8 @@ pub struct Variable {
     encoding: Attrs,
     /// For string-valued variables: the strings the data's I64 codes point into.
     categories: Option<Arc<Vec<String>>>,
+    /// For opaque variables (see [`Variable::opaque`]): the dtype as stored.
+    stored_dtype: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Variable {
@@ -65,6 +67,7 @@ impl Variable {
             attrs: Attrs::new(),
             encoding: Attrs::new(),
             categories: None,
+            stored_dtype: None,
         })
     }
 
@@ -92,6 +95,27 @@ impl Variable {
         self.categories.as_ref()
     }
 
+    /// The same variable marked opaque: its values cannot be computed and it is
+    /// listed with `stored_dtype`, the dtype as the store spells it (see
+    /// [`Variable::opaque`]).
+    pub fn with_stored_dtype(mut self, stored_dtype: impl Into<String>) -> Self {
+        self.stored_dtype = Some(Arc::from(stored_dtype.into()));
+        self
+    }
+
+    /// For an opaque variable (one tessera can list and select but not compute,
+    /// such as a complex or structured array): the dtype as stored. `None` for
+    /// ordinary variables.
+    pub fn stored_dtype(&self) -> Option<&str> {
+        self.stored_dtype.as_deref()
+    }
+
+    /// True for a variable whose values cannot be computed (see
+    /// [`stored_dtype`](Variable::stored_dtype)).
+    pub fn is_opaque(&self) -> bool {
+        self.stored_dtype.is_some()
+    }
+
     /// The same dims, attributes, encoding and string table over other data of the
     /// same kind (a selection or reshaping of this variable's data).
     pub fn with_data(&self, data: LazyArray) -> Result<Self> {
@@ -99,6 +123,7 @@ impl Variable {
             .with_attrs(self.attrs.clone())
             .with_encoding(self.encoding.clone());
         v.categories = self.categories.clone();
+        v.stored_dtype = self.stored_dtype.clone();
         Ok(v)
     }
 
@@ -113,6 +138,7 @@ impl Variable {
             .with_attrs(self.attrs.clone())
             .with_encoding(self.encoding.clone());
         v.categories = self.categories.clone();
+        v.stored_dtype = self.stored_dtype.clone();
         Ok(v)
     }
 
@@ -231,6 +257,7 @@ impl Variable {
             attrs: self.attrs.clone(),
             encoding: self.encoding.clone(),
             categories: self.categories.clone(),
+            stored_dtype: self.stored_dtype.clone(),
         })
     }
 
