@@ -57,8 +57,11 @@ fn file_once(name: &str, zlib: bool) -> PathBuf {
     } else {
         json!({"chunksizes": CHUNK})
     };
-    ds.to_netcdf(&path, &NetcdfWriteOptions::default().encoding("x", encoding))
-        .expect("write the bench file");
+    ds.to_netcdf(
+        &path,
+        &NetcdfWriteOptions::default().encoding("x", encoding),
+    )
+    .expect("write the bench file");
     path
 }
 
@@ -73,7 +76,9 @@ fn netcdf_read(c: &mut Criterion) {
     let mut group = c.benchmark_group("netcdf_read");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    group.throughput(Throughput::Bytes((SHAPE.iter().product::<usize>() * 4) as u64));
+    group.throughput(Throughput::Bytes(
+        (SHAPE.iter().product::<usize>() * 4) as u64,
+    ));
     for (name, zlib) in [("zlib1", true), ("uncompressed", false)] {
         let path = file_once(name, zlib);
         for threads in [1, cores] {

@@ -216,6 +216,23 @@ def contiguous(path):
                    "sum_t": [float(x) for x in data.sum(axis=(1, 2))]}, f)
 
 
+def exotic(path):
+    """Types tessera cannot compute with: they must not stop the file from opening."""
+    nc = netCDF4.Dataset(path, "w", format="NETCDF4")
+    nc.createDimension("obs", 3)
+    rec = nc.createCompoundType(np.dtype([("depth", "f4"), ("flag", "i2")]), "rec_t")
+    r = nc.createVariable("profile", rec, ("obs",))
+    r[:] = np.array([(1.5, 1), (2.5, 0), (3.5, 1)], dtype=[("depth", "f4"), ("flag", "i2")])
+    vl = nc.createVLType(np.int32, "ragged_t")
+    v = nc.createVariable("ragged", vl, ("obs",))
+    v[0] = np.array([1, 2], dtype="i4")
+    v[1] = np.array([3], dtype="i4")
+    v[2] = np.array([4, 5, 6], dtype="i4")
+    t = nc.createVariable("temp", "f4", ("obs",))
+    t[:] = np.array([10.0, 11.0, 12.0], dtype="f4")
+    nc.close()
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -233,6 +250,7 @@ def main():
     offset64(o)
     dump(o, None, o + ".root.json")
     contiguous(os.path.join(out, "contiguous.nc"))
+    exotic(os.path.join(out, "exotic.nc"))
 
 
 if __name__ == "__main__":

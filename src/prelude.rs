@@ -18,10 +18,10 @@ pub use crate::engine::{
     ArrayData, BinaryOp, Compute, DType, FloatFn, LazyArray, ReduceKind, ReduceOptions,
     RollingKind, Scalar, ScanKind, UnaryOp,
 };
-#[cfg(feature = "zarr")]
-pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 #[cfg(feature = "netcdf")]
 pub use crate::io::{NetcdfFormat, NetcdfWriteOptions, open_netcdf, open_netcdf_with};
+#[cfg(feature = "zarr")]
+pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 pub use crate::labelled::{
     Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, DecodeOptions, Dims, Join,
     LabelSel, ReduceArgs, ResampleOptions, Side, Variable, align, concat, decode_cf, encode_cf,

@@ -372,6 +372,33 @@ fn unsigned_bytes_are_read_as_unsigned_and_written_back_signed() {
 }
 
 #[test]
+fn compound_and_vlen_variables_open_and_fail_only_when_computed() {
+    let Some((_cleanup, dir)) = fixtures("exotic") else {
+        return;
+    };
+    let ds = tessera::open_netcdf(dir.join("exotic.nc")).unwrap();
+    assert_eq!(sorted(ds.data_var_names()), ["profile", "ragged", "temp"]);
+    assert_eq!(
+        ds.get("temp")
+            .unwrap()
+            .values::<f32>()
+            .unwrap()
+            .as_slice()
+            .unwrap(),
+        &[10.0, 11.0, 12.0]
+    );
+    let repr = format!("{ds}");
+    assert!(repr.contains("compound") && repr.contains("vlen"), "{repr}");
+    for name in ["profile", "ragged"] {
+        let da = ds.get(name).unwrap();
+        assert!(da.variable().is_opaque());
+        assert_eq!(da.isel_list("obs", &[1, 2]).unwrap().shape(), &[2]);
+        let err = da.values::<f64>().unwrap_err().to_string();
+        assert!(err.contains(name) && err.contains("exotic.nc"), "{err}");
+    }
+}
+
+#[test]
 fn damaged_files_are_typed_errors_naming_the_file() {
     let Some((_cleanup, dir)) = fixtures("damaged") else {
         return;

@@ -6,8 +6,9 @@
 //! [`decode_cf`](crate::labelled::cf::decode_cf) the Zarr reader uses. Numeric variables
 //! are lazy, one [`NetcdfSource`] each; string and char variables (labels such as
 //! station names) are read while opening. Variables of other types (compound, enum,
-//! vlen, opaque), and string variables of more than a million elements, are left out
-//! of the dataset (a later increment will report them).
+//! vlen, opaque), and string variables of more than a million elements, open as
+//! [opaque variables](crate::labelled::Variable::opaque): listed, shown and selected
+//! like the others, an error naming them only when computed.
 //!
 //! [`Dataset::to_netcdf`](crate::labelled::Dataset::to_netcdf) writes one (netCDF-4 or
 //! netCDF-3), with xarray's encodings, computing chunks in parallel under the budget.

@@ -14,7 +14,7 @@ use crate::error::caused_by;
 use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
 use crate::labelled::cf::ATTRIBUTE_DTYPES;
-use crate::labelled::{Attrs, Dataset, Variable};
+use crate::labelled::{Attrs, Dataset, OpaqueSource, Variable};
 use crate::{Error, Result};
 
 /// String and char variables with more elements than this are not read while opening.
@@ -183,8 +183,9 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
             }
             None => match read_strings(&file, path, &var_path, &meta)? {
                 Some(v) => v,
-                // Compound, enum, vlen and opaque types, and huge string variables.
-                None => continue,
+                // Compound, enum, vlen and opaque types, and huge string variables:
+                // listed and selectable, an error only when computed.
+                None => opaque(path, &meta)?,
             },
         };
         let mut encoding = Attrs::new();
@@ -199,6 +200,35 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
         }
     }
     Ok(ds)
+}
+
+/// A variable of a type the engine cannot compute with (see [`Variable::opaque`]).
+fn opaque(path: &str, meta: &VarMeta) -> Result<Variable> {
+    let (stored, reason) = match &meta.vartype {
+        NcVariableType::Compound(_) => ("compound", "tessera has no record types"),
+        NcVariableType::Enum(_) => ("enum", "tessera does not read netCDF enum types yet"),
+        NcVariableType::Vlen(_) => ("vlen", "tessera has no ragged arrays"),
+        NcVariableType::Opaque(_) => ("opaque", "tessera does not read netCDF opaque types"),
+        NcVariableType::String | NcVariableType::Char => (
+            "object",
+            "more strings than are read while opening (1,048,576)",
+        ),
+        _ => ("unknown", "tessera does not read this netCDF type"),
+    };
+    let chunk = meta
+        .chunking
+        .clone()
+        .unwrap_or_else(|| meta.shape.iter().map(|&n| n.max(1)).collect());
+    let source = OpaqueSource::new(
+        &meta.name,
+        stored,
+        reason,
+        path,
+        crate::engine::DType::U8,
+        &meta.shape,
+        &chunk,
+    )?;
+    Variable::opaque(meta.dims.clone(), source)
 }
 
 /// Reads a string variable, or a char variable whose last dimension holds the
