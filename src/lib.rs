@@ -100,6 +100,8 @@ pub mod xarray_guide;
 
 pub use engine::{Compute, LazyArray};
 pub use error::{Error, Result};
+#[cfg(feature = "zarr")]
+pub use io::{open_dataset, open_dataset_with, open_mfdataset};
 #[cfg(feature = "netcdf")]
 pub use io::{open_netcdf, open_netcdf_with};
 #[cfg(feature = "zarr")]

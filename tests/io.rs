@@ -16,6 +16,10 @@ mod support {
 #[cfg(feature = "netcdf")]
 #[path = "io/netcdf_read.rs"]
 mod netcdf_read;
+#[path = "io/open_dataset.rs"]
+mod open_dataset;
+#[path = "io/open_mfdataset.rs"]
+mod open_mfdataset;
 #[path = "io/zarr_chunk_source.rs"]
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]

@@ -4,8 +4,10 @@
 //! through [`open_zarr`], `open_netcdf` (feature `netcdf`) and [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr).
 
 pub(crate) mod decode;
+mod multi;
 #[cfg(feature = "netcdf")]
 pub(crate) mod netcdf;
+pub(crate) mod open;
 mod options;
 pub(crate) mod store;
 pub(crate) mod zarr;
@@ -13,5 +15,7 @@ pub(crate) mod zarr;
 #[cfg(feature = "netcdf")]
 pub use netcdf::{open_netcdf, open_netcdf_with};
 
+pub use multi::{Combine, DataVars, MultiFileOptions, PathsOrGlob, open_mfdataset};
+pub use open::{open_dataset, open_dataset_with};
 pub use options::{Consolidated, OpenOptions};
 pub use zarr::{Compressor, WriteMode, WriteOptions, ZarrFormat, open_zarr, open_zarr_with};
