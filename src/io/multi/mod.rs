@@ -9,14 +9,14 @@
 mod combine;
 mod paths;
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub use paths::PathsOrGlob;
 
-use crate::Result;
 use crate::io::OpenOptions;
 use crate::io::open::open_one;
 use crate::labelled::{Compat, Dataset};
+use crate::{Error, Result};
 
 /// How the files are put together (xarray's `combine`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -139,14 +139,72 @@ impl MultiFileOptions {
 /// ```
 pub fn open_mfdataset(paths: impl Into<PathsOrGlob>, opts: &MultiFileOptions) -> Result<Dataset> {
     let paths = paths.into().resolve()?;
-    let datasets = paths
-        .par_iter()
-        .map(|p| open_one(p, &opts.open))
-        .collect::<Result<Vec<Dataset>>>()?;
+    let datasets = open_all(&paths, &opts.open)?;
     let files = paths
         .into_iter()
         .zip(datasets)
         .map(|(path, ds)| combine::Opened { path, ds })
         .collect();
     combine::combine(files, opts)
+}
+
+/// At least this many threads open files: opening is mostly waiting (on storage
+/// latency, or on netCDF-C's process-wide lock), not computing.
+const MIN_OPEN_THREADS: usize = 8;
+
+/// Opens every file on a few plain threads that take the next file in turn; the first
+/// failure (in list order) is returned and stops the others from starting new files.
+///
+/// Not rayon: opening computes each file's dimension coordinates on the engine, and a
+/// rayon worker that waits for that work steals other files' opens onto its own stack,
+/// which with a thousand files overflows it.
+fn open_all(paths: &[String], opts: &OpenOptions) -> Result<Vec<Dataset>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.max(MIN_OPEN_THREADS).min(paths.len());
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let mut slots: Vec<Option<Result<Dataset>>> = (0..paths.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = vec![];
+                    while !failed.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        let opened = open_one(path, opts);
+                        if opened.is_err() {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        done.push((i, opened));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => {
+                    for (i, opened) in done {
+                        slots[i] = Some(opened);
+                    }
+                }
+                // A panic inside a reader is a bug in tessera: let it surface as one.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    let mut out = Vec::with_capacity(paths.len());
+    for (slot, path) in slots.into_iter().zip(paths) {
+        match slot {
+            Some(opened) => out.push(opened?),
+            None => {
+                return Err(Error::internal(
+                    "open_mfdataset",
+                    format!("{path} was not opened although no file failed"),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
