@@ -2,6 +2,8 @@
 //! read and written with xarray's conventions. Backends
 //! implement the engine's `ChunkSource`/`ChunkSink` and reach the labelled layer only
 //! through [`open_zarr`], `open_netcdf` (feature `netcdf`) and [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr).
+//! [`open_dataset`] picks the reader from the path or URL; [`open_mfdataset`] opens many
+//! files as one dataset.
 
 pub(crate) mod decode;
 mod multi;
