@@ -416,3 +416,123 @@ fn merge_across(files: &[Opened], name: &str, compat: Compat) -> Result<Variable
     }
     Ok(first.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{ArrayD, IxDyn};
+
+    use super::*;
+    use crate::engine::LazyArray;
+
+    /// A file with `v(x)` over the labels `xs` and a `y` coordinate of `ys`.
+    fn file(path: &str, xs: &[f64], ys: &[f64]) -> Opened {
+        let lazy = |v: &[f64]| {
+            LazyArray::from_ndarray(
+                ArrayD::from_shape_vec(IxDyn(&[v.len()]), v.to_vec()).expect("shape"),
+                &[v.len().max(1)],
+            )
+            .expect("array")
+        };
+        let mut ds = Dataset::new();
+        ds.insert_coord("x", Variable::new(["x"], lazy(xs)).expect("x"))
+            .expect("x");
+        ds.insert_coord("y", Variable::new(["y"], lazy(ys)).expect("y"))
+            .expect("y");
+        ds.insert("v", Variable::new(["x"], lazy(xs)).expect("v"))
+            .expect("v");
+        Opened {
+            path: path.to_string(),
+            ds,
+        }
+    }
+
+    fn labels(ds: &Dataset) -> Vec<f64> {
+        match ds.coords().index("x").expect("x").values() {
+            IndexValues::Num(v) => v.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn files_are_ordered_by_their_first_label_ascending_or_descending() {
+        let opts = MultiFileOptions::default();
+        let files = vec![
+            file("b", &[2.0, 3.0], &[0.0]),
+            file("a", &[0.0, 1.0], &[0.0]),
+            file("c", &[4.0], &[0.0]),
+        ];
+        let ds = combine(files, &opts).unwrap();
+        assert_eq!(labels(&ds), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        let files = vec![
+            file("a", &[1.0, 0.0], &[0.0]),
+            file("b", &[3.0, 2.0], &[0.0]),
+        ];
+        assert_eq!(
+            labels(&combine(files, &opts).unwrap()),
+            vec![3.0, 2.0, 1.0, 0.0]
+        );
+    }
+
+    #[test]
+    fn overlapping_labels_and_a_differing_coordinate_name_the_file() {
+        let opts = MultiFileOptions::default();
+        let files = vec![
+            file("a", &[0.0, 2.0], &[0.0]),
+            file("b", &[1.0, 3.0], &[0.0]),
+        ];
+        let e = combine(files, &opts).unwrap_err();
+        assert!(
+            matches!(e, Error::FileMismatch { ref path, ref name, .. } if path == "b" && name == "x"),
+            "{e}"
+        );
+        let files = vec![
+            file("a", &[0.0], &[0.0]),
+            file("b", &[1.0], &[0.0]),
+            file("c", &[2.0], &[5.0]),
+        ];
+        let e = combine(files, &opts).unwrap_err();
+        assert!(
+            matches!(e, Error::FileMismatch { ref path, ref name, .. } if path == "c" && name == "y"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn minimal_keeps_variables_without_the_dim_once_and_names_a_conflicting_file() {
+        let opts = MultiFileOptions::default()
+            .combine(Combine::Nested)
+            .concat_dim("x")
+            .data_vars(DataVars::Minimal);
+        let with_w = |mut f: Opened, w: f64| {
+            let data = LazyArray::from_ndarray(ArrayD::from_elem(IxDyn(&[1]), w), &[1]).expect("w");
+            f.ds.insert("w", Variable::new(["y"], data).expect("w"))
+                .expect("w");
+            f
+        };
+        let files = vec![
+            with_w(file("a", &[0.0], &[0.0]), 7.0),
+            with_w(file("b", &[1.0], &[0.0]), 7.0),
+        ];
+        let ds = combine(files, &opts).unwrap();
+        assert_eq!(ds.data_var("w").unwrap().dims(), &["y".to_string()]);
+        assert_eq!(ds.data_var_names(), vec!["v".to_string(), "w".to_string()]);
+        let files = vec![
+            with_w(file("a", &[0.0], &[0.0]), 7.0),
+            with_w(file("b", &[1.0], &[0.0]), 8.0),
+        ];
+        let e = combine(files, &opts).unwrap_err();
+        assert!(
+            matches!(e, Error::FileMismatch { ref path, ref name, .. } if path == "b" && name == "w"),
+            "{e}"
+        );
+        let o = combine(
+            vec![
+                with_w(file("a", &[0.0], &[0.0]), 7.0),
+                with_w(file("b", &[1.0], &[0.0]), 8.0),
+            ],
+            &opts.clone().compat(Compat::Override),
+        )
+        .unwrap();
+        assert!(o.data_var("w").is_some());
+    }
+}
