@@ -161,6 +161,11 @@ pub(crate) fn detect(path: &str) -> Result<Format> {
     })
 }
 
+/// True if the name of `path` ends like a netCDF/HDF5 file (no I/O).
+pub(crate) fn named_like_netcdf(path: &str) -> bool {
+    has_extension(Path::new(path), &NETCDF_EXTENSIONS)
+}
+
 fn has_extension(p: &Path, exts: &[&str]) -> bool {
     p.extension()
         .and_then(|e| e.to_str())

