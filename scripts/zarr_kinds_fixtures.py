@@ -26,7 +26,11 @@ def altimetry():
     sla = (0.1 * rng.standard_normal((nt, ny, nx))).astype("f4")
     sla[0, 0, 0] = np.nan
     ds = xr.Dataset(
-        {"sla": (("time", "lat", "lon"), sla, {"units": "m", "long_name": "sea level anomaly"})},
+        {
+            "sla": (("time", "lat", "lon"), sla, {"units": "m", "long_name": "sea level anomaly"}),
+            # A scalar: zarr-python writes no `dimension_names` for it in v3.
+            "crs": ((), np.int32(0), {"grid_mapping_name": "latitude_longitude"}),
+        },
         coords={
             "time": pd.date_range("2020-01-01", periods=nt, freq="D"),
             "lat": ("lat", np.linspace(-30, 30, ny), {"units": "degrees_north"}),

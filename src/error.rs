@@ -288,6 +288,45 @@ pub enum Error {
         found: String,
     },
 
+    /// A path or URL that is not a dataset tessera can open: neither a Zarr store nor a
+    /// netCDF/HDF5 file.
+    #[error("cannot open {path} as a dataset: {reason}")]
+    NotADataset {
+        /// The path or URL as the user wrote it.
+        path: String,
+        /// What was found there instead.
+        reason: String,
+    },
+
+    /// A file whose reader is behind a cargo feature this build does not have.
+    #[error("{path} is a {format} file; build tessera with `--features {feature}` to open it")]
+    FeatureRequired {
+        /// The file.
+        path: String,
+        /// What kind of file it is (`netCDF/HDF5`).
+        format: String,
+        /// The cargo feature that reads it.
+        feature: String,
+    },
+
+    /// A glob pattern that matched no file.
+    #[error("no files match {pattern:?}")]
+    NoFilesMatched {
+        /// The pattern as the user wrote it.
+        pattern: String,
+    },
+
+    /// One file of a multi-file dataset that does not fit with the others.
+    #[error("cannot combine {path} with the other files: coordinate or variable {name:?} {reason}")]
+    FileMismatch {
+        /// The file that does not fit.
+        path: String,
+        /// The coordinate (or variable) that disagrees.
+        name: String,
+        /// How it disagrees, and with which file.
+        reason: String,
+    },
+
     /// A broken invariant inside tessera: a bug, never the user's input.
     #[error("internal error in {context}: {message} (a bug in tessera; please report it)")]
     Internal {

@@ -78,10 +78,9 @@
 //! | feature | default | what it adds |
 //! |---------|---------|--------------|
 //! | `progress` | yes | the progress bar (indicatif) |
-//! | `zarr` | yes | Zarr v2/v3 on paths and `memory://` (zarrs, object_store): `open_zarr`, `to_zarr` |
+//! | `zarr` | yes | Zarr v2/v3 on paths and `memory://` (zarrs, object_store): `open_dataset` (any path, URL or glob), `open_mfdataset`, `open_zarr`, `to_zarr` |
 //! | `cloud` | yes | `s3://`, `gs://`, `az://`, `http(s)://` stores, credentials from the usual environment |
 //! | `plot` | yes | quick-look PNGs: `da.plot()`, `LinePlot`, `MapPanel` (plotters, fonts embedded) |
-//!
 //! | `netcdf` | no | netCDF-3/4 files through the system libnetcdf (`apt install libnetcdf-dev`): `open_netcdf`, `Dataset::to_netcdf` |
 //!
 //! MPI and delayed task batches are not built yet.
@@ -100,6 +99,8 @@ pub mod xarray_guide;
 
 pub use engine::{Compute, LazyArray};
 pub use error::{Error, Result};
+#[cfg(feature = "zarr")]
+pub use io::{open_dataset, open_dataset_with, open_mfdataset};
 #[cfg(feature = "netcdf")]
 pub use io::{open_netcdf, open_netcdf_with};
 #[cfg(feature = "zarr")]

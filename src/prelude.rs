@@ -10,7 +10,7 @@
 //! ```
 //!
 //! It brings the labelled types ([`DataArray`], [`Dataset`], [`Variable`] and their
-//! argument types), the functions that combine them ([`concat()`], [`merge`], [`align`]), the ways in ([`open_zarr`]), the engine's [`LazyArray`] and
+//! argument types), the functions that combine them ([`concat()`], [`merge`], [`align`]), the ways in ([`open_dataset`], [`open_mfdataset`], [`open_zarr`]), the engine's [`LazyArray`] and
 //! [`Compute`], the operation enums a user names ([`BinaryOp`], [`FloatFn`],
 //! [`ReduceKind`], ...), and [`Error`] / [`Result`].
 
@@ -18,10 +18,13 @@ pub use crate::engine::{
     ArrayData, BinaryOp, Compute, DType, FloatFn, LazyArray, ReduceKind, ReduceOptions,
     RollingKind, Scalar, ScanKind, UnaryOp,
 };
+#[cfg(feature = "zarr")]
+pub use crate::io::{
+    Combine, DataVars, MultiFileOptions, OpenOptions, PathsOrGlob, WriteMode, WriteOptions,
+    open_dataset, open_dataset_with, open_mfdataset, open_zarr, open_zarr_with,
+};
 #[cfg(feature = "netcdf")]
 pub use crate::io::{NetcdfFormat, NetcdfWriteOptions, open_netcdf, open_netcdf_with};
-#[cfg(feature = "zarr")]
-pub use crate::io::{OpenOptions, WriteMode, WriteOptions, open_zarr, open_zarr_with};
 pub use crate::labelled::{
     Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, DecodeOptions, Dims, Join,
     LabelSel, ReduceArgs, ResampleOptions, Side, Variable, align, concat, decode_cf, encode_cf,

@@ -2,7 +2,8 @@
 //! written by xarray/zarr-python read as xarray reads them, round trips, typed errors
 //! for damaged stores, the [`ChunkSource`](tessera::engine::ChunkSource) conformance
 //! suite on the Zarr source; netCDF files (feature `netcdf`) read as xarray reads
-//! them, and datasets written to netCDF read back by xarray as written. Stores over
+//! them, and datasets written to netCDF read back by xarray as written; `open_dataset`
+//! picks the reader, `open_mfdataset` combines many files as xarray does. Stores over
 //! the network have a binary of their own, `io_remote`: its S3 test sets environment
 //! variables, which is unsound while threads here may be in blosc's C code, which
 //! reads them.
@@ -20,6 +21,10 @@ mod netcdf_read;
 #[cfg(feature = "netcdf")]
 #[path = "io/netcdf_write.rs"]
 mod netcdf_write;
+#[path = "io/open_dataset.rs"]
+mod open_dataset;
+#[path = "io/open_mfdataset.rs"]
+mod open_mfdataset;
 #[path = "io/zarr_chunk_source.rs"]
 mod zarr_chunk_source;
 #[path = "io/zarr_errors.rs"]

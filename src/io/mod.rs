@@ -2,10 +2,14 @@
 //! read and written with xarray's conventions. Backends
 //! implement the engine's `ChunkSource`/`ChunkSink` and reach the labelled layer only
 //! through [`open_zarr`], `open_netcdf` (feature `netcdf`) and [`Dataset::to_zarr`](crate::labelled::Dataset::to_zarr).
+//! [`open_dataset`] picks the reader from the path or URL; [`open_mfdataset`] opens many
+//! files as one dataset.
 
 pub(crate) mod decode;
+mod multi;
 #[cfg(feature = "netcdf")]
 pub(crate) mod netcdf;
+pub(crate) mod open;
 mod options;
 pub(crate) mod store;
 pub(crate) mod zarr;
@@ -15,5 +19,7 @@ pub use netcdf::{NetcdfFormat, NetcdfWriteOptions};
 #[cfg(feature = "netcdf")]
 pub use netcdf::{open_netcdf, open_netcdf_with};
 
+pub use multi::{Combine, DataVars, MultiFileOptions, PathsOrGlob, open_mfdataset};
+pub use open::{open_dataset, open_dataset_with};
 pub use options::{Consolidated, OpenOptions};
 pub use zarr::{Compressor, WriteMode, WriteOptions, ZarrFormat, open_zarr, open_zarr_with};

@@ -98,6 +98,8 @@ pub(super) fn open_array(
     let attr_dims = attrs.remove("_ARRAY_DIMENSIONS");
     let dims_value = match (format, json.get("dimension_names")) {
         (ZarrFormat::V3, Some(v)) if !v.is_null() => Some(v.clone()),
+        // zarr-python leaves `dimension_names` out of a 0-d array's metadata.
+        _ if shape.is_empty() && attr_dims.is_none() => Some(Value::Array(vec![])),
         _ => attr_dims,
     };
     let dims = dims_value
