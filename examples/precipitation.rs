@@ -1,7 +1,7 @@
 //! US precipitation and temperature from a gridded meteorological ensemble, as in the
 //! Pangeo gallery's hydrology analysis (the NCAR CONUS ensemble, Newman et al. 2015).
 //!
-//! Opens a Zarr store with that schema — `pcp`, `t_mean` on (ensemble, time, y, x),
+//! Opens a Zarr store, a netCDF file or a glob of netCDF files (`--features netcdf`) with that schema — `pcp`, `t_mean` on (ensemble, time, y, x),
 //! `mask` on (y, x) — and computes the annual precipitation totals per member
 //! (`resample(time="YS").sum()`); the ensemble mean and spread of the long-term mean
 //! precipitation and temperature; the monthly climatology and seasonal means of the
@@ -52,7 +52,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         .store
         .as_deref()
         .unwrap_or("data-fixtures/precipitation.zarr (embedded fixture)");
-    let ds = tessera::open_zarr(url)?;
+    let ds = tessera::open_dataset(url)?;
     let (pcp, t_mean, mask) = (ds.get("pcp")?, ds.get("t_mean")?, ds.get("mask")?);
     let compute = cli.compute().map_err(tessera::Error::InvalidArgument)?;
     let inside = mask.binary_scalar(BinaryOp::Eq, 1.0, false)?;

@@ -1,6 +1,7 @@
 //! Global mean sea level from gridded satellite altimetry, as in the Pangeo gallery.
 //!
-//! Opens a Zarr store with the Copernicus Marine (formerly AVISO) schema — `sla` and,
+//! Opens a Zarr store, a netCDF file or a glob of netCDF files (one per day, as the
+//! product ships; `--features netcdf`) with the Copernicus Marine (formerly AVISO) schema — `sla` and,
 //! if present, `ugosa`/`vgosa` on (time, latitude, longitude) — and computes a snapshot
 //! map of `sla`; the global mean sea level (GMSL), area-weighted by cos(latitude) and
 //! plain; its 365-day centred rolling mean; its linear trend in mm/yr; the map of
@@ -11,6 +12,7 @@
 //! ```sh
 //! cargo run --release --example sea_level                     # the embedded fixture
 //! cargo run --release --example sea_level -- s3://bucket/sla.zarr --json
+//! cargo run --release --features netcdf --example sea_level -- 'cmems/dt_global_allsat_phy_l4_*.nc'
 //! ```
 
 mod common;
@@ -42,7 +44,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         .store
         .as_deref()
         .unwrap_or("data-fixtures/sea_level.zarr (embedded fixture)");
-    let ds = tessera::open_zarr(url)?;
+    let ds = tessera::open_dataset(url)?;
     let sla = ds.get("sla")?;
     for dim in ["time", "latitude", "longitude"] {
         sla.dim_len(dim)?;

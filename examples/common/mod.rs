@@ -20,8 +20,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// The options every analysis example takes.
 #[derive(Parser, Debug, Clone)]
 pub(crate) struct Cli {
-    /// The store to analyse: a path, file://, s3://bucket/prefix, gs://, az://,
-    /// http(s)://… (default: the embedded fixture).
+    /// What to analyse: a Zarr store (a path, file://, s3://bucket/prefix, gs://, az://,
+    /// http(s)://…), a netCDF file, or a quoted glob of netCDF files or stores opened
+    /// as one dataset (netCDF needs `--features netcdf`; default: the embedded fixture).
     pub store: Option<String>,
     /// Where the PNG figures go.
     #[arg(long, default_value = "target/examples-out")]
