@@ -14,7 +14,7 @@ use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
 use crate::io::store::open_store;
 use crate::labelled::{Attrs, Dataset, OpaqueSource, Variable};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Opens a Zarr group (v2 or v3) by URL and decodes it with CF conventions, like
 /// `xarray.open_zarr(url)`. Nothing but metadata and dimension coordinates is read.
@@ -73,14 +73,7 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
             }
         }
     }
-    for (dim, _) in &opts.chunks {
-        if !sizes.contains_key(dim.as_str()) {
-            return Err(Error::UnknownDimension {
-                dim: dim.clone(),
-                dims: sizes.keys().map(|s| s.to_string()).collect(),
-            });
-        }
-    }
+    opts.check_chunk_dims(sizes.keys().copied())?;
     let mut ds = Dataset::new();
     *ds.attrs_mut() = group.attrs.clone();
     for info in infos {
@@ -88,11 +81,7 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
             .dims
             .iter()
             .zip(&info.chunk)
-            .map(|(d, &c)| match opts.chunks.iter().find(|(n, _)| n == d) {
-                // Whole store chunks: the largest multiple not above the request.
-                Some(&(_, want)) => (want / c).max(1) * c,
-                None => c,
-            })
+            .map(|(d, &c)| opts.engine_chunk(d, c))
             .collect();
         let name = info.name.clone();
         let dims = info.dims.clone();
