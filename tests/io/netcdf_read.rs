@@ -369,6 +369,23 @@ fn unsigned_bytes_are_read_as_unsigned_and_written_back_signed() {
         stored.values::<i8>().unwrap(),
         raw.get("quality").unwrap().values::<i8>().unwrap()
     );
+    // Written back, the attributes keep their types: float32 scales still decode to
+    // float32, `_Unsigned` bytes to the same values.
+    let copy = dir.join("kinds-copy.nc");
+    ds.to_netcdf(&copy, &tessera::io::NetcdfWriteOptions::default())
+        .unwrap();
+    let back = tessera::open_netcdf(&copy).unwrap();
+    for name in ["quality", "swh"] {
+        let (a, b) = (ds.get(name).unwrap(), back.get(name).unwrap());
+        assert_eq!(b.dtype(), a.dtype(), "{name}");
+        let (a, b) = (a.values::<f64>().unwrap(), b.values::<f64>().unwrap());
+        assert!(
+            a.iter()
+                .zip(&b)
+                .all(|(x, y)| x == y || (x.is_nan() && y.is_nan())),
+            "{name}: {a} != {b}"
+        );
+    }
 }
 
 #[test]

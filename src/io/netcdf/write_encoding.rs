@@ -13,6 +13,7 @@ use super::write::write_error;
 use super::write_attrs::{json_attr, typed_attr};
 use super::write_options::NetcdfFormat;
 use crate::engine::{ChunkGrid, DType, LazyArray};
+use crate::labelled::cf::ATTRIBUTE_DTYPES;
 use crate::labelled::{Attrs, Variable};
 use crate::{Error, Result};
 
@@ -183,9 +184,19 @@ pub(super) fn plan_variable(
         // Strings have no fill value in xarray's encoding.
         (Some(_), None) => {}
     }
+    // The types the reader found for numeric attributes (a float32 `scale_factor`
+    // keeps packed int16 decoding to float32 when read again).
+    let recorded = |key: &str| {
+        enc.get(ATTRIBUTE_DTYPES)
+            .and_then(|t| t.get(key))
+            .and_then(Value::as_str)
+            .and_then(DType::from_name)
+            .filter(|d| !format.classic_model() || !matches!(d, DType::I64 | DType::U64))
+    };
     for (key, v) in &attrs {
-        let value = match numeric {
-            Some(d) if is_typed_attr(key) => typed_attr(v, d),
+        let value = match (numeric, recorded(key)) {
+            (Some(d), _) if is_typed_attr(key) => typed_attr(v, d),
+            (_, Some(d)) if v.is_number() || v.is_array() => typed_attr(v, d),
             _ => json_attr(v, format),
         }
         .map_err(|m| fail(format!("attribute {key:?} = {v}: {m}")))?;

@@ -9,12 +9,12 @@ use super::ZarrSource;
 use super::array::{ArrayInfo, open_array};
 use super::kinds::Kind;
 use super::meta::{meta_error, read_group};
+use crate::Result;
 use crate::engine::LazyArray;
 use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
 use crate::io::store::open_store;
 use crate::labelled::{Attrs, Dataset, OpaqueSource, Variable};
-use crate::Result;
 
 /// Opens a Zarr group (v2 or v3) by URL and decodes it with CF conventions, like
 /// `xarray.open_zarr(url)`. Nothing but metadata and dimension coordinates is read.

@@ -40,6 +40,7 @@ mod mask_scale;
 mod pipeline;
 mod times;
 
+#[cfg(feature = "netcdf")]
 pub(crate) use attrs::ATTRIBUTE_DTYPES;
 
 use super::{Attrs, Dataset, Variable};
