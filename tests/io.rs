@@ -12,6 +12,9 @@
 mod support {
     pub(crate) mod chunk_source_conformance;
     pub(crate) mod proptest_regressions;
+    // `close` and `values_of` serve the netCDF tests.
+    #[cfg_attr(not(feature = "netcdf"), allow(dead_code))]
+    pub(crate) mod xarray_json;
     pub(crate) mod zarr_fixtures;
 }
 

@@ -6,53 +6,28 @@
 //! when python3 with xarray and netCDF4 is not available.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use serde_json::Value;
+use tessera::Error;
 use tessera::engine::{ChunkSource, LazyArray, Op};
 use tessera::io::OpenOptions;
-use tessera::time::Calendar;
-use tessera::{Dataset, Error};
 
 use crate::support::chunk_source_conformance::check;
-use crate::support::zarr_fixtures::{Cleanup, temp_dir};
+use crate::support::xarray_json::{close, sorted, values_of};
+use crate::support::zarr_fixtures::{Cleanup, script_fixtures};
 
 /// Writes the fixtures into a fresh temp dir, or says why not.
 fn fixtures(name: &str) -> Option<(Cleanup, PathBuf)> {
-    let probe = Command::new("python3")
-        .args(["-c", "import xarray, netCDF4"])
-        .output();
-    match probe {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            println!(
-                "skipping the netCDF tests: {}",
-                String::from_utf8_lossy(&out.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            );
-            return None;
-        }
-        Err(e) => {
-            println!("skipping the netCDF tests: no python3 ({e})");
-            return None;
-        }
-    }
-    let dir = temp_dir(&format!("netcdf-{name}"));
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/netcdf_fixtures.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "netcdf_fixtures.py failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some((Cleanup(dir.clone()), dir))
+    script_fixtures(
+        "netcdf_fixtures.py",
+        &format!("netcdf-{name}"),
+        "xarray, netCDF4",
+        &[],
+    )
+    .map(|dir| (Cleanup(dir.clone()), dir))
+    .map_err(|why| println!("skipping the netCDF tests: {why}"))
+    .ok()
 }
 
 /// The (file, group) pairs the script dumps, with their JSON.
@@ -74,60 +49,6 @@ fn options(group: Option<&str>) -> OpenOptions {
 fn expected(dir: &Path, file: &str, group: Option<&str>) -> Value {
     let json = dir.join(format!("{file}.{}.json", group.unwrap_or("root")));
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
-}
-
-/// JSON equality, numbers within a relative 1e-6.
-fn close(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
-        }
-        _ => a == b,
-    }
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v
-}
-
-/// A variable's values as the script writes them: ISO strings for times, strings,
-/// numbers with `null` for NaN.
-fn values_of(ds: &Dataset, name: &str) -> Vec<Value> {
-    let da = ds.get(name).unwrap();
-    let var = da.variable();
-    if var.is_strings() {
-        return var
-            .strings()
-            .unwrap()
-            .iter()
-            .map(|s| Value::from(s.as_str()))
-            .collect();
-    }
-    if let Some(cal) = var.encoding().get("calendar").and_then(Value::as_str) {
-        let cal = Calendar::parse(cal).unwrap();
-        return da
-            .values::<i64>()
-            .unwrap()
-            .iter()
-            .map(|&t| Value::from(cal.from_micros(t).to_string()[..19].to_string()))
-            .collect();
-    }
-    da.values::<f64>()
-        .unwrap()
-        .iter()
-        .map(|&x| {
-            if x.is_nan() {
-                Value::Null
-            } else {
-                Value::from(x)
-            }
-        })
-        .collect()
 }
 
 #[test]
@@ -204,7 +125,7 @@ fn files_read_as_xarray_reads_them() {
             } else if dtype != "object" && !dtype.starts_with("datetime64") {
                 assert_eq!(da.dtype().name(), dtype, "{what}: dtype of {name}");
             }
-            let got = Value::from(values_of(&ds, name));
+            let got = values_of(&ds, name);
             assert!(
                 close(&got, &w["values"]),
                 "{what}: values of {name}:\n{got}\n!=\n{}",

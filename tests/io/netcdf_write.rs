@@ -17,30 +17,14 @@ use tessera::labelled::{Attrs, Dataset, Variable};
 use tessera::time::{Calendar, CfDatetime};
 use tessera::{Compute, Error};
 
-use crate::support::zarr_fixtures::{Cleanup, temp_dir};
+use crate::support::xarray_json::{close, values_of};
+use crate::support::zarr_fixtures::{Cleanup, python_with, temp_dir};
 
 /// True when python3 can import xarray and netCDF4; otherwise says why not.
 fn python_ok() -> bool {
-    let probe = Command::new("python3")
-        .args(["-c", "import xarray, netCDF4, cftime"])
-        .output();
-    match probe {
-        Ok(out) if out.status.success() => true,
-        Ok(out) => {
-            println!(
-                "skipping the xarray checks: {}",
-                String::from_utf8_lossy(&out.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            );
-            false
-        }
-        Err(e) => {
-            println!("skipping the xarray checks: no python3 ({e})");
-            false
-        }
-    }
+    python_with("xarray, netCDF4, cftime")
+        .map_err(|why| println!("skipping the xarray checks: {why}"))
+        .is_ok()
 }
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/netcdf_write_check.py");
@@ -66,52 +50,6 @@ fn obj(v: Value) -> Attrs {
         Value::Object(m) => m,
         _ => panic!("not an object"),
     }
-}
-
-/// JSON equality, numbers within a relative 1e-6.
-fn close(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// A variable's values as the script writes them: ISO strings for times, strings,
-/// numbers with `null` for NaN.
-fn values_of(ds: &Dataset, name: &str) -> Value {
-    let da = ds.get(name).unwrap();
-    let var = da.variable();
-    if var.is_strings() {
-        return var
-            .strings()
-            .unwrap()
-            .iter()
-            .map(|s| Value::from(s.as_str()))
-            .collect();
-    }
-    if let Some(cal) = var.encoding().get("calendar").and_then(Value::as_str) {
-        let cal = Calendar::parse(cal).unwrap();
-        return da
-            .values::<i64>()
-            .unwrap()
-            .iter()
-            .map(|&t| Value::from(cal.from_micros(t).to_string()[..19].to_string()))
-            .collect();
-    }
-    da.values::<f64>()
-        .unwrap()
-        .iter()
-        .map(|&x| if x.is_nan() { Value::Null } else { x.into() })
-        .collect()
 }
 
 fn lazy<T: tessera::engine::Storable>(a: ArrayD<T>, chunks: Vec<Vec<usize>>) -> LazyArray {

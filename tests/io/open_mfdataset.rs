@@ -7,7 +7,6 @@
 //! xarray, netCDF4 and zarr is not available.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -16,7 +15,13 @@ use tessera::engine::Op;
 use tessera::io::{Combine, DataVars, MultiFileOptions, open_mfdataset};
 use tessera::{Dataset, Error};
 
-use crate::support::zarr_fixtures::temp_dir;
+use crate::support::xarray_json::{close_within, sorted};
+use crate::support::zarr_fixtures::script_fixtures;
+
+/// JSON equality, numbers within a relative 1e-9 (the fixtures are float64).
+fn close(a: &Value, b: &Value) -> bool {
+    close_within(a, b, 1e-9)
+}
 
 /// How many tests use the fixtures (four here with netCDF, one in `open_dataset.rs`);
 /// the last one to finish removes them.
@@ -46,67 +51,20 @@ pub(crate) fn fixtures() -> Option<Fixtures> {
 }
 
 fn write_fixtures() -> Option<PathBuf> {
-    let probe = Command::new("python3")
-        .args(["-c", "import xarray, netCDF4, zarr, dask"])
-        .output();
-    match probe {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            println!(
-                "skipping the open_mfdataset tests: {}",
-                String::from_utf8_lossy(&out.stderr)
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-            );
-            return None;
-        }
-        Err(e) => {
-            println!("skipping the open_mfdataset tests: no python3 ({e})");
-            return None;
-        }
-    }
-    let dir = temp_dir("mfdataset");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/mf_fixtures.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&dir)
-        .arg("30")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "mf_fixtures.py failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(dir)
+    script_fixtures(
+        "mf_fixtures.py",
+        "mfdataset",
+        "xarray, netCDF4, zarr, dask",
+        &["30"],
+    )
+    .map_err(|why| println!("skipping the open_mfdataset tests: {why}"))
+    .ok()
 }
 
 fn expected(dir: &std::path::Path, case: &str) -> Value {
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     doc["cases"][case].clone()
-}
-
-fn close(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| close(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v
 }
 
 fn strings(v: &Value) -> Vec<String> {

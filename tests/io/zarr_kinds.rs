@@ -16,14 +16,10 @@ use tessera::labelled::Dataset;
 use tessera::time::NAT;
 use tessera::{open_zarr, open_zarr_with};
 
-use crate::support::zarr_fixtures::{Cleanup, python_with_xarray, temp_dir};
+use crate::support::zarr_fixtures::{Cleanup, script_fixtures};
 
 /// Writes the fixtures into a fresh temp dir, or says why not.
 fn fixtures(name: &str) -> Option<(Cleanup, PathBuf)> {
-    if let Err(why) = python_with_xarray() {
-        println!("skipping the Zarr kinds tests: {why}");
-        return None;
-    }
     // The script writes v3 stores and numpy time dtypes through zarr-python 3's API.
     let v3 = Command::new("python3")
         .args([
@@ -35,22 +31,15 @@ fn fixtures(name: &str) -> Option<(Cleanup, PathBuf)> {
         println!("skipping the Zarr kinds tests: they need zarr-python 3");
         return None;
     }
-    let dir = temp_dir(&format!("kinds-{name}"));
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scripts/zarr_kinds_fixtures.py"
-    );
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "zarr_kinds_fixtures.py failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some((Cleanup(dir.clone()), dir))
+    script_fixtures(
+        "zarr_kinds_fixtures.py",
+        &format!("kinds-{name}"),
+        "xarray, zarr",
+        &[],
+    )
+    .map(|dir| (Cleanup(dir.clone()), dir))
+    .map_err(|why| println!("skipping the Zarr kinds tests: {why}"))
+    .ok()
 }
 
 fn expected(dir: &Path, label: &str) -> Value {

@@ -153,17 +153,53 @@ pub(crate) fn copy_fixture(store: &str, name: &str) -> std::path::PathBuf {
 
 /// python3 with xarray, or why not.
 pub(crate) fn python_with_xarray() -> Result<(), String> {
+    python_with("xarray, zarr")
+}
+
+/// python3 that imports `modules` (`"xarray, netCDF4"`), or why not.
+pub(crate) fn python_with(modules: &str) -> Result<(), String> {
     match std::process::Command::new("python3")
-        .args(["-c", "import xarray, zarr"])
+        .args(["-c", &format!("import {modules}")])
         .output()
     {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => Err(format!(
-            "python3 cannot import xarray/zarr: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
+            "python3 cannot import {modules}: {}",
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         )),
         Err(e) => Err(format!("no python3: {e}")),
     }
+}
+
+/// Runs `scripts/<script> <fresh temp dir> <extra...>` (the fixture scripts' calling
+/// convention) and returns the directory; `Err` with the reason to skip when python3
+/// lacks `modules`. A failing script fails the test.
+pub(crate) fn script_fixtures(
+    script: &str,
+    name: &str,
+    modules: &str,
+    extra: &[&str],
+) -> Result<std::path::PathBuf, String> {
+    python_with(modules)?;
+    let dir = temp_dir(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(script);
+    let out = std::process::Command::new("python3")
+        .arg(&path)
+        .arg(&dir)
+        .args(extra)
+        .output()
+        .unwrap_or_else(|e| panic!("running {script}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(dir)
 }
 
 /// Removes a directory when dropped, so passing tests leave nothing behind.
