@@ -16,10 +16,7 @@ use std::time::Duration;
 mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::{ArrayD, IxDyn};
-use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
 use tessera::labelled::Dims;
-use tessera::labelled::{Dataset, Variable};
 
 const SHAPE: [usize; 3] = [2048, 256, 256];
 const CHUNK: [usize; 3] = [8, 256, 256];
@@ -27,22 +24,7 @@ const CHUNK: [usize; 3] = [8, 256, 256];
 /// The generated store, written once under `target/bench-io/`.
 fn ensure_store() -> PathBuf {
     common::store_once("bench-io", "x", || {
-        let grid = ChunkGrid::regular(&SHAPE, &CHUNK).expect("valid grid");
-        let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
-            let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
-            Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
-                let (t, y, x) = (
-                    i[0] + region[0].start,
-                    i[1] + region[1].start,
-                    i[2] + region[2].start,
-                );
-                ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25
-            })))
-        });
-        let mut ds = Dataset::new();
-        ds.insert("x", Variable::new(["time", "y", "x"], x).expect("dims"))
-            .expect("insert");
-        ds
+        common::bench_dataset(&SHAPE, &CHUNK, None)
     })
 }
 

@@ -16,11 +16,10 @@ use std::time::Duration;
 mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::{ArrayD, IxDyn};
 use serde_json::json;
-use tessera::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
+use tessera::engine::Compute;
 use tessera::io::NetcdfWriteOptions;
-use tessera::labelled::{Dataset, Dims, Variable};
+use tessera::labelled::Dims;
 
 const SHAPE: [usize; 3] = [1024, 256, 256];
 const CHUNK: [usize; 3] = [8, 256, 256];
@@ -33,25 +32,8 @@ fn file_once(name: &str, zlib: bool) -> PathBuf {
         return path;
     }
     std::fs::create_dir_all(&dir).expect("bench dir");
-    let grid = ChunkGrid::regular(&SHAPE, &CHUNK).expect("valid grid");
-    let x = LazyArray::from_fn("bench", DType::F32, grid, |_, region| {
-        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
-        Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
-            let (t, y, x) = (
-                i[0] + region[0].start,
-                i[1] + region[1].start,
-                i[2] + region[2].start,
-            );
-            // Two decimals, as packed products hold: zlib gets a realistic ratio.
-            ((((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25)
-                * 100.0)
-                .round()
-                / 100.0
-        })))
-    });
-    let mut ds = Dataset::new();
-    ds.insert("x", Variable::new(["time", "y", "x"], x).expect("dims"))
-        .expect("insert");
+    // Two decimals, as packed products hold: zlib gets a realistic ratio.
+    let ds = common::bench_dataset(&SHAPE, &CHUNK, Some(2));
     let encoding = if zlib {
         json!({"zlib": true, "complevel": 1, "shuffle": true, "chunksizes": CHUNK})
     } else {

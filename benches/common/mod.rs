@@ -12,6 +12,45 @@ use tessera::engine::Compute;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The read benches' dataset: one float32 variable `x` on (time, y, x) of `shape`
+/// and chunks `chunk`, a smooth field plus a 17-periodic ramp (compressible as real
+/// fields are), generated chunk by chunk; `decimals` rounds it (packed products hold
+/// two), `None` keeps full precision.
+pub(crate) fn bench_dataset(
+    shape: &[usize; 3],
+    chunk: &[usize; 3],
+    decimals: Option<i32>,
+) -> tessera::labelled::Dataset {
+    use ndarray::{ArrayD, IxDyn};
+    use tessera::engine::{ArrayData, ChunkGrid, DType, LazyArray};
+
+    let grid = ChunkGrid::regular(shape, chunk).expect("valid grid");
+    let scale = decimals.map(|d| 10f32.powi(d));
+    let x = LazyArray::from_fn("bench", DType::F32, grid, move |_, region| {
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+            let (t, y, x) = (
+                i[0] + region[0].start,
+                i[1] + region[1].start,
+                i[2] + region[2].start,
+            );
+            let v =
+                ((t as f32) * 0.01).sin() * 10.0 + (y as f32 * 0.05).cos() + (x % 17) as f32 * 0.25;
+            match scale {
+                Some(s) => (v * s).round() / s,
+                None => v,
+            }
+        })))
+    });
+    let mut ds = tessera::labelled::Dataset::new();
+    ds.insert(
+        "x",
+        tessera::labelled::Variable::new(["time", "y", "x"], x).expect("dims"),
+    )
+    .expect("insert");
+    ds
+}
+
 /// `TESSERA_BENCH_THREADS`, if set: the size of both tessera's and rayon's pools.
 pub(crate) fn threads() -> Option<usize> {
     std::env::var("TESSERA_BENCH_THREADS")
