@@ -86,17 +86,20 @@ fn agree(ours: &Value, theirs: &Value, keys: &[&str]) {
     }
 }
 
+/// The sea-level example's `--json` values (USECASES.md), besides timing and memory.
+const SEA_LEVEL_KEYS: [&str; 6] = [
+    "gmsl_trend_mm_per_yr",
+    "gmsl_plain_trend_mm_per_yr",
+    "gmsl_annual_amplitude_mm",
+    "sla_std_mean_m",
+    "eke_mean_cm2_s2",
+    "n_time",
+];
+
 #[test]
 fn sea_level_recovers_the_injected_trend_and_matches_xarray() {
     let j = run_json("sea_level", &[]);
-    let keys = [
-        "gmsl_trend_mm_per_yr",
-        "gmsl_plain_trend_mm_per_yr",
-        "gmsl_annual_amplitude_mm",
-        "sla_std_mean_m",
-        "eke_mean_cm2_s2",
-        "n_time",
-    ];
+    let keys = SEA_LEVEL_KEYS;
     for k in keys.iter().chain(&["seconds", "peak_rss_mb"]) {
         assert!(j.get(*k).is_some(), "missing key {k} in {j}");
     }
@@ -194,14 +197,7 @@ fn sea_level_reads_a_glob_of_netcdf_files_as_xarray_does() {
     let zarr = run_json("sea_level", &["--no-plots"]);
     let theirs = xarray("sea_level", glob);
     let _ = std::fs::remove_dir_all(&dir);
-    let keys = [
-        "gmsl_trend_mm_per_yr",
-        "gmsl_plain_trend_mm_per_yr",
-        "gmsl_annual_amplitude_mm",
-        "sla_std_mean_m",
-        "eke_mean_cm2_s2",
-        "n_time",
-    ];
+    let keys = SEA_LEVEL_KEYS;
     assert_eq!(ours["n_time"], 730);
     // int32 with a 1e-4 scale holds the fixture's int16 x 1e-4 values exactly.
     agree(&ours, &zarr, &keys);
