@@ -60,6 +60,7 @@ def dump(path, group, out):
                 "attrs": {k: jsonable(v) for k, v in var.attrs.items()},
                 "dtype": str(var.dtype),
                 "values": values(var),
+                "storage": storage(var.encoding),
             }
             for name, var in ds.variables.items()
         },
@@ -67,6 +68,15 @@ def dump(path, group, out):
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     ds.close()
+
+
+STORAGE_KEYS = ["zlib", "szip", "zstd", "bzip2", "blosc", "shuffle", "complevel", "fletcher32",
+                "contiguous", "chunksizes"]
+
+
+def storage(encoding):
+    """How the file stores a variable, as xarray's netCDF4 backend records it."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in encoding.items() if k in STORAGE_KEYS}
 
 
 def grouped(path):
@@ -102,7 +112,7 @@ def grouped(path):
     lat = g.createVariable("lat", "f4", ("lat",))
     lat[:] = np.linspace(-30, 30, 7)
     sla = g.createVariable(
-        "sla", "i2", ("time", "station", "lat"), zlib=True, chunksizes=(4, 2, 3),
+        "sla", "i2", ("time", "station", "lat"), zlib=True, complevel=6, fletcher32=True, chunksizes=(4, 2, 3),
         fill_value=np.int16(-32767),
     )
     sla.set_auto_maskandscale(False)

@@ -125,6 +125,14 @@ fn files_read_as_xarray_reads_them() {
             } else if dtype != "object" && !dtype.starts_with("datetime64") {
                 assert_eq!(da.dtype().name(), dtype, "{what}: dtype of {name}");
             }
+            // The storage keys xarray records (filters, chunking): the same here.
+            for (key, stored) in w["storage"].as_object().unwrap() {
+                assert_eq!(
+                    da.variable().encoding().get(key),
+                    Some(stored),
+                    "{what}: encoding[{key:?}] of {name}"
+                );
+            }
             let got = values_of(&ds, name);
             assert!(
                 close(&got, &w["values"]),

@@ -8,6 +8,7 @@ use netcdf::types::NcVariableType;
 use serde_json::{Number, Value};
 
 use super::NetcdfSource;
+use super::filters::filter_encodings;
 use super::source::{dtype_of, engine_chunks, quiet_hdf5_errors};
 use crate::engine::LazyArray;
 use crate::error::caused_by;
@@ -154,16 +155,20 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
     })??;
     let (attrs, vars) = read;
     opts.check_chunk_dims(vars.iter().flat_map(|m| m.dims.iter().map(String::as_str)))?;
+    let var_paths: Vec<String> = vars
+        .iter()
+        .map(|meta| match &group {
+            Some(g) => format!("{g}/{}", meta.name),
+            None => meta.name.clone(),
+        })
+        .collect();
+    let filters = filter_encodings(path, &var_paths);
     let mut ds = Dataset::new();
     *ds.attrs_mut() = attrs;
-    for meta in vars {
+    for ((meta, var_path), filters) in vars.into_iter().zip(var_paths).zip(filters) {
         if opts.drop_variables.contains(&meta.name) {
             continue;
         }
-        let var_path = match &group {
-            Some(g) => format!("{g}/{}", meta.name),
-            None => meta.name.clone(),
-        };
         let var = match dtype_of(&meta.vartype) {
             Some(dtype) => {
                 let chunk: Vec<usize> = engine_chunks(&meta.shape, dtype, meta.chunking.as_deref())
@@ -188,7 +193,16 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
                 None => opaque(path, &meta)?,
             },
         };
-        let mut encoding = Attrs::new();
+        // How the file stores the variable, as xarray's netCDF4 backend records it, so
+        // that `to_netcdf` writes it back the same way.
+        let mut encoding = filters;
+        encoding.insert("contiguous".into(), Value::Bool(meta.chunking.is_none()));
+        encoding.insert(
+            "chunksizes".into(),
+            meta.chunking
+                .as_ref()
+                .map_or(Value::Null, |c| serde_json::json!(c)),
+        );
         if !meta.attr_dtypes.is_empty() {
             encoding.insert(ATTRIBUTE_DTYPES.into(), Value::Object(meta.attr_dtypes));
         }

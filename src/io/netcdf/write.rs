@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::write_attrs::json_attr;
-use super::write_encoding::{VarPlan, check_override, plan_variable};
+use super::write_encoding::{UNSUPPORTED_FILTERS, VarPlan, check_override, plan_variable};
 use super::write_options::{NetcdfFormat, NetcdfWriteOptions};
 use super::write_sink::NetcdfSink;
 use crate::engine::{ChunkSink, Compute, LazyArray};
@@ -180,6 +180,10 @@ fn with_overrides(ds: &Dataset, file: &str, overrides: &Attrs) -> Result<(Datase
     let mut chars = vec![];
     let mut apply = |name: &str, var: &Variable| -> Variable {
         let mut enc = var.encoding().clone();
+        // Filters the source file used that this writer cannot apply (checksums, szip,
+        // other compressors) describe the source, not a request: they are dropped,
+        // while an override asking for one is refused.
+        enc.retain(|k, _| !UNSUPPORTED_FILTERS.contains(&k.as_str()));
         for (k, v) in checked.get(name).into_iter().flatten() {
             // Only `_FillValue: null` means something (no fill value).
             if v.is_null() && k != "_FillValue" {

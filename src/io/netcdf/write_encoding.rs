@@ -42,7 +42,7 @@ pub(super) const CF_KEYS: [&str; 8] = [
 ];
 
 /// Filters xarray knows but this writer cannot apply: refused when asked for.
-const UNSUPPORTED_FILTERS: [&str; 6] = [
+pub(super) const UNSUPPORTED_FILTERS: [&str; 6] = [
     "szip",
     "zstd",
     "bzip2",

@@ -169,7 +169,13 @@ pub(super) fn open_array(
         match zarrs_array(store, &entry.name, format, &interpreted.zarrs_json) {
             Ok(a) => Some(Arc::new(a)),
             Err(why) => {
-                unreadable = Some(format!("{why} ({})", codec_names(format, json)));
+                let codecs = codec_names(format, json);
+                let hint = if !cfg!(feature = "zfp") && codecs.contains("zfp") {
+                    "; reading zfp needs tessera built with the `zfp` feature"
+                } else {
+                    ""
+                };
+                unreadable = Some(format!("{why} ({codecs}{hint})"));
                 None
             }
         }

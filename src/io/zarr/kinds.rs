@@ -86,6 +86,7 @@ pub(crate) fn interpret(format: ZarrFormat, json: &Value) -> Interpreted {
     if format == ZarrFormat::V2 {
         drop_identity_filters(&mut out.zarrs_json);
     }
+    decode_zfpy_from_its_header(&mut out.zarrs_json);
     if let Some(d) = format.parse_data_type(&name) {
         out.dtype = d;
         return out;
@@ -192,6 +193,28 @@ fn drop_identity_filters(json: &mut Value) {
         filters.retain(|f| f.get("id").and_then(Value::as_str) != Some("bitround"));
         if filters.is_empty() {
             json["filters"] = Value::Null;
+        }
+    }
+}
+
+/// numcodecs' zfpy writes a full zfp header before every chunk, and decoding follows
+/// that header whatever the configuration says. zarr-python 3 records only `mode` for
+/// it in v3 metadata (and numcodecs never passes `mode` to zfp), which zarrs rejects, so
+/// the configuration handed to zarrs is replaced by the one form it always accepts.
+fn decode_zfpy_from_its_header(json: &mut Value) {
+    let reversible = json!({"mode": 5, "tolerance": -1.0, "rate": -1.0, "precision": -1});
+    if let Some(c) = json.get_mut("compressor")
+        && c.get("id").and_then(Value::as_str) == Some("zfpy")
+    {
+        let mut config = reversible.clone();
+        config["id"] = json!("zfpy");
+        *c = config;
+    }
+    if let Some(Value::Array(codecs)) = json.get_mut("codecs") {
+        for c in codecs {
+            if c.get("name").and_then(Value::as_str) == Some("numcodecs.zfpy") {
+                c["configuration"] = reversible.clone();
+            }
         }
     }
 }
