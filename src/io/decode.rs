@@ -12,7 +12,11 @@ use crate::labelled::{Dataset, Variable};
 pub(crate) fn decode_opened(raw: Dataset, decode: Option<&DecodeOptions>) -> Result<Dataset> {
     match decode {
         None => Ok(raw),
-        Some(decode) => promote_coordinates(&decode_cf(&raw, decode)?),
+        Some(decode) => {
+            let mut out = promote_coordinates(&decode_cf(&raw, decode)?)?;
+            *out.encoding_mut() = raw.encoding().clone();
+            Ok(out)
+        }
     }
 }
 

@@ -462,16 +462,10 @@ fn a_file_written_by_xarray_is_written_back_as_it_was() {
     );
     let ds = tessera::open_netcdf(&original).unwrap();
     let copy = dir.join("copy.nc");
-    // The reader records neither the unlimited dims nor zlib/shuffle in the encoding
-    // yet, so they are given again (xarray keeps them in `encoding`).
-    let opts = NetcdfWriteOptions::default()
-        .unlimited("time")
-        .encoding("sla", json!({"zlib": true, "complevel": 4}))
-        .encoding(
-            "temp",
-            json!({"zlib": true, "complevel": 1, "shuffle": false}),
-        );
-    ds.to_netcdf(&copy, &opts).unwrap();
+    // No options: the unlimited dims, filters and chunking come from what the reader
+    // recorded in the encodings, as with xarray's `open_dataset(..).to_netcdf(..)`.
+    assert_eq!(ds.encoding()["unlimited_dims"], json!(["time"]));
+    ds.to_netcdf(&copy, &NetcdfWriteOptions::default()).unwrap();
     let (a, b) = (dump(&original), dump(&copy));
     for key in [
         "data_model",

@@ -318,6 +318,10 @@ fn concat_minimal(files: &[Opened], dim: &str, compat: Compat) -> Result<Dataset
         out.insert(name.clone(), var)?;
     }
     *out.attrs_mut() = concatenated.attrs().clone();
+    // As xarray's concat: the first file's encoding (its `unlimited_dims`, `source`).
+    if let Some(first) = files.first() {
+        *out.encoding_mut() = first.ds.encoding().clone();
+    }
     Ok(out)
 }
 

@@ -101,6 +101,13 @@ fn var_meta(path: &str, var: &netcdf::Variable<'_>) -> Result<VarMeta> {
     })
 }
 
+/// The names of a group's unlimited dims (its own, as netCDF4-python lists them).
+fn unlimited<'a>(dims: impl Iterator<Item = netcdf::Dimension<'a>>) -> Vec<String> {
+    dims.filter(|d| d.is_unlimited())
+        .map(|d| d.name())
+        .collect()
+}
+
 fn group_attrs<'a>(
     path: &str,
     attrs: impl Iterator<Item = netcdf::Attribute<'a>>,
@@ -121,30 +128,32 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
     let file = Arc::new(file);
     let group = opts.group_path();
     // The netcdf crate unwraps some library errors; a damaged file must not panic here.
-    let read = catch_unwind(AssertUnwindSafe(|| -> Result<(Attrs, Vec<VarMeta>)> {
-        match &group {
-            None => {
-                let attrs = group_attrs(path, file.attributes())?;
-                let vars = file
-                    .variables()
-                    .map(|v| var_meta(path, &v))
-                    .collect::<Result<_>>()?;
-                Ok((attrs, vars))
+    let read = catch_unwind(AssertUnwindSafe(
+        || -> Result<(Attrs, Vec<VarMeta>, Vec<String>)> {
+            match &group {
+                None => {
+                    let attrs = group_attrs(path, file.attributes())?;
+                    let vars = file
+                        .variables()
+                        .map(|v| var_meta(path, &v))
+                        .collect::<Result<_>>()?;
+                    Ok((attrs, vars, unlimited(file.dimensions())))
+                }
+                Some(g) => {
+                    let grp = file
+                        .group(g)
+                        .map_err(|e| store_error(path, g, "opening the group", e))?
+                        .ok_or_else(|| store_error(path, g, "", "no such group in the file"))?;
+                    let attrs = group_attrs(path, grp.attributes())?;
+                    let vars = grp
+                        .variables()
+                        .map(|v| var_meta(path, &v))
+                        .collect::<Result<_>>()?;
+                    Ok((attrs, vars, unlimited(grp.dimensions())))
+                }
             }
-            Some(g) => {
-                let grp = file
-                    .group(g)
-                    .map_err(|e| store_error(path, g, "opening the group", e))?
-                    .ok_or_else(|| store_error(path, g, "", "no such group in the file"))?;
-                let attrs = group_attrs(path, grp.attributes())?;
-                let vars = grp
-                    .variables()
-                    .map(|v| var_meta(path, &v))
-                    .collect::<Result<_>>()?;
-                Ok((attrs, vars))
-            }
-        }
-    }))
+        },
+    ))
     .map_err(|_| {
         store_error(
             path,
@@ -153,7 +162,7 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
             "the netCDF library failed while reading metadata",
         )
     })??;
-    let (attrs, vars) = read;
+    let (attrs, vars, unlimited_dims) = read;
     opts.check_chunk_dims(vars.iter().flat_map(|m| m.dims.iter().map(String::as_str)))?;
     let var_paths: Vec<String> = vars
         .iter()
@@ -165,6 +174,9 @@ fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
     let filters = filter_encodings(path, &var_paths);
     let mut ds = Dataset::new();
     *ds.attrs_mut() = attrs;
+    ds.encoding_mut()
+        .insert("unlimited_dims".into(), serde_json::json!(unlimited_dims));
+    ds.encoding_mut().insert("source".into(), path.into());
     for ((meta, var_path), filters) in vars.into_iter().zip(var_paths).zip(filters) {
         if opts.drop_variables.contains(&meta.name) {
             continue;

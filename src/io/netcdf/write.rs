@@ -90,11 +90,12 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
             });
         }
     }
+    let unlimited_dims = unlimited_dims(ds, opts);
     let plans = vars
         .iter()
         .map(|(name, var)| {
             let as_chars = chars.contains(name);
-            plan_variable(&file, format, name, var, &opts.unlimited_dims, as_chars)
+            plan_variable(&file, format, name, var, &unlimited_dims, as_chars)
         })
         .collect::<Result<Vec<_>>>()?;
     let mut attrs: Vec<(String, netcdf::AttributeValue)> = vec![];
@@ -107,7 +108,7 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
             .map_err(|m| write_error(&file, "", format!("global attribute {k:?} = {v}: {m}")))?;
         attrs.push((k.clone(), value));
     }
-    let file_dims = file_dims(&file, format, &plans, &opts.unlimited_dims)?;
+    let file_dims = file_dims(&file, format, &plans, &unlimited_dims)?;
     let prefix = match &opts.group {
         Some(_) if format.classic_model() => {
             return Err(write_error(
@@ -166,6 +167,24 @@ fn temp_path(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.tessera-{}-{n}.tmp", std::process::id()))
+}
+
+/// The dims to write as unlimited: the options' list, or else the dataset encoding's
+/// `unlimited_dims` (as the reader records them) that the dataset still has, as xarray.
+fn unlimited_dims(ds: &Dataset, opts: &NetcdfWriteOptions) -> Vec<String> {
+    if !opts.unlimited_dims.is_empty() {
+        return opts.unlimited_dims.clone();
+    }
+    let dims = ds.dims();
+    ds.encoding()
+        .get("unlimited_dims")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|d| dims.iter().any(|(n, _)| n == d))
+        .map(String::from)
+        .collect()
 }
 
 /// The dataset with each override merged over its variable's encoding, and the

@@ -33,6 +33,7 @@ pub struct Dataset {
     data_vars: Vec<(String, Variable)>,
     coords: Coords,
     attrs: Attrs,
+    encoding: Attrs,
 }
 
 impl Dataset {
@@ -89,6 +90,7 @@ impl Dataset {
             data_vars: self.data_vars.clone(),
             coords,
             attrs: self.attrs.clone(),
+            encoding: self.encoding.clone(),
         }
     }
 
@@ -137,6 +139,18 @@ impl Dataset {
     /// Mutable dataset attributes.
     pub fn attrs_mut(&mut self) -> &mut Attrs {
         &mut self.attrs
+    }
+
+    /// How the dataset was stored, as xarray's `Dataset.encoding`: the netCDF reader
+    /// records `unlimited_dims` and `source`, and `to_netcdf` writes the listed dims as
+    /// unlimited when its options name none.
+    pub fn encoding(&self) -> &Attrs {
+        &self.encoding
+    }
+
+    /// Mutable dataset encoding.
+    pub fn encoding_mut(&mut self) -> &mut Attrs {
+        &mut self.encoding
     }
 
     /// Data variable names in order.
@@ -227,6 +241,7 @@ impl Dataset {
                 .collect::<Result<_>>()?,
             coords: select_coords(&self.coords, dim, pos)?,
             attrs: self.attrs.clone(),
+            encoding: self.encoding.clone(),
         })
     }
 
@@ -236,6 +251,7 @@ impl Dataset {
             data_vars: vec![],
             coords: Coords::new(),
             attrs: self.attrs.clone(),
+            encoding: Attrs::new(),
         };
         for name in self.data_var_names() {
             let r = f(&self.get(&name)?)?.rename(&name);
