@@ -85,6 +85,7 @@
 //!
 //! MPI and delayed task batches are not built yet.
 
+pub mod delayed;
 pub mod engine;
 mod error;
 #[cfg(feature = "zarr")]

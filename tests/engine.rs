@@ -16,6 +16,8 @@ mod calculus_props;
 mod chunk_sources;
 #[path = "engine/coarsen_props.rs"]
 mod coarsen_props;
+#[path = "engine/delayed.rs"]
+mod delayed;
 #[path = "engine/errors.rs"]
 mod errors;
 #[path = "engine/props.rs"]

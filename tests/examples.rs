@@ -205,3 +205,41 @@ fn sea_level_reads_a_glob_of_netcdf_files_as_xarray_does() {
         agree(&ours, &theirs, &keys);
     }
 }
+
+#[test]
+fn the_batch_checksum_is_the_same_for_every_thread_count_and_matches_dask() {
+    let keys = [
+        "tasks",
+        "tasks_per_s",
+        "overhead_us_per_task",
+        "result_checksum",
+    ];
+    let one = run_json("batch", &["--tasks", "3000", "--threads", "1"]);
+    let three = run_json("batch", &["--tasks", "3000", "--threads", "3"]);
+    for k in keys {
+        assert!(one[k].is_number(), "{k} missing: {one}");
+    }
+    assert_eq!(one["tasks"], 3000);
+    assert_eq!(one["result_checksum"], three["result_checksum"]);
+    // The same simulations written with dask.delayed give the same checksum.
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dask_batch_bench.py");
+    let Ok(out) = Command::new("python3")
+        .args([script, "--tasks", "3000"])
+        .output()
+    else {
+        return;
+    };
+    if !out.status.success() {
+        println!(
+            "skipping the dask comparison: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let dask: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (a, b) = (
+        one["result_checksum"].as_f64().unwrap(),
+        dask["result_checksum"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} != {b}");
+}

@@ -75,6 +75,12 @@ impl Compute {
         Self::default()
     }
 
+    /// The worker pool these settings run on (shared by every computation with the
+    /// same thread count, and by delayed tasks).
+    pub(crate) fn thread_pool(&self) -> Result<Arc<rayon::ThreadPool>> {
+        pool(self.threads.unwrap_or_else(rayon::current_num_threads))
+    }
+
     /// Number of worker threads.
     pub fn threads(mut self, n: usize) -> Self {
         self.threads = Some(n.max(1));
