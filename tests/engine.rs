@@ -18,6 +18,8 @@ mod chunk_sources;
 mod coarsen_props;
 #[path = "engine/errors.rs"]
 mod errors;
+#[path = "engine/ffill_props.rs"]
+mod ffill_props;
 #[path = "engine/props.rs"]
 mod props;
 #[path = "engine/smoke.rs"]
