@@ -32,7 +32,7 @@ impl DataArray {
             )));
         }
         let v = self.values::<T>()?;
-        Ok(v.iter().next().expect("one value").clone())
+        Ok(*v.iter().next().expect("one value"))
     }
 
     /// The values of a 1-d array, computed and converted to `T` (`da.values.tolist()`);
