@@ -19,7 +19,7 @@ impl DataArray {
     /// # use tessera::labelled::DataArray;
     /// # use ndarray::{ArrayD, IxDyn};
     /// let x = DataArray::from_ndarray("x", ["i"], ArrayD::from_shape_vec(IxDyn(&[3]), vec![1.0, 2.0, 6.0]).unwrap(), &[2])?;
-    /// assert_eq!(x.mean(&["i"])?.item::<f64>()?, 3.0);
+    /// assert_eq!(x.mean("i")?.item::<f64>()?, 3.0);
     /// assert!(x.item::<f64>().is_err());
     /// # Ok::<(), tessera::Error>(())
     /// ```
