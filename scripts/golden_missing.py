@@ -21,7 +21,7 @@ null for the whole dataset):
     logic        op (and or xor not), a, b: conds as for `where`
     math         fn (deg2rad rad2deg sin cos tan exp log sqrt abs)
     ffill / bfill            dim, limit
-    interpolate_na           dim, limit, max_gap, use_coordinate, method
+    interpolate_na           dim, limit, max_gap ({days} on a datetime index), use_coordinate, method
     dropna       dim, how, thresh
     stack        new, dims (xarray's MultiIndex is recorded by its levels: reset_index)
     stack_unstack            new, dims, isel (positions along the stacked dim, or null)
@@ -153,7 +153,9 @@ def run(ds, target, op, a):
         return getattr(obj, op)(a["dim"], limit=a["limit"])
     if op == "interpolate_na":
         kw = {"method": a["method"], "limit": a["limit"], "use_coordinate": a["use_coordinate"]}
-        if a["max_gap"] is not None:
+        if isinstance(a["max_gap"], dict):  # a datetime index takes a duration
+            kw["max_gap"] = pd.Timedelta(days=a["max_gap"]["days"])
+        elif a["max_gap"] is not None:
             kw["max_gap"] = a["max_gap"]
         if obj.chunks and a["dim"] in obj.dims:
             obj = obj.chunk({a["dim"]: -1})  # xarray needs the dim in one chunk; tessera does not
@@ -278,6 +280,8 @@ CASES = [
     ("interp_na_depth_max_gap_130", "u", "interpolate_na", IN("depth", max_gap=130.0), None),
     ("interp_na_depth_max_gap_limit", "u", "interpolate_na", IN("depth", max_gap=130.0, limit=2), None),
     ("interp_na_float32", "p", "interpolate_na", IN("time"), None),
+    ("interp_na_time_max_gap_10_days", "t", "interpolate_na", IN("time", max_gap={"days": 10}), None),
+    ("interp_na_time_max_gap_15_days", "t", "interpolate_na", IN("time", max_gap={"days": 15}), None),
     ("interp_na_lat", "t", "interpolate_na", IN("lat"), None),
     ("ds_interp_na_depth", None, "interpolate_na", {**IN("depth"), "vars": ["u", "s", "c"]}, None),
     ("err_interp_na_method", "u", "interpolate_na", IN("depth", method="bogus"), "ValueError"),

@@ -132,3 +132,29 @@ fn dropna_and_stack_edges() {
     let back = s.unstack("z").unwrap();
     assert_eq!(back.values::<f64>().unwrap(), b.values::<f64>().unwrap());
 }
+
+#[test]
+fn fills_are_scans_in_the_plan_not_computed_data() {
+    let nan = f64::NAN;
+    let a = series("a", vec![nan, 1.0, nan, nan, 4.0, nan, nan]);
+    for plan in [
+        a.ffill("t", None).unwrap().data().explain(),
+        a.bfill("t", Some(1)).unwrap().data().explain(),
+        a.interpolate_na("t", &tessera::labelled::InterpolateNa::linear())
+            .unwrap()
+            .data()
+            .explain(),
+    ] {
+        assert!(plan.contains("Scan(FFill"), "{plan}");
+    }
+    let y = a
+        .interpolate_na("t", &tessera::labelled::InterpolateNa::linear().limit(1))
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
+    assert!(
+        y[0].is_nan() && y[3].is_nan() && y[5].is_nan() && y[6].is_nan(),
+        "{y:?}"
+    );
+    assert_eq!((y[1], y[2], y[4]), (1.0, 2.0, 4.0));
+}

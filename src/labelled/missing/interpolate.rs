@@ -87,7 +87,8 @@ impl InterpolateNa {
     }
 
     /// Leaves gaps whose valid neighbours are more than `gap` apart in coordinate
-    /// units unfilled (xarray's `max_gap`).
+    /// units unfilled (xarray's `max_gap`); along a datetime index, in microseconds
+    /// (`10 days` is `10.0 * 86_400e6`).
     pub fn max_gap(mut self, gap: f64) -> Self {
         self.max_gap = Some(gap);
         self
