@@ -131,7 +131,7 @@
 //! | 73 | `ds.to_dataarray("variable")`, `da.to_dataset(name="t")` | `ds.to_array("variable")?`, `da.to_dataset(Some("t"))?` | `da.to_dataset_dim("lon")?` splits along a dim |
 //! | 74 | `da.to_dataframe()`, `df.to_csv(path)` | `da.to_rows()?`, `da.to_csv(path)?` | pandas' header, row order and float text; `write_csv(&mut w)` |
 //! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
-//! | 76 | `da.to_zarr(url)`, `da.to_netcdf(path)` | `da.to_zarr(url, &opts)?`, `da.to_netcdf(path, &opts)?` | unnamed: `__xarray_dataarray_variable__` |
+//! | 76 | `da.to_zarr(url)`, `da.to_netcdf(path)` | `da.to_zarr(url, &opts)?`, `da.to_netcdf(path, &opts)?` | netCDF names an unnamed array `__xarray_dataarray_variable__`; Zarr needs a name |
 //!
 //! Not there yet, though among the most used in xarray: `xr.open_dataset` and
 //! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,

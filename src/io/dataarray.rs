@@ -1,10 +1,12 @@
 //! Writing one data array without wrapping it in a dataset first: `da.to_zarr(..)`,
 //! `da.to_netcdf(..)` (feature `netcdf`). As xarray, an unnamed array is stored as
-//! `__xarray_dataarray_variable__` (and reads back under that name).
+//! `__xarray_dataarray_variable__` in netCDF; Zarr reserves names starting with `__`
+//! (zarrs refuses them, zarr-python only warns), so an unnamed array is refused there
+//! before anything is written.
 
-use crate::Result;
 use crate::io::WriteOptions;
 use crate::labelled::{DataArray, Dataset};
+use crate::{Error, Result};
 
 /// The variable name xarray gives an unnamed array on write.
 pub const UNNAMED_VARIABLE: &str = "__xarray_dataarray_variable__";
@@ -15,7 +17,8 @@ fn as_dataset(da: &DataArray) -> Result<Dataset> {
 
 impl DataArray {
     /// Writes the array (its coordinates, attributes and encoding) to a Zarr store, as
-    /// `xarray.DataArray.to_zarr`; see [`Dataset::to_zarr`].
+    /// `xarray.DataArray.to_zarr`; see [`Dataset::to_zarr`]. The array must be named
+    /// (see the module docs).
     ///
     /// ```
     /// # use tessera::labelled::DataArray;
@@ -27,6 +30,13 @@ impl DataArray {
     /// # Ok::<(), tessera::Error>(())
     /// ```
     pub fn to_zarr(&self, url: &str, opts: &WriteOptions) -> Result<()> {
+        if self.name().is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "cannot write an unnamed array to the Zarr store {url}: xarray's name for it, \
+                 {UNNAMED_VARIABLE}, starts with the prefix `__` that Zarr reserves; \
+                 name it first with rename(..)"
+            )));
+        }
         as_dataset(self)?.to_zarr(url, opts)
     }
 

@@ -83,17 +83,19 @@ fn csv_goes_to_a_file_and_unnamed_arrays_to_zarr() {
     let unnamed =
         DataArray::new(None, unnamed.variable().clone(), unnamed.coords().clone()).unwrap();
     assert!(unnamed.to_rows().is_err());
-    let mut opts = WriteOptions::mode(WriteMode::Overwrite);
-    opts.zarr_format = 2;
-    let written = unnamed.to_zarr("memory://missing-unnamed", &opts);
-    match written {
-        Ok(()) => {
-            let back = tessera::open_zarr("memory://missing-unnamed").unwrap();
-            assert_eq!(back.data_var_names(), [UNNAMED_VARIABLE]);
-        }
-        // zarrs refuses node names that start with "__" (zarr-python only warns).
-        Err(e) => assert!(e.to_string().contains(UNNAMED_VARIABLE), "{e}"),
-    }
+    // xarray's name for an unnamed array starts with the `__` Zarr reserves: refused,
+    // named in the message, before anything is written.
+    let e = unnamed
+        .to_zarr(
+            "memory://missing-unnamed",
+            &WriteOptions::mode(WriteMode::Overwrite),
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(UNNAMED_VARIABLE) && e.to_string().contains("rename"),
+        "{e}"
+    );
+    assert!(tessera::open_zarr("memory://missing-unnamed").is_err());
     // A named array needs no wrapping either.
     a.to_zarr(
         "memory://missing-named",
@@ -157,4 +159,25 @@ fn fills_are_scans_in_the_plan_not_computed_data() {
         "{y:?}"
     );
     assert_eq!((y[1], y[2], y[4]), (1.0, 2.0, 4.0));
+}
+
+#[cfg(feature = "netcdf")]
+#[test]
+fn an_array_goes_to_netcdf_unwrapped_and_unnamed_under_xarrays_name() {
+    use tessera::io::NetcdfWriteOptions;
+    let a = series("sla", vec![0.5, f64::NAN, 2.0]);
+    let dir = std::env::temp_dir();
+    let named = dir.join("tessera-missing-named.nc");
+    a.to_netcdf(&named, &NetcdfWriteOptions::default()).unwrap();
+    let back = tessera::open_netcdf(&named).unwrap();
+    assert_eq!(back.get("sla").unwrap().to_vec::<f64>().unwrap()[2], 2.0);
+    let unnamed = DataArray::new(None, a.variable().clone(), a.coords().clone()).unwrap();
+    let path = dir.join("tessera-missing-unnamed.nc");
+    unnamed
+        .to_netcdf(&path, &NetcdfWriteOptions::default())
+        .unwrap();
+    let back = tessera::open_netcdf(&path).unwrap();
+    assert_eq!(back.data_var_names(), [UNNAMED_VARIABLE]);
+    std::fs::remove_file(named).unwrap();
+    std::fs::remove_file(path).unwrap();
 }
