@@ -221,6 +221,8 @@ CASES = [
     ("err_where_other_not_aligned", "t", "where",
      {"cond": C("t", "lt", 20.0), "other": {"var": "c", "isel": {"lat": [0, 3]}}}, "AlignmentError"),
     ("ds_where", None, "where", {"cond": C("t", "gt", 15.0), "other": None, "vars": ["t", "s", "p"]}, None),
+    ("ds_where_array_other", None, "where",
+     {"cond": C("t", "lt", 20.0), "other": {"var": "c"}, "vars": ["t", "s"]}, None),
     ("fillna_scalar", "t", "fillna", {"value": 0.0}, None),
     ("fillna_array", "t", "fillna", {"value": {"var": "c"}}, None),
     ("fillna_array_left_join", "t", "fillna", {"value": {"var": "c", "isel": {"lat": [0, 3]}}}, None),

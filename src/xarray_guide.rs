@@ -116,7 +116,7 @@
 //! | 59 | `da.persist()` | `da.persist()?` | |
 //! | 60 | `dask.compute(a, b)` | `DataArray::compute_many(&[&a, &b], &Compute::new())?` | one pass over the shared inputs; `persist_many` |
 //! | **Missing data, reshaping, elementwise ergonomics** | | | |
-//! | 61 | `da.where(cond, other_da)` | `da.where_with(&cond, &other)?` | indexes must be equal (`join="exact"`); `ds.where_(&cond, None)?` |
+//! | 61 | `da.where(cond, other_da)` | `da.where_with(&cond, &other)?` | indexes must be equal (`join="exact"`); `ds.where_(&cond, None)?`, `ds.where_with(&cond, &other)?` |
 //! | 62 | `da.fillna(other_da)`, `ds.fillna({"t": 0})` | `da.fillna_with(&other)?`, `ds.fillna_vars(&[("t", 0.0)])?` | `other` reindexed to `da` (left join); `ds.fillna_with(&other_ds)?` |
 //! | 63 | `da.clip(0, 1)`, `da.clip(min=0)` | `da.clip(Some(0.0), Some(1.0))?`, `da.clip(Some(0.0), None)?` | NaN stays NaN; `ds.clip` too |
 //! | 64 | `da.round(2)` | `da.round(2)?` | halves to even, as numpy; negative decimals round to tens |

@@ -255,7 +255,11 @@ fn run_array(ds: &Dataset, x: &DataArray, op: &str, a: &Value) -> tessera::Resul
 
 fn run_dataset(ds: &Dataset, d: &Dataset, op: &str, a: &Value) -> tessera::Result<Out> {
     Ok(match op {
-        "where" => d.where_(&cond(ds, &a["cond"])?, None)?.into(),
+        "where" => match &a["other"] {
+            o @ Value::Object(_) => d.where_with(&cond(ds, &a["cond"])?, &other_array(ds, o)?)?,
+            _ => d.where_(&cond(ds, &a["cond"])?, None)?,
+        }
+        .into(),
         "fillna" => match &a["value"] {
             Value::Object(m) => {
                 let pairs: Vec<(&str, f64)> = m

@@ -129,6 +129,12 @@ impl Dataset {
         map_vars(self, |v| v.where_(cond, other))
     }
 
+    /// [`DataArray::where_with`] of every data variable: `other`'s values where `cond`
+    /// is false (`ds.where(cond, other_array)`).
+    pub fn where_with(&self, cond: &DataArray, other: &DataArray) -> Result<Dataset> {
+        map_vars(self, |v| v.where_with(cond, other))
+    }
+
     /// Replaces NaN with `value` in every data variable (`ds.fillna(0.0)`).
     pub fn fillna(&self, value: impl Into<Scalar>) -> Result<Dataset> {
         let value = value.into();
