@@ -115,6 +115,23 @@
 //! | 58 | `da.compute()`, `da.load()` | `da.compute()?`, `da.compute_with(&Compute::new().progress(true))?` | `Compute` is dask's scheduler, `ProgressBar` and `performance_report` |
 //! | 59 | `da.persist()` | `da.persist()?` | |
 //! | 60 | `dask.compute(a, b)` | `DataArray::compute_many(&[&a, &b], &Compute::new())?` | one pass over the shared inputs; `persist_many` |
+//! | **Missing data, reshaping, elementwise ergonomics** | | | |
+//! | 61 | `da.where(cond, other_da)` | `da.where_with(&cond, &other)?` | indexes must be equal (`join="exact"`); `ds.where_(&cond, None)?`, `ds.where_with(&cond, &other)?` |
+//! | 62 | `da.fillna(other_da)`, `ds.fillna({"t": 0})` | `da.fillna_with(&other)?`, `ds.fillna_vars(&[("t", 0.0)])?` | `other` reindexed to `da` (left join); `ds.fillna_with(&other_ds)?` |
+//! | 63 | `da.clip(0, 1)`, `da.clip(min=0)` | `da.clip(Some(0.0), Some(1.0))?`, `da.clip(Some(0.0), None)?` | NaN stays NaN; `ds.clip` too |
+//! | 64 | `da.round(2)` | `da.round(2)?` | halves to even, as numpy; negative decimals round to tens |
+//! | 65 | `da == 1`, `da > other`, `da <= 3` | `da.eq(1.0)?`, `da.gt(&other)?`, `da.le(3.0)?` | `ne`, `ge`, `lt` too; scalars or arrays |
+//! | 66 | `~mask`, `a & b`, `a \| b`, `a ^ b` | `(!&mask)?`, `(&a & &b)?`, `(&a \| &b)?`, `(&a ^ &b)?` | booleans only (an error names the dtype) |
+//! | 67 | `np.cos(np.deg2rad(lat))`, `np.exp(da)` | `lat.deg2rad()?.cos()?`, `da.exp()?` | `sin`, `tan`, `log`, `log10`, `floor`, `ceil`, `rad2deg`, `arcsin`.. |
+//! | 68 | `ds.groupby("time.month") - clim` | `(&g - &clim)?` with `g = da.groupby("time.month")?` | `+ - * /`; `&ds * 0.5`, `0.5 * &ds`, `-&da` too |
+//! | 69 | `da.ffill("time", limit=2)`, `da.bfill("time")` | `da.ffill("time", Some(2))?`, `da.bfill("time", None)?` | lazy across chunks (an engine scan); `ds.ffill` too |
+//! | 70 | `da.interpolate_na("time", max_gap=..)` | `da.interpolate_na("time", &InterpolateNa::linear().max_gap(3.0).limit(2))?` | linear at the coordinate values; lazy |
+//! | 71 | `da.dropna("time", how="all", thresh=3)` | `da.dropna("time", How::All, Some(3))?` | `How::Any`; `ds.dropna` sums counts over variables |
+//! | 72 | `da.stack(z=("lat", "lon"))`, `da.unstack("z")` | `da.stack("z", &["lat", "lon"])?`, `da.unstack("z")?` | levels kept as coordinates on `z`; NaN for absent combinations |
+//! | 73 | `ds.to_dataarray("variable")`, `da.to_dataset(name="t")` | `ds.to_array("variable")?`, `da.to_dataset(Some("t"))?` | `da.to_dataset_dim("lon")?` splits along a dim |
+//! | 74 | `da.to_dataframe()`, `df.to_csv(path)` | `da.to_rows()?`, `da.to_csv(path)?` | pandas' header, row order and float text; `write_csv(&mut w)` |
+//! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
+//! | 76 | `da.to_zarr(url)`, `da.to_netcdf(path)` | `da.to_zarr(url, &opts)?`, `da.to_netcdf(path, &opts)?` | netCDF names an unnamed array `__xarray_dataarray_variable__`; Zarr needs a name |
 //!
 //! Not there yet, though among the most used in xarray: `xr.open_dataset` and
 //! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,

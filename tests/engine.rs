@@ -20,6 +20,8 @@ mod coarsen_props;
 mod delayed;
 #[path = "engine/errors.rs"]
 mod errors;
+#[path = "engine/ffill_props.rs"]
+mod ffill_props;
 #[path = "engine/props.rs"]
 mod props;
 #[path = "engine/smoke.rs"]

@@ -27,6 +27,12 @@ mod errors;
 mod golden;
 #[path = "labelled/groupby_golden.rs"]
 mod groupby_golden;
+#[path = "labelled/missing_behaviour.rs"]
+mod missing_behaviour;
+#[path = "labelled/missing_golden.rs"]
+mod missing_golden;
+#[path = "labelled/missing_props.rs"]
+mod missing_props;
 #[cfg(feature = "plot")]
 #[path = "labelled/plot.rs"]
 mod plot;

@@ -82,6 +82,9 @@ pub enum ScanKind {
     Sum,
     /// Cumulative product.
     Prod,
+    /// Forward fill: the last non-NaN value so far (NaN before the first); the carry
+    /// into a chunk is the last non-NaN value of the chunks before it.
+    FFill,
 }
 
 /// An array-level operation. Its inputs are the node's ([`LazyArray::inputs`]).
@@ -122,7 +125,7 @@ pub enum Op {
     Scan {
         /// The axis scanned.
         axis: usize,
-        /// Sum or product.
+        /// Sum, product or forward fill.
         kind: ScanKind,
         /// Treat NaN as the identity (as `nancumsum`).
         skipna: bool,

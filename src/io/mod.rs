@@ -5,6 +5,7 @@
 //! [`open_dataset`] picks the reader from the path or URL; [`open_mfdataset`] opens many
 //! files as one dataset.
 
+mod dataarray;
 pub(crate) mod decode;
 mod multi;
 #[cfg(feature = "netcdf")]
@@ -19,6 +20,7 @@ pub use netcdf::{NetcdfFormat, NetcdfWriteOptions};
 #[cfg(feature = "netcdf")]
 pub use netcdf::{open_netcdf, open_netcdf_with};
 
+pub use dataarray::UNNAMED_VARIABLE;
 pub use multi::{Combine, DataVars, MultiFileOptions, PathsOrGlob, open_mfdataset};
 pub use open::{open_dataset, open_dataset_with};
 pub use options::{Consolidated, OpenOptions};

@@ -12,6 +12,8 @@
 pub(crate) mod cf;
 pub(crate) mod computation;
 pub(crate) mod core;
+pub(crate) mod elementwise;
+pub(crate) mod missing;
 pub(crate) mod structure;
 
 pub use self::computation::{
@@ -23,6 +25,9 @@ pub use self::core::{
     Attrs, Coord, Coords, DataArray, Dataset, DtAccessor, Index, IndexValues, Label, LabelSel,
     OpaqueSource, Order, Positions, Variable,
 };
+pub use self::elementwise::Operand;
+pub use self::missing::{FillMethod, How, InterpolateNa};
+pub use self::structure::{Cell, Table};
 pub use self::structure::{
     Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,
     merge, merge_arrays,

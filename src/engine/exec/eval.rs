@@ -433,14 +433,22 @@ fn scan_typed<T: Element + crate::engine::chunk::Storable>(
 ) -> ArrayData {
     // Scan in f64 for floats and i64 otherwise, then convert to the output dtype.
     crate::with_dtype!(out_dtype, O => {
-        let identity: O = match kind { ScanKind::Sum => O::from_i64(0), ScanKind::Prod => O::from_i64(1) };
+        let identity: O = match kind {
+            ScanKind::Sum => O::from_i64(0),
+            ScanKind::Prod => O::from_i64(1),
+            // Nothing valid seen yet (integers hold no NaN, so never need the identity).
+            ScanKind::FFill => O::from_f64(f64::NAN),
+        };
         let combine = |acc: O, v: O| -> O {
+            if kind == ScanKind::FFill {
+                return if v.is_nan() { acc } else { v };
+            }
             let (x, y) = (acc.to_f64(), v.to_f64());
             if O::DTYPE.is_float() {
-                O::from_f64(match kind { ScanKind::Sum => x + y, ScanKind::Prod => x * y })
+                O::from_f64(match kind { ScanKind::Sum => x + y, _ => x * y })
             } else {
                 let (x, y) = (acc.to_i64(), v.to_i64());
-                O::from_i64(match kind { ScanKind::Sum => x.wrapping_add(y), ScanKind::Prod => x.wrapping_mul(y) })
+                O::from_i64(match kind { ScanKind::Sum => x.wrapping_add(y), _ => x.wrapping_mul(y) })
             }
         };
         let mut out = a.mapv(|v| {

@@ -35,6 +35,7 @@ pub(super) fn attach_scan_totals(roots: &[LazyArray]) -> Result<Vec<LazyArray>> 
         let reduce = match kind {
             ScanKind::Sum => ReduceKind::Sum,
             ScanKind::Prod => ReduceKind::Prod,
+            ScanKind::FFill => ReduceKind::Last,
         };
         let opts = ReduceOptions {
             skipna,

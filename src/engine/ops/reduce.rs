@@ -242,9 +242,22 @@ impl LazyArray {
         self.scan(ScanKind::Prod, axis, skipna)
     }
 
+    /// Forward fill along an axis: each NaN becomes the last non-NaN value before it
+    /// (NaN before the first), across chunk boundaries; integers are returned as they are.
+    pub fn ffill(&self, axis: usize) -> Result<LazyArray> {
+        check_axis(axis, self.ndim())?;
+        if !self.dtype().is_float() {
+            return Ok(self.clone());
+        }
+        self.scan(ScanKind::FFill, axis, true)
+    }
+
     fn scan(&self, kind: ScanKind, axis: usize, skipna: bool) -> Result<LazyArray> {
         check_axis(axis, self.ndim())?;
-        let dtype = ReduceKind::Sum.out_dtype(self.dtype())?;
+        let dtype = match kind {
+            ScanKind::FFill => self.dtype(),
+            _ => ReduceKind::Sum.out_dtype(self.dtype())?,
+        };
         Ok(LazyArray::from_parts(
             Op::Scan {
                 axis,

@@ -96,6 +96,7 @@ fn cumulative_variable(
     let data = match kind {
         ScanKind::Sum => var.data().cumsum(axis, skipna)?,
         ScanKind::Prod => var.data().cumprod(axis, skipna)?,
+        ScanKind::FFill => var.data().ffill(axis)?,
     };
     var.with_data(data)
 }

@@ -5,10 +5,14 @@ pub(crate) mod align;
 pub(crate) mod concat;
 pub(crate) mod merge;
 pub(crate) mod reshape;
+pub(crate) mod rows;
+pub(crate) mod stack;
+pub(crate) mod to_array;
 
 pub use align::{Join, align, align_all_datasets, align_datasets, align_pair};
 pub use concat::{concat, concat_datasets};
 pub use merge::{Compat, merge, merge_arrays};
+pub use rows::{Cell, Table};
 
 /// Small labelled arrays for the unit tests of this module's files.
 #[cfg(test)]
