@@ -13,6 +13,7 @@ pub(crate) mod cf;
 pub(crate) mod computation;
 pub(crate) mod core;
 pub(crate) mod structure;
+pub(crate) mod time;
 
 pub use self::computation::{
     BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,
@@ -27,4 +28,5 @@ pub use self::structure::{
     Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,
     merge, merge_arrays,
 };
+pub use self::time::{CalendarConversion, TdAccessor};
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
