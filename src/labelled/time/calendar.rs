@@ -29,7 +29,12 @@
 //! let noleap = da.convert_calendar("noleap", &CalendarConversion::default())?;
 //! assert_eq!(noleap.values::<f64>()?.as_slice().unwrap(), &[1.0, 2.0, 4.0]); // Feb 29 dropped
 //! let back = noleap.interp_calendar(&da.coord("time")?, "time")?;
-//! assert_eq!(back.values::<f64>()?[[3]], 4.0);
+//! let v = back.values::<f64>()?;
+//! // Matched by place in the year: standard Feb 28 (day 59 of 366) falls between
+//! // noleap Feb 27 and 28; standard Mar 1 (61 of 366) after noleap Mar 1 (60 of 365),
+//! // past the last source point: NaN, as in xarray.
+//! assert!(v[[1]] > 1.0 && v[[1]] < 2.0);
+//! assert!(v[[3]].is_nan());
 //! # Ok::<(), tessera::Error>(())
 //! ```
 
@@ -44,6 +49,16 @@ const MICROS_PER_DAY: i64 = 86_400_000_000;
 
 /// Options of [`DataArray::convert_calendar`] (xarray's `dim`, `align_on`,
 /// `missing`).
+///
+/// - `align_on = "date"` (the default between calendars other than `360_day`) keeps
+///   each date and time of day, dropping the dates the target calendar lacks
+///   (Feb 29 into `noleap`, Feb 30 out of `360_day`).
+/// - `align_on = "year"` (to or from `360_day`) keeps each date's place in its year:
+///   the new day of the year is `round(doy * days_in_target_year /
+///   days_in_source_year)` (half to even); dates that fall on one new day keep the first.
+/// - `missing` fills a complete time axis in the new calendar (the source's
+///   frequency, inferred, from its first to its last date) with that value where no
+///   converted date exists, as `reindex(fill_value=missing)`.
 #[derive(Clone, Debug)]
 pub struct CalendarConversion {
     /// The time dimension (default `"time"`).
@@ -451,7 +466,7 @@ fn interp_one(src: &DataArray, dim: &str, target: &DataArray) -> Result<DataArra
 
 impl DataArray {
     /// The array with its time dimension in another CF calendar (xarray's
-    /// `convert_calendar`; see the [module docs](self) for `align_on` and `missing`).
+    /// `convert_calendar`; see [`CalendarConversion`] for `align_on` and `missing`).
     /// Errors name the calendar, `align_on` or coordinate that cannot convert.
     pub fn convert_calendar(&self, calendar: &str, opts: &CalendarConversion) -> Result<DataArray> {
         convert(self, calendar, opts)

@@ -11,7 +11,7 @@ impl DateRange {
     ///
     /// ```
     /// use tessera::time::DateRange;
-    /// let t = DateRange::new().start("2000-01-01").end("2000-12-31").freq("MS")
+    /// let t = DateRange::new().start("2000-01-01").end("2000-12-30").freq("MS")
     ///     .calendar("360_day").to_dataarray("time")?;
     /// assert_eq!(t.shape(), &[12]);
     /// assert_eq!(t.to_strings()?[11], "2000-12-01T00:00:00");

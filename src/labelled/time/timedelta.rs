@@ -12,7 +12,7 @@
 //! ```
 //! use tessera::time::DateRange;
 //! let t = DateRange::new().start("2000-02-28").periods(3).freq("18h").calendar("noleap").to_dataarray("time")?;
-//! let first = t.isel_positions("time", &tessera::labelled::Positions::Index(0))?;
+//! let first = t.isel_positions("time", &tessera::labelled::Positions::At(0))?;
 //! let dt = t.sub_time(&first)?;
 //! assert_eq!(dt.to_strings()?, ["0 days 00:00:00", "0 days 18:00:00", "1 days 12:00:00"]);
 //! assert_eq!(dt.td()?.total_seconds()?.values::<f64>()?.as_slice().unwrap(), &[0.0, 64800.0, 129600.0]);
@@ -101,6 +101,11 @@ fn combine(a: &DataArray, b: &DataArray, op: BinaryOp, encoding: Attrs) -> Resul
 impl DataArray {
     /// `self - other` for two datetime arrays in the same calendar: a timedelta array
     /// (xarray's `time - time[0]`), aligned and broadcast like any operands.
+    ///
+    /// Timedeltas are `I64` microseconds marked by `"timedelta": true` in the
+    /// encoding (as datetimes are marked by a `calendar`); NaT is `i64::MIN`. They
+    /// show as `timedelta64[ns]` and are written to Zarr/netCDF as xarray writes them.
+    /// The `-` operator on two datetime arrays gives plain `I64` microseconds.
     pub fn sub_time(&self, other: &DataArray) -> Result<DataArray> {
         let (a, b) = (
             self.dt()
