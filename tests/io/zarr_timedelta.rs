@@ -73,3 +73,36 @@ fn timedelta_variables_round_trip_with_xarray() {
     assert_eq!(back, "timedelta64[ns] True hours");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The same through netCDF: xarray writes int64 hours with `dtype: "timedelta64[ns]"`.
+#[cfg(feature = "netcdf")]
+#[test]
+fn timedelta_variables_round_trip_with_xarray_through_netcdf() {
+    use tessera::io::{NetcdfWriteOptions, open_netcdf};
+    if let Err(why) = crate::support::zarr_fixtures::python_with("xarray, netCDF4") {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let dir = temp_dir("timedelta-nc");
+    let (src, out) = (dir.join("src.nc"), dir.join("out.nc"));
+    python(&format!(
+        "import numpy as np, xarray as xr\n\
+         lead = np.array([0, 6, 36, -3, 'NaT'], dtype='timedelta64[h]').astype('timedelta64[ns]')\n\
+         xr.Dataset({{'lead': ('t', lead)}}).to_netcdf({:?})",
+        src.to_str().unwrap()
+    ));
+    let ds = open_netcdf(&src).unwrap();
+    let lead = ds.get("lead").unwrap();
+    assert_eq!(lead.to_strings().unwrap()[2], "1 days 12:00:00");
+    assert_eq!(lead.to_strings().unwrap()[4], "NaT");
+    ds.to_netcdf(&out, &NetcdfWriteOptions::default()).unwrap();
+    let back = python(&format!(
+        "import xarray as xr\n\
+         a = xr.open_dataset({:?}).lead.load(); b = xr.open_dataset({:?}).lead.load()\n\
+         print(a.dtype, a.equals(b))",
+        out.to_str().unwrap(),
+        src.to_str().unwrap()
+    ));
+    assert_eq!(back, "timedelta64[ns] True");
+    let _ = std::fs::remove_dir_all(&dir);
+}
