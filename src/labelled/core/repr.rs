@@ -99,33 +99,47 @@ fn in_memory(v: &Variable) -> bool {
 
 /// The values of an in-memory variable, numpy style: `array([1.0, 2.0, ...])`, nested
 /// per axis, eliding the middle of an axis (first and last three) past 200 elements.
+/// Only the elements shown are gathered (a `take` of six positions per long axis), so
+/// a large persisted array is not copied to print it.
 fn values_text(v: &Variable) -> Option<String> {
     if !in_memory(v) || v.is_opaque() || v.categories().is_some() {
         return None;
     }
-    let data = v.data().compute().ok()?;
+    let elide = v.shape().iter().product::<usize>() > 200;
+    let mut data = v.data().clone();
+    let mut cut = vec![false; v.ndim()];
+    if elide {
+        for (axis, &n) in v.shape().iter().enumerate() {
+            if n > 6 {
+                data = data.take(axis, &[0, 1, 2, n - 3, n - 2, n - 1]).ok()?;
+                cut[axis] = true;
+            }
+        }
+    }
+    let shape = data.shape().to_vec();
+    let data = data.compute().ok()?;
     let floats = data.to_f64_vec();
     let ints: Vec<i64> = if v.dtype() == crate::engine::DType::I64 {
         data.into_typed::<i64>().ok()?.iter().copied().collect()
     } else {
         vec![0; floats.len()]
     };
-    let shape = v.shape().to_vec();
-    let elide = floats.len() > 200;
     let mut out = String::from("array(");
-    nested(&mut out, &shape, 0, 0, elide, &|i| {
+    nested(&mut out, &shape, &cut, 0, 0, &|i| {
         element_text(v, floats[i], ints[i])
     });
     out.push(')');
     Some(out)
 }
 
+/// Writes axis `axis` of the (gathered) values; a `cut` axis holds the first and last
+/// three elements, with `...` between.
 fn nested(
     out: &mut String,
     shape: &[usize],
+    cut: &[bool],
     axis: usize,
     offset: usize,
-    elide: bool,
     text: &dyn Fn(usize) -> String,
 ) {
     if shape.is_empty() {
@@ -134,11 +148,11 @@ fn nested(
     }
     let n = shape[axis];
     let stride: usize = shape[axis + 1..].iter().product();
-    let shown: Vec<Option<usize>> = if elide && n > 6 {
+    let shown: Vec<Option<usize>> = if cut[axis] {
         (0..3)
             .map(Some)
             .chain([None])
-            .chain((n - 3..n).map(Some))
+            .chain((3..6).map(Some))
             .collect()
     } else {
         (0..n).map(Some).collect()
@@ -155,7 +169,7 @@ fn nested(
         match i {
             None => out.push_str("..."),
             Some(i) if axis + 1 == shape.len() => out.push_str(&text(offset + i)),
-            Some(i) => nested(out, shape, axis + 1, offset + i * stride, elide, text),
+            Some(i) => nested(out, shape, cut, axis + 1, offset + i * stride, text),
         }
     }
     out.push(']');
