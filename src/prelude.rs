@@ -25,10 +25,12 @@ pub use crate::io::{
 };
 #[cfg(feature = "netcdf")]
 pub use crate::io::{NetcdfFormat, NetcdfWriteOptions, open_netcdf, open_netcdf_with};
+pub use crate::labelled::CalendarConversion;
 pub use crate::labelled::{
     Attrs, BinOptions, Boundary, Compat, Coords, DataArray, Dataset, DecodeOptions, Dims, Join,
     LabelSel, ReduceArgs, ResampleOptions, Side, Variable, align, concat, decode_cf, encode_cf,
     merge, polyval,
 };
 pub use crate::time::Calendar;
+pub use crate::time::{DateRange, Inclusive};
 pub use crate::{Error, Result};

@@ -111,6 +111,15 @@
 //! | 55 | `da.time.dt.month` | `da.coord("time")?.dt()?.month()?` | `year`, `day`, `hour`, `dayofyear`, `season` |
 //! | 56 | `ds["time.month"]` | `ds.virtual_coord("time.month")?` | also on `DataArray` |
 //! | 57 | `xr.decode_cf(ds)` | `decode_cf(&raw, &DecodeOptions::default())?` | `tessera::labelled`; every CF calendar, any year |
+//! | 57a | `xr.date_range("2000", periods=12, freq="MS", calendar="noleap")` (`cftime_range`) | `DateRange::new().start("2000").periods(12).freq("MS").calendar("noleap").to_dataarray("time")?` | every CF calendar; `end`, `inclusive(Inclusive::Left)`; `.values()` gives the microseconds |
+//! | 57b | `da.convert_calendar("noleap", align_on="year", missing=np.nan)` | `da.convert_calendar("noleap", &CalendarConversion::default().align_on("year").missing(f64::NAN))?` | also on `Dataset`; `.dim("t")` |
+//! | 57c | `da.interp_calendar(target)` | `da.interp_calendar(&target, "time")?` | linear in decimal years; also on `Dataset` |
+//! | 57d | `da.time.dt.floor("D")` (`ceil`, `round`) | `da.coord("time")?.dt()?.floor("D")?` | fixed steps only; halves to even |
+//! | 57e | `da.time.dt.strftime("%Y-%m")` | `da.coord("time")?.dt()?.strftime("%Y-%m")?` | a string array; `to_strings()` for a `Vec` |
+//! | 57f | `da.time.dt.dayofweek` | `da.coord("time")?.dt()?.dayofweek()?` | `weekday()`; cftime's weekdays in its calendars |
+//! | 57g | `da.time.values` as dates | `da.coord("time")?.to_datetimes()?` / `.to_strings()?` | `CfDatetime` values, `None` for NaT |
+//! | 57h | `da.time - da.time[0]` | `t.sub_time(&t.isel_positions("time", &Positions::At(0))?)?` | `timedelta64`; `add_timedelta`, `sub_timedelta`, `td_ratio`, `td_scale` |
+//! | 57i | `delta.dt.days`, `delta.dt.total_seconds()` | `delta.td()?.days()?`, `delta.td()?.total_seconds()?` | `seconds`, `microseconds` |
 //! | **Computing and the engine (dask)** | | | |
 //! | 58 | `da.compute()`, `da.load()` | `da.compute()?`, `da.compute_with(&Compute::new().progress(true))?` | `Compute` is dask's scheduler, `ProgressBar` and `performance_report` |
 //! | 59 | `da.persist()` | `da.persist()?` | |

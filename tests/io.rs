@@ -38,3 +38,5 @@ mod zarr_kinds;
 mod zarr_read;
 #[path = "io/zarr_roundtrip.rs"]
 mod zarr_roundtrip;
+#[path = "io/zarr_timedelta.rs"]
+mod zarr_timedelta;

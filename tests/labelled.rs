@@ -42,5 +42,9 @@ mod props;
 mod repr;
 #[path = "labelled/synthetic.rs"]
 mod synthetic;
+#[path = "labelled/time_golden.rs"]
+mod time_golden;
+#[path = "labelled/time_props.rs"]
+mod time_props;
 #[path = "labelled/window_golden.rs"]
 mod window_golden;

@@ -15,6 +15,7 @@ pub(crate) mod core;
 pub(crate) mod elementwise;
 pub(crate) mod missing;
 pub(crate) mod structure;
+pub(crate) mod time;
 
 pub use self::computation::{
     BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,
@@ -32,4 +33,5 @@ pub use self::structure::{
     Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,
     merge, merge_arrays,
 };
+pub use self::time::{CalendarConversion, TdAccessor};
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};

@@ -67,7 +67,7 @@ pub enum Component {
     Microsecond,
     /// Day of the year, from 1.
     DayOfYear,
-    /// Day of the week, Monday = 0 (continuous day count in non-standard calendars).
+    /// Day of the week, Monday = 0 (in non-standard calendars as cftime's `dayofwk`).
     DayOfWeek,
     /// Quarter, 1-4.
     Quarter,
@@ -120,8 +120,16 @@ impl Component {
                 let days = t.div_euclid(MICROS_PER_DAY);
                 days - cal.days_from_date(dt.year, 1, 1) + 1
             }
-            // 1970-01-01 was a Thursday (3 with Monday = 0).
-            Component::DayOfWeek => (t.div_euclid(MICROS_PER_DAY) + 3).rem_euclid(7),
+            // 1970-01-01 was a Thursday (3 with Monday = 0); cftime counts the days of
+            // 360_day and all_leap from other epochs, which moves their weekdays.
+            Component::DayOfWeek => {
+                let epoch = match cal {
+                    Calendar::Day360 => 2,
+                    Calendar::AllLeap => 6,
+                    _ => 3,
+                };
+                (t.div_euclid(MICROS_PER_DAY) + epoch).rem_euclid(7)
+            }
             Component::Quarter => (dt.month as i64 - 1) / 3 + 1,
             Component::DaysInMonth => cal.days_in_month(dt.year, dt.month) as i64,
             Component::Season => Season::of_month(dt.month) as i64,

@@ -17,6 +17,9 @@ mod components;
 mod datetime;
 mod decode;
 mod period;
+mod range;
+mod rounding;
+mod strftime;
 mod units;
 
 pub use calendar::Calendar;
@@ -24,4 +27,8 @@ pub use components::{Component, Season};
 pub use datetime::{CfDatetime, Precision, parse_datetime};
 pub use decode::{NAT, choose_units, decode_f64, decode_i64, encode_f64, encode_i64};
 pub use period::{add_months, month_start, parse_datetime_str, year_start};
+pub use range::{DateRange, Inclusive};
+pub(crate) use rounding::fixed_step;
+pub use rounding::{RoundMode, round_instant};
+pub use strftime::strftime;
 pub use units::{TimeUnit, TimeUnits};

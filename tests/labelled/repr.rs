@@ -31,7 +31,11 @@ fn tas() -> DataArray {
         (100 * i[0] + 10 * i[1] + i[2]) as f32
     });
     let grid = ChunkGrid::new(vec![vec![4, 2], vec![2, 3], vec![4]]).unwrap();
-    let data = LazyArray::from_data(tessera::engine::ArrayData::new(a), grid).unwrap();
+    // Through a map, so that the data are lazy (an in-memory array shows its values).
+    let data = LazyArray::from_data(tessera::engine::ArrayData::new(a), grid)
+        .unwrap()
+        .map_elements("lazy", |x: f32| x)
+        .unwrap();
     let area = Variable::new(
         ["lat", "lon"],
         LazyArray::from_ndarray(
@@ -97,7 +101,7 @@ fn data_array_repr() {
     let want = "\
 <tessera.DataArray 'tas' (time: 6, lat: 5, lon: 4)> float32 chunksize=(4, 3, 4)
 Coordinates:
-  * time       (time)             datetime64 2000-01-01 ... 2000-01-06
+  * time       (time)             datetime64[ns] 2000-01-01 ... 2000-01-06
   * lat        (lat)              float64 60.0 30.0 ... -30.0 -60.0
   * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
@@ -115,7 +119,7 @@ fn dataset_repr() {
 <tessera.Dataset>
 Dimensions:  (time: 6, lat: 5, lon: 4)
 Coordinates:
-  * time       (time)             datetime64 2000-01-01 ... 2000-01-06
+  * time       (time)             datetime64[ns] 2000-01-01 ... 2000-01-06
   * lat        (lat)              float64 60.0 30.0 ... -30.0 -60.0
   * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
@@ -141,7 +145,7 @@ fn repr_after_selection_and_reduction() {
     let want = "\
 <tessera.DataArray 'tas' (lat: 3, lon: 4)> float32 chunksize=(2, 4)
 Coordinates:
-    time       ()                 datetime64 2000-01-03
+    time       ()                 datetime64[ns] 2000-01-03
   * lat        (lat)              float64 30.0 0.0 -30.0
   * lon        (lon)              float64 0.0 90.0 180.0 270.0
     area       (lat, lon)         float64
@@ -163,7 +167,7 @@ Attributes:
         DataArray::from_ndarray("n", ["x"], Array::from_elem(IxDyn(&[5]), 1i32), &[2]).unwrap();
     assert_repr(
         &plain.to_string(),
-        "<tessera.DataArray 'n' (x: 5)> int32 chunksize=(2,)",
+        "<tessera.DataArray 'n' (x: 5)> int32 chunksize=(2,)\narray([1, 1, 1, 1, 1])",
     );
     assert_repr(
         &Dataset::from_array(&plain).unwrap().to_string(),
@@ -195,5 +199,70 @@ fn datetime_coordinates_show_as_dates() {
     assert!(
         line.contains("datetime64") && line.contains("2000-01-03"),
         "{line}"
+    );
+}
+
+#[test]
+fn computed_arrays_show_their_values_and_times_their_kind() {
+    use tessera::labelled::Positions;
+    use tessera::time::DateRange;
+    // A computed (persisted) array shows its values; past 200, the first and last three.
+    let t = tas().persist().unwrap();
+    let text = t.to_string();
+    let second = text.lines().nth(1).unwrap();
+    assert!(
+        second.starts_with("array([[[0.0, 1.0, 2.0, 3.0],"),
+        "{text}"
+    );
+    let long = DataArray::from_ndarray(
+        "x",
+        ["i"],
+        Array::from_shape_fn(IxDyn(&[300]), |i| i[0] as f64 * 0.5),
+        &[100],
+    )
+    .unwrap();
+    assert_repr(
+        &long.to_string(),
+        "<tessera.DataArray 'x' (i: 300)> float64 chunksize=(100,)\n\
+         array([0.0, 0.5, 1.0, ..., 148.5, 149.0, 149.5])",
+    );
+    // cftime calendars are `object`, as in xarray; values of a time array are dates.
+    let noleap = DateRange::new()
+        .start("2001-02-27")
+        .periods(3)
+        .calendar("noleap")
+        .to_dataarray("time")
+        .unwrap();
+    assert_repr(
+        &noleap.to_string(),
+        "<tessera.DataArray 'time' (time: 3)> object chunksize=(3,)\n\
+         array(['2001-02-27', '2001-02-28', '2001-03-01'])\n\
+         Coordinates:\n\
+         \x20 * time       (time)             object 2001-02-27 2001-02-28 2001-03-01",
+    );
+    // Timedeltas are timedelta64[ns], shown as pandas shows them.
+    let first = noleap.isel_positions("time", &Positions::At(0)).unwrap();
+    let dt = noleap.sub_time(&first).unwrap();
+    let text = dt.to_string();
+    assert!(
+        text.starts_with("<tessera.DataArray 'time' (time: 3)> timedelta64[ns]"),
+        "{text}"
+    );
+    let lazy_dt = dt.as_timedelta().unwrap().to_string();
+    assert!(lazy_dt.contains("timedelta64[ns]"), "{lazy_dt}");
+    let mut ds = Dataset::new();
+    ds.insert_coord(
+        "lead",
+        dt.persist()
+            .unwrap()
+            .variable()
+            .clone()
+            .rename_dims(&[("time".into(), "lead".into())]),
+    )
+    .unwrap();
+    let text = ds.to_string();
+    assert!(
+        text.contains("* lead       (lead)             timedelta64[ns] 0 days 1 days 2 days"),
+        "{text}"
     );
 }

@@ -1,5 +1,7 @@
 //! `<unit> since <date>` times (xarray's `CFDatetimeCoder`): an affine map between
-//! stored numbers and microsecond instants in the variable's calendar.
+//! stored numbers and microsecond instants in the variable's calendar; and timedeltas
+//! (`CFTimedeltaCoder`): a bare unit plus xarray's `dtype: "timedelta64[ns]"` marker,
+//! to and from microsecond durations.
 
 use super::move_key;
 use super::pipeline::Pipeline;
@@ -38,6 +40,97 @@ fn parse_units(name: &str, text: &str) -> Result<TimeUnits> {
     TimeUnits::parse(text).map_err(|e| cf_error(name, format!("time units {text:?}: {e}")))
 }
 
+/// xarray's timedelta units (`CFTimedeltaCoder`): a bare unit, no "since".
+const TIMEDELTA_UNITS: [(&str, i64); 7] = [
+    ("nanoseconds", 0),
+    ("microseconds", 1),
+    ("milliseconds", 1_000),
+    ("seconds", 1_000_000),
+    ("minutes", 60_000_000),
+    ("hours", 3_600_000_000),
+    ("days", 86_400_000_000),
+];
+
+/// Decodes timedeltas as xarray 2026 does by default (`decode_timedelta` via the
+/// dtype): units such as `"hours"` *and* a `dtype: "timedelta64[..]"` attribute, the
+/// pair xarray writes. The values become `I64` microseconds marked as timedeltas;
+/// `units` moves to the encoding (NaN or `i64::MIN` → NaT). Returns whether it did.
+fn decode_timedelta(p: &mut Pipeline, attrs: &mut Attrs, encoding: &mut Attrs) -> Result<bool> {
+    let units = attrs.get("units").and_then(|u| u.as_str()).unwrap_or("");
+    let Some(&(_, step)) = TIMEDELTA_UNITS.iter().find(|(u, _)| *u == units) else {
+        return Ok(false);
+    };
+    let marked = attrs
+        .get("dtype")
+        .and_then(|d| d.as_str())
+        .is_some_and(|d| d.starts_with("timedelta64"));
+    if !marked || p.dtype() == DType::Bool {
+        return Ok(false);
+    }
+    move_key(attrs, encoding, "units");
+    attrs.remove("dtype");
+    encoding.insert("timedelta".into(), true.into());
+    let float = p.dtype().is_float();
+    let b = &mut p.b;
+    let x = b.cast(p.reg, DType::F64);
+    let x_int = b.cast(p.reg, DType::I64);
+    let micros = if float {
+        let factor = if step == 0 { 1e-3 } else { step as f64 };
+        let scaled = b.binary_scalar(BinaryOp::Mul, x, Scalar::Float(factor), false)?;
+        let rounded = b.unary(UnaryOp::Math(FloatFn::Round), scaled)?;
+        b.cast(rounded, DType::I64)
+    } else if step == 0 {
+        b.binary_scalar(BinaryOp::FloorDiv, x_int, Scalar::Int(1_000), false)?
+    } else {
+        b.binary_scalar(BinaryOp::Mul, x_int, Scalar::Int(step), false)?
+    };
+    let missing = if float {
+        b.unary(UnaryOp::IsNan, x)?
+    } else {
+        b.binary_scalar(BinaryOp::Eq, x_int, Scalar::Int(NAT), false)?
+    };
+    let nat = b.constant(Scalar::Int(NAT), DType::I64);
+    let out = b.select(missing, nat, micros)?;
+    p.set(out);
+    Ok(true)
+}
+
+/// Encodes timedeltas (see [`decode_timedelta`]) as integers in the encoded units
+/// (microseconds when none), `i64::MIN` for NaT, with the `units` and
+/// `dtype: "timedelta64[ns]"` attributes xarray reads back as `timedelta64[ns]`.
+fn encode_timedelta(
+    p: &mut Pipeline,
+    attrs: &mut Attrs,
+    encoding: &mut Attrs,
+    target: &mut Option<DType>,
+) -> Result<()> {
+    encoding.remove("timedelta");
+    let units = encoding
+        .remove("units")
+        .and_then(|u| u.as_str().map(str::to_string))
+        .filter(|u| TIMEDELTA_UNITS.iter().any(|(n, _)| n == u))
+        .unwrap_or_else(|| "microseconds".to_string());
+    let step = TIMEDELTA_UNITS
+        .iter()
+        .find(|(n, _)| *n == units)
+        .map_or(1, |&(_, s)| s);
+    attrs.insert("units".into(), units.into());
+    attrs.insert("dtype".into(), "timedelta64[ns]".into());
+    let t = p.reg;
+    let b = &mut p.b;
+    let value = if step == 0 {
+        b.binary_scalar(BinaryOp::Mul, t, Scalar::Int(1_000), false)?
+    } else {
+        b.binary_scalar(BinaryOp::FloorDiv, t, Scalar::Int(step), false)?
+    };
+    let missing = b.binary_scalar(BinaryOp::Eq, t, Scalar::Int(NAT), false)?;
+    let nat = b.constant(Scalar::Int(NAT), DType::I64);
+    let out = b.select(missing, nat, value)?;
+    p.set(out);
+    target.get_or_insert(DType::I64);
+    Ok(())
+}
+
 /// Decodes numeric times into instants (`NaN` → NaT), moving `units` and
 /// `calendar` into the encoding (a missing calendar is recorded as `standard`,
 /// which is what the labelled layer reads to know the variable holds times).
@@ -47,6 +140,9 @@ pub(super) fn decode(
     attrs: &mut Attrs,
     encoding: &mut Attrs,
 ) -> Result<()> {
+    if decode_timedelta(p, attrs, encoding)? {
+        return Ok(());
+    }
     let Some(text) = attrs
         .get("units")
         .and_then(|u| u.as_str())
@@ -104,6 +200,9 @@ pub(super) fn encode(
     encoding: &mut Attrs,
     target: &mut Option<DType>,
 ) -> Result<()> {
+    if crate::labelled::time::is_timedelta(var) {
+        return encode_timedelta(p, attrs, encoding, target);
+    }
     if var.dtype() != DType::I64 || !encoding.contains_key("calendar") {
         return Ok(());
     }

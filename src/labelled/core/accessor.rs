@@ -95,6 +95,11 @@ impl DtAccessor<'_> {
         self.calendar
     }
 
+    /// The array the accessor reads.
+    pub(crate) fn array(&self) -> &DataArray {
+        self.da
+    }
+
     /// A component as a lazy `I64` array with the same dims and coordinates, named
     /// like the component (`NaT` → `i64::MIN`).
     pub fn component(&self, c: Component) -> Result<DataArray> {
@@ -128,6 +133,26 @@ impl DtAccessor<'_> {
     /// Hours, 0-23.
     pub fn hour(&self) -> Result<DataArray> {
         self.component(Component::Hour)
+    }
+
+    /// Minutes, 0-59.
+    pub fn minute(&self) -> Result<DataArray> {
+        self.component(Component::Minute)
+    }
+
+    /// Seconds, 0-59.
+    pub fn second(&self) -> Result<DataArray> {
+        self.component(Component::Second)
+    }
+
+    /// Days of the week, Monday = 0 (cftime's `dayofwk` in non-standard calendars).
+    pub fn dayofweek(&self) -> Result<DataArray> {
+        self.component(Component::DayOfWeek)
+    }
+
+    /// The same as [`dayofweek`](Self::dayofweek).
+    pub fn weekday(&self) -> Result<DataArray> {
+        self.dayofweek()
     }
 
     /// Days of the year, from 1.

@@ -1,7 +1,12 @@
 //! `Display` for data arrays and datasets, laid out like xarray's repr: dimensions
 //! with sizes, coordinates with first and last values, data variables with dtype and
 //! chunk shape, attributes truncated to one line each. Nothing is computed except
-//! the (small, eager) indexes and 0-d coordinates.
+//! the (small, eager) indexes and 0-d coordinates; an array whose data are already
+//! in memory (persisted, or built from values) shows its values as xarray shows a
+//! numpy-backed array: all of them up to 200, else the first and last three per axis.
+//!
+//! dtypes are named as xarray names them: CF times are `datetime64[ns]` in numpy's
+//! calendars and `object` (cftime) in the others, timedeltas `timedelta64[ns]`.
 
 use std::fmt::{self, Write as _};
 
@@ -30,9 +35,10 @@ fn dims_text(v: &Variable) -> String {
     format!("({})", v.dims().join(", "))
 }
 
-/// The dtype as users know it: datetimes are `datetime64`, with the calendar named
-/// when it is not numpy's; strings are `<U` and their widest length; opaque variables
-/// show the dtype as stored (`complex64`).
+/// The dtype as xarray shows it: datetimes are `datetime64[ns]` in numpy's calendars
+/// and `object` (cftime dates) in the others, timedeltas `timedelta64[ns]`; strings
+/// are `<U` and their widest length; opaque variables show the dtype as stored
+/// (`complex64`).
 fn dtype_text(v: &Variable) -> String {
     if let Some(stored) = v.stored_dtype() {
         return stored.to_string();
@@ -41,21 +47,132 @@ fn dtype_text(v: &Variable) -> String {
         let widest = table.iter().map(|s| s.chars().count()).max().unwrap_or(0);
         return format!("<U{widest}");
     }
+    if crate::labelled::time::is_timedelta(v) {
+        return "timedelta64[ns]".into();
+    }
     match v.encoding().get("calendar").and_then(|c| c.as_str()) {
-        Some(cal) => match crate::time::Calendar::parse(cal) {
-            Ok(crate::time::Calendar::ProlepticGregorian | crate::time::Calendar::Standard) => {
-                "datetime64".into()
+        Some(cal) if v.dtype() == crate::engine::DType::I64 => {
+            match crate::time::Calendar::parse(cal) {
+                Ok(crate::time::Calendar::ProlepticGregorian | crate::time::Calendar::Standard) => {
+                    "datetime64[ns]".into()
+                }
+                _ => "object".into(),
             }
-            _ => format!("datetime64[{cal}]"),
-        },
-        None => v.dtype().to_string(),
+        }
+        _ => v.dtype().to_string(),
     }
 }
 
-/// The engine dtype, or the stored one of an opaque variable (`complex64`).
+/// The dtype of a data variable: as [`dtype_text`], except that strings show the
+/// engine dtype of their codes' table, as before.
 fn listed_dtype(v: &Variable) -> String {
-    v.stored_dtype()
-        .map_or_else(|| v.dtype().to_string(), String::from)
+    if v.categories().is_some() {
+        return v.dtype().to_string();
+    }
+    dtype_text(v)
+}
+
+/// One element of a variable as xarray prints it: dates in their calendar,
+/// timedeltas as pandas writes them, numbers as numpy.
+fn element_text(v: &Variable, x: f64, t: i64) -> String {
+    if crate::labelled::time::is_timedelta(v) {
+        return crate::labelled::time::timedelta_text(t);
+    }
+    let cal = v
+        .encoding()
+        .get("calendar")
+        .and_then(|c| c.as_str())
+        .and_then(|c| crate::time::Calendar::parse(c).ok());
+    match cal {
+        Some(cal) if v.dtype() == crate::engine::DType::I64 => format!("'{}'", time_text(cal, t)),
+        _ => number_text(x, v.dtype().is_float()),
+    }
+}
+
+/// True when the data are already in memory: an in-memory source node.
+fn in_memory(v: &Variable) -> bool {
+    match v.data().op() {
+        crate::engine::Op::Source(s) => s.describe().starts_with("in-memory"),
+        _ => false,
+    }
+}
+
+/// The values of an in-memory variable, numpy style: `array([1.0, 2.0, ...])`, nested
+/// per axis, eliding the middle of an axis (first and last three) past 200 elements.
+/// Only the elements shown are gathered (a `take` of six positions per long axis), so
+/// a large persisted array is not copied to print it.
+fn values_text(v: &Variable) -> Option<String> {
+    if !in_memory(v) || v.is_opaque() || v.categories().is_some() {
+        return None;
+    }
+    let elide = v.shape().iter().product::<usize>() > 200;
+    let mut data = v.data().clone();
+    let mut cut = vec![false; v.ndim()];
+    if elide {
+        for (axis, &n) in v.shape().iter().enumerate() {
+            if n > 6 {
+                data = data.take(axis, &[0, 1, 2, n - 3, n - 2, n - 1]).ok()?;
+                cut[axis] = true;
+            }
+        }
+    }
+    let shape = data.shape().to_vec();
+    let data = data.compute().ok()?;
+    let floats = data.to_f64_vec();
+    let ints: Vec<i64> = if v.dtype() == crate::engine::DType::I64 {
+        data.into_typed::<i64>().ok()?.iter().copied().collect()
+    } else {
+        vec![0; floats.len()]
+    };
+    let mut out = String::from("array(");
+    nested(&mut out, &shape, &cut, 0, 0, &|i| {
+        element_text(v, floats[i], ints[i])
+    });
+    out.push(')');
+    Some(out)
+}
+
+/// Writes axis `axis` of the (gathered) values; a `cut` axis holds the first and last
+/// three elements, with `...` between.
+fn nested(
+    out: &mut String,
+    shape: &[usize],
+    cut: &[bool],
+    axis: usize,
+    offset: usize,
+    text: &dyn Fn(usize) -> String,
+) {
+    if shape.is_empty() {
+        out.push_str(&text(0));
+        return;
+    }
+    let n = shape[axis];
+    let stride: usize = shape[axis + 1..].iter().product();
+    let shown: Vec<Option<usize>> = if cut[axis] {
+        (0..3)
+            .map(Some)
+            .chain([None])
+            .chain((3..6).map(Some))
+            .collect()
+    } else {
+        (0..n).map(Some).collect()
+    };
+    out.push('[');
+    for (k, i) in shown.iter().enumerate() {
+        if k > 0 {
+            out.push_str(if axis + 1 == shape.len() {
+                ", "
+            } else {
+                ",\n       "
+            });
+        }
+        match i {
+            None => out.push_str("..."),
+            Some(i) if axis + 1 == shape.len() => out.push_str(&text(offset + i)),
+            Some(i) => nested(out, shape, cut, axis + 1, offset + i * stride, text),
+        }
+    }
+    out.push(']');
 }
 
 /// The value of a 0-d coordinate (one element: cheap to compute), if it computes.
@@ -103,7 +220,17 @@ fn index_previews(coords: &Coords, name: &str) -> Vec<String> {
         return vec![String::new()];
     };
     let float = coords.get(name).is_some_and(|c| c.var.dtype().is_float());
+    let delta = coords
+        .get(name)
+        .is_some_and(|c| crate::labelled::time::is_timedelta(&c.var));
+    // xarray drops the time of day when every timedelta is whole days.
+    let whole_days = match ix.values() {
+        IndexValues::Num(v) => v.iter().all(|&x| x % 86_400_000_000.0 == 0.0),
+        _ => false,
+    };
     let text = |i: usize| match ix.values() {
+        IndexValues::Num(v) if delta && whole_days => format!("{} days", v[i] / 86_400_000_000.0),
+        IndexValues::Num(v) if delta => crate::labelled::time::timedelta_text(v[i] as i64),
         IndexValues::Num(v) => number_text(v[i], float),
         _ => ix.label_text(i),
     };
@@ -196,6 +323,9 @@ impl fmt::Display for DataArray {
             listed_dtype(self.variable()),
             chunk_shape(self.variable())
         );
+        if let Some(values) = values_text(self.variable()) {
+            let _ = writeln!(out, "{values}");
+        }
         write_coords(&mut out, self.coords(), self.dims());
         write_attrs(&mut out, self.attrs(), "");
         f.write_str(out.trim_end())
