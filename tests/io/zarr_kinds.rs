@@ -53,19 +53,6 @@ fn store(dir: &Path, name: &str) -> String {
         .into_owned()
 }
 
-/// Microseconds per count of a CF unit name.
-fn unit_micros(units: &str) -> f64 {
-    match units.split_whitespace().next().unwrap_or("") {
-        "microseconds" => 1.0,
-        "milliseconds" => 1e3,
-        "seconds" => 1e6,
-        "minutes" => 6e7,
-        "hours" => 3.6e9,
-        "days" => 8.64e10,
-        other => panic!("unit {other}"),
-    }
-}
-
 /// Checks every variable xarray listed against the dataset tessera opened: dims,
 /// shape, kind and values (strings exactly, floats to 1e-6 relative, times in
 /// microseconds). Opaque variables must be listed with xarray's dtype. Returns the
@@ -117,8 +104,15 @@ fn check(ds: &Dataset, want: &Value, label: &str) -> usize {
                     );
                     1.0
                 } else {
-                    let units = var.attrs()["units"].as_str().unwrap();
-                    unit_micros(units)
+                    // Decoded as xarray decodes them: durations in microseconds.
+                    assert_eq!(
+                        var.encoding().get("timedelta"),
+                        Some(&Value::Bool(true)),
+                        "{what}: not decoded as timedeltas: {:?} {:?}",
+                        var.attrs(),
+                        var.encoding()
+                    );
+                    1.0
                 };
                 let got = da.compute().unwrap().to_f64_vec();
                 assert_eq!(got.len(), wv.len(), "{what}: length");

@@ -157,7 +157,10 @@ pub(super) fn open_array(
             format!("{unit} since 1970-01-01")
         };
         attrs.insert("units".into(), units.into());
-        if !delta {
+        if delta {
+            // The marker xarray writes next to a timedelta's units.
+            attrs.insert("dtype".into(), "timedelta64[ns]".into());
+        } else {
             attrs.insert("calendar".into(), "proleptic_gregorian".into());
         }
     }

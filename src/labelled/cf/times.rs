@@ -41,7 +41,7 @@ fn parse_units(name: &str, text: &str) -> Result<TimeUnits> {
 }
 
 /// xarray's timedelta units (`CFTimedeltaCoder`): a bare unit, no "since".
-const TIMEDELTA_UNITS: [(&str, i64); 7] = [
+const TIMEDELTA_UNITS: [(&str, i64); 8] = [
     ("nanoseconds", 0),
     ("microseconds", 1),
     ("milliseconds", 1_000),
@@ -49,6 +49,7 @@ const TIMEDELTA_UNITS: [(&str, i64); 7] = [
     ("minutes", 60_000_000),
     ("hours", 3_600_000_000),
     ("days", 86_400_000_000),
+    ("weeks", 7 * 86_400_000_000),
 ];
 
 /// Decodes timedeltas as xarray 2026 does by default (`decode_timedelta` via the
