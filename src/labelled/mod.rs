@@ -28,3 +28,8 @@ pub use self::structure::{
     merge, merge_arrays,
 };
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
+pub(crate) mod selection;
+pub use self::selection::{
+    InterpMethod, InterpOptions, OutOfRange, PadMode, ReindexMethod, ReindexOptions, Selectable,
+    Selection,
+};
