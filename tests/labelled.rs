@@ -36,6 +36,8 @@ mod props;
 mod repr;
 #[path = "labelled/selection_golden.rs"]
 mod selection_golden;
+#[path = "labelled/selection_props.rs"]
+mod selection_props;
 #[path = "labelled/synthetic.rs"]
 mod synthetic;
 #[path = "labelled/window_golden.rs"]
