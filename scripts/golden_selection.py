@@ -29,6 +29,9 @@ Args vocabulary (tests/labelled/selection_golden.rs replays it):
     drop_sel     {"dim", "labels"}
     sel_nearest  {"points": {dim: label}, "tolerance": null | number}
     sel_slices   {"slices": {dim: [start, stop]}}
+    points       {"points": {dim: [values]}, "dim": new dim, "labels": null | [strings],
+                  "by": "isel" | "sel", "method": null | "nearest", "tolerance": null | number}
+                 (pointwise indexing with DataArray indexers over one shared dim)
 """
 
 import json
@@ -154,6 +157,13 @@ def run(dsets, case):
         return obj.sel({d: v for d, v in a["points"].items()}, method="nearest", **kw)
     if op == "sel_slices":
         return obj.sel({d: slice(*v) for d, v in a["slices"].items()})
+    if op == "points":
+        coords = {} if a["labels"] is None else {a["dim"]: a["labels"]}
+        ix = {d: xr.DataArray(v, dims=a["dim"], coords=coords) for d, v in a["points"].items()}
+        if a["by"] == "isel":
+            return obj.isel(ix)
+        kw = {} if a["tolerance"] is None else {"tolerance": a["tolerance"]}
+        return obj.sel(ix, method=a["method"], **kw)
     raise ValueError(op)
 
 
@@ -290,7 +300,28 @@ POSITIONAL = [
     C("err_roll_unknown_dim", "roll", {"shifts": {"depth": 1}, "roll_coords": False}, error="ValueError"),
 ]
 
-CASES = [*INTERP, *REINDEX, *REORDER, *POSITIONAL]
+def P(points, by="isel", labels=None, method=None, tolerance=None, dim="station"):
+    return {"points": points, "dim": dim, "labels": labels, "by": by, "method": method, "tolerance": tolerance}
+
+
+POINTS = [
+    C("isel_points_lat_lon_stations", "points", P({"lat": [0, 2, 5, 5], "lon": [1, 1, 0, 5]},
+                                                 labels=["a", "b", "c", "d"])),
+    C("isel_points_negative", "points", P({"lat": [-1, 0], "lon": [-2, 3]})),
+    C("isel_points_non_adjacent_dims", "points", P({"time": [0, 7, 3], "lon": [5, 0, 2]})),
+    C("isel_points_one_dim", "points", P({"lon": [4, 4, 0]}), target="n"),
+    C("isel_points_reversed_order", "points", P({"lon": [2, 3], "lat": [1, 4]}, labels=["x", "y"])),
+    C("sel_points_nearest", "points", P({"lat": [44.0, -70.0, 10.0], "lon": [61.0, 299.0, 150.0]},
+                                        "sel", ["p", "q", "r"], "nearest")),
+    C("sel_points_nearest_tolerance", "points", P({"lat": [44.0, -70.0], "lon": [61.0, 299.0]},
+                                                  "sel", None, "nearest", 10.0)),
+    C("sel_points_exact", "points", P({"lat": [45.0, -15.0], "lon": [0.0, 240.0]}, "sel")),
+    C("err_sel_points_tolerance_exceeded", "points", P({"lat": [44.0, 30.0], "lon": [61.0, 0.0]},
+                                                       "sel", None, "nearest", 5.0), error="KeyError"),
+    C("err_isel_points_out_of_bounds", "points", P({"lat": [0, 6], "lon": [0, 0]}), error="IndexError"),
+]
+
+CASES = [*INTERP, *REINDEX, *REORDER, *POSITIONAL, *POINTS]
 
 
 def outcome(dsets, case):

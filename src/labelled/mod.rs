@@ -30,6 +30,6 @@ pub use self::structure::{
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
 pub(crate) mod selection;
 pub use self::selection::{
-    InterpMethod, InterpOptions, OutOfRange, PadMode, ReindexMethod, ReindexOptions, Selectable,
-    Selection,
+    InterpMethod, InterpOptions, OutOfRange, PadMode, PointOptions, ReindexMethod, ReindexOptions,
+    Selectable, Selection,
 };

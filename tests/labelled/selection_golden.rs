@@ -12,7 +12,8 @@ use serde_json::Value;
 use tessera::Error;
 use tessera::engine::Scalar;
 use tessera::labelled::{
-    Coords, DataArray, Dataset, InterpMethod, InterpOptions, Label, PadMode, ReindexOptions,
+    Coords, DataArray, Dataset, InterpMethod, InterpOptions, Label, PadMode, PointOptions,
+    ReindexOptions,
 };
 
 enum Obj {
@@ -203,6 +204,47 @@ fn roll_to_180(da: &DataArray, shift: isize) -> tessera::Result<DataArray> {
     r.assign_coords(vec![("lon", var)])
 }
 
+/// Applies a pointwise case: one 1-D indexer per dim over the shared new dim.
+fn points(da: &DataArray, args: &Value) -> tessera::Result<DataArray> {
+    let dim = args["dim"].as_str().unwrap();
+    let mut indexers = vec![];
+    for (d, v) in args["points"].as_object().unwrap() {
+        let values: Vec<f64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let n = values.len();
+        let mut ix = if args["by"] == "isel" {
+            let ints: Vec<i64> = values.iter().map(|&x| x as i64).collect();
+            DataArray::from_ndarray(d, [dim], ndarray::Array::from_vec(ints).into_dyn(), &[n])?
+        } else {
+            DataArray::from_ndarray(d, [dim], ndarray::Array::from_vec(values).into_dyn(), &[n])?
+        };
+        if let Some(labels) = args["labels"].as_array() {
+            let labels = labels
+                .iter()
+                .map(|l| l.as_str().unwrap().to_string())
+                .collect();
+            ix = ix.with_coord_strings(dim, labels)?;
+        }
+        indexers.push((d.clone(), ix));
+    }
+    let refs: Vec<(&str, &DataArray)> = indexers.iter().map(|(d, a)| (d.as_str(), a)).collect();
+    if args["by"] == "isel" {
+        return da.isel_points(&refs);
+    }
+    let mut opts = match args["method"].as_str() {
+        Some("nearest") => PointOptions::nearest(),
+        _ => PointOptions::exact(),
+    };
+    if let Some(t) = args["tolerance"].as_f64() {
+        opts = opts.tolerance(t);
+    }
+    da.sel_points(&refs, &opts)
+}
+
 fn run(sets: &BTreeMap<String, Dataset>, case: &Value) -> tessera::Result<Obj> {
     let ds = &sets[case["dataset"].as_str().unwrap()];
     match case["target"].as_str() {
@@ -210,6 +252,9 @@ fn run(sets: &BTreeMap<String, Dataset>, case: &Value) -> tessera::Result<Obj> {
             &ds.get(name)?,
             case["args"]["shift"].as_i64().unwrap() as isize,
         )?)),
+        Some(name) if case["op"] == "points" => {
+            Ok(Obj::Array(points(&ds.get(name)?, &case["args"])?))
+        }
         Some(name) => {
             let da = ds.get(name)?;
             Ok(Obj::Array(apply!(da, case)?))

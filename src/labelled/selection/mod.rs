@@ -7,6 +7,7 @@
 mod builder;
 pub(crate) mod interp;
 mod interp_api;
+mod points;
 mod positional;
 pub(crate) mod positions;
 mod reindex;
@@ -14,5 +15,6 @@ mod reorder;
 
 pub use builder::{Selectable, Selection};
 pub use interp::{InterpMethod, InterpOptions, OutOfRange};
+pub use points::PointOptions;
 pub use reindex::{ReindexMethod, ReindexOptions};
 pub use reorder::PadMode;
