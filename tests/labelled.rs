@@ -34,6 +34,8 @@ mod plot;
 mod props;
 #[path = "labelled/repr.rs"]
 mod repr;
+#[path = "labelled/selection_errors.rs"]
+mod selection_errors;
 #[path = "labelled/selection_golden.rs"]
 mod selection_golden;
 #[path = "labelled/selection_props.rs"]
