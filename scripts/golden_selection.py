@@ -30,7 +30,7 @@ Args vocabulary (tests/labelled/selection_golden.rs replays it):
     sel_nearest  {"points": {dim: label}, "tolerance": null | number}
     sel_slices   {"slices": {dim: [start, stop]}}
     points       {"points": {dim: [values]}, "dim": new dim, "labels": null | [strings],
-                  "by": "isel" | "sel", "method": null | "nearest", "tolerance": null | number}
+                  "by": "isel" | "sel" | "interp", "method": null | "nearest", "tolerance": null | number}
                  (pointwise indexing with DataArray indexers over one shared dim)
 """
 
@@ -162,6 +162,8 @@ def run(dsets, case):
         ix = {d: xr.DataArray(v, dims=a["dim"], coords=coords) for d, v in a["points"].items()}
         if a["by"] == "isel":
             return obj.isel(ix)
+        if a["by"] == "interp":
+            return obj.interp(ix, method=a["method"])
         kw = {} if a["tolerance"] is None else {"tolerance": a["tolerance"]}
         return obj.sel(ix, method=a["method"], **kw)
     raise ValueError(op)
@@ -318,6 +320,11 @@ POINTS = [
     C("sel_points_exact", "points", P({"lat": [45.0, -15.0], "lon": [0.0, 240.0]}, "sel")),
     C("err_sel_points_tolerance_exceeded", "points", P({"lat": [44.0, 30.0], "lon": [61.0, 0.0]},
                                                        "sel", None, "nearest", 5.0), error="KeyError"),
+    C("interp_points_linear", "points", P({"lat": [44.0, -70.0, 10.0, 80.0], "lon": [61.0, 299.0, 150.0, 0.0]},
+                                          "interp", ["a", "b", "c", "d"], "linear")),
+    C("interp_points_nearest", "points", P({"lat": [44.0, -70.0, 10.0], "lon": [61.0, 299.0, 150.0]},
+                                           "interp", None, "nearest")),
+    C("interp_points_one_dim", "points", P({"lon": [30.0, 250.0]}, "interp", None, "linear"), target="n"),
     C("err_isel_points_out_of_bounds", "points", P({"lat": [0, 6], "lon": [0, 0]}), error="IndexError"),
 ]
 

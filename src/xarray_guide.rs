@@ -74,6 +74,7 @@
 //! | 23 | `da.chunk({"time": 1})` | `da.chunk(&[("time", 1)])?` | other dims keep their chunks |
 //! | s1 | `da.interp(lat=[10, 20])` | `da.interp("lat", [10.0, 20.0], &InterpOptions::linear())?` | `InterpOptions::nearest()`, `.extrapolate()`, `.fill_value(v)`; dates as strings on time |
 //! | s2 | `da.interp(lat=.., lon=..)` | `da.interp_many(&[("lat", lats), ("lon", lons)], &opts)?` | one dim after the other (multilinear) |
+//! | s2b | `da.interp(lat=lats, lon=lons)` with `DataArray`s over `station` | `da.interp_points(&[("lat", &lats), ("lon", &lons)], &opts)?` | multilinear at each point; the indexers' coords come along |
 //! | s3 | `da.interp_like(other)` | `da.interp_like(other.coords(), &opts)?` | also `reindex_like` |
 //! | s4 | `da.reindex(lat=new, method="nearest", tolerance=1)` | `da.reindex("lat", new, &ReindexOptions::new().method(ReindexMethod::Nearest).tolerance(1.0))?` | `Ffill`/`Bfill`, `.fill_value(0)` |
 //! | s5 | `da.sel(lat=lats, lon=lons, method="nearest")` with `DataArray`s over `station` | `da.sel_points(&[("lat", &lats), ("lon", &lons)], &PointOptions::nearest().tolerance(0.5))?` | `isel_points` by position; the indexers' coords come along |

@@ -235,6 +235,10 @@ fn points(da: &DataArray, args: &Value) -> tessera::Result<DataArray> {
     if args["by"] == "isel" {
         return da.isel_points(&refs);
     }
+    if args["by"] == "interp" {
+        let opts = InterpOptions::default().method(args["method"].as_str().unwrap().parse()?);
+        return da.interp_points(&refs, &opts);
+    }
     let mut opts = match args["method"].as_str() {
         Some("nearest") => PointOptions::nearest(),
         _ => PointOptions::exact(),
