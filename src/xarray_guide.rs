@@ -72,6 +72,20 @@
 //! | 21 | `da.transpose("lat", "time")` | `da.transpose(&["lat", "time"])?` | |
 //! | 22 | `da.assign_coords(lat=...)` | `da.assign_coords(vec![("lat", variable)])?` | |
 //! | 23 | `da.chunk({"time": 1})` | `da.chunk(&[("time", 1)])?` | other dims keep their chunks |
+//! | s1 | `da.interp(lat=[10, 20])` | `da.interp("lat", [10.0, 20.0], &InterpOptions::linear())?` | `InterpOptions::nearest()`, `.extrapolate()`, `.fill_value(v)`; dates as strings on time |
+//! | s2 | `da.interp(lat=.., lon=..)` | `da.interp_many(&[("lat", lats), ("lon", lons)], &opts)?` | one dim after the other (multilinear) |
+//! | s2b | `da.interp(lat=lats, lon=lons)` with `DataArray`s over `station` | `da.interp_points(&[("lat", &lats), ("lon", &lons)], &opts)?` | multilinear at each point; the indexers' coords come along |
+//! | s3 | `da.interp_like(other)` | `da.interp_like(other.coords(), &opts)?` | also `reindex_like` |
+//! | s4 | `da.reindex(lat=new, method="nearest", tolerance=1)` | `da.reindex("lat", new, &ReindexOptions::new().method(ReindexMethod::Nearest).tolerance(1.0))?` | `Ffill`/`Bfill`, `.fill_value(0)` |
+//! | s5 | `da.sel(lat=lats, lon=lons, method="nearest")` with `DataArray`s over `station` | `da.sel_points(&[("lat", &lats), ("lon", &lons)], &PointOptions::nearest().tolerance(0.5))?` | `isel_points` by position; the indexers' coords come along |
+//! | s6 | `da.sel(lat=35.3, lon=150.7, method="nearest")` | `da.sel_nearest_many([("lat", 35.3), ("lon", 150.7)])?` | or `da.select().nearest(..).slice(..).tolerance(..).run()?` |
+//! | s7 | `da.sel(lat=slice(20, 50), lon=slice(120, 200))` | `da.sel_slices([("lat", 20.0, 50.0), ("lon", 120.0, 200.0)])?` | |
+//! | s8 | `da.roll(lon=3, roll_coords=True)` | `da.roll(&[("lon", 3)], true)?` | then `assign_coords` for -180..180 |
+//! | s9 | `da.pad(lon=(1, 2), mode="wrap")` | `da.pad(&[("lon", 1, 2)], PadMode::Wrap)?` | `Constant(Some(0.into()))`, `Edge`, `Reflect` |
+//! | s10 | `da.sortby("lat", ascending=False)` | `da.sortby(&["lat"], false)?` | several keys: the first is primary |
+//! | s11 | `da.head(time=5)`, `tail`, `thin` | `da.head(&[("time", 5)])?` | `tail`, `thin` alike |
+//! | s12 | `da.drop_sel(lat=[45.0])` | `da.drop_sel("lat", [45.0])?` | |
+//! | s13 | `da.isel(lon=slice(None, None, -1))` | `da.isel_slice("lon", None, None, -1)?` | negative starts and steps as Python |
 //! | **Computing** | | | |
 //! | 24 | `a + b`, `a * 2`, `1 - a` | `(&a + &b)?`, `(&a * 2.0)?`, `(1.0 - &a)?` | `+ - * /`; aligned (inner join) and broadcast by name |
 //! | 25 | `np.sqrt(da)`, `np.cos(np.deg2rad(da))` | `da.sqrt()?`, `da.math(FloatFn::Deg2Rad)?.math(FloatFn::Cos)?` | `abs()`, every `FloatFn`; `unary(UnaryOp::..)` |

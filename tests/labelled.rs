@@ -40,6 +40,12 @@ mod plot;
 mod props;
 #[path = "labelled/repr.rs"]
 mod repr;
+#[path = "labelled/selection_errors.rs"]
+mod selection_errors;
+#[path = "labelled/selection_golden.rs"]
+mod selection_golden;
+#[path = "labelled/selection_props.rs"]
+mod selection_props;
 #[path = "labelled/synthetic.rs"]
 mod synthetic;
 #[path = "labelled/time_golden.rs"]

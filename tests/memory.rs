@@ -16,3 +16,5 @@ mod budget;
 mod coarsen;
 #[path = "memory/groupby.rs"]
 mod groupby;
+#[path = "memory/interp.rs"]
+mod interp;

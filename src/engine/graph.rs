@@ -103,6 +103,15 @@ pub enum Op {
         /// The positions taken, in order.
         indices: Arc<Vec<usize>>,
     },
+    /// Pointwise (vectorized) indexing: the first `k` input axes are replaced by one
+    /// axis of points, point `j` being input position `points[j * k..(j + 1) * k]`.
+    /// A task reads, per input chunk its points fall in, only the box around them.
+    Gather {
+        /// How many leading input axes each point indexes.
+        k: usize,
+        /// The positions, `k` per point, point after point.
+        points: Arc<Vec<usize>>,
+    },
     /// Axis permutation: output axis `i` is input axis `perm[i]`.
     Transpose(Vec<usize>),
     /// Insertion and removal of length-1 axes: output axis `i` is input axis
@@ -160,6 +169,13 @@ impl fmt::Debug for Op {
             Op::Map(e) => write!(f, "Map({} instrs)", e.instrs().len()),
             Op::Slice(s) => write!(f, "Slice({s:?})"),
             Op::Take { axis, indices } => write!(f, "Take(axis {axis}, {} indices)", indices.len()),
+            Op::Gather { k, points } => {
+                write!(
+                    f,
+                    "Gather({} points over {k} axes)",
+                    points.len() / (*k).max(1)
+                )
+            }
             Op::Transpose(p) => write!(f, "Transpose({p:?})"),
             Op::UnitAxes(m) => write!(f, "UnitAxes({m:?})"),
             Op::Broadcast => write!(f, "Broadcast"),

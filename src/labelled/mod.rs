@@ -35,3 +35,8 @@ pub use self::structure::{
 };
 pub use self::time::{CalendarConversion, TdAccessor};
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
+pub(crate) mod selection;
+pub use self::selection::{
+    InterpMethod, InterpOptions, OutOfRange, PadMode, PointOptions, ReindexMethod, ReindexOptions,
+    Selectable, Selection,
+};

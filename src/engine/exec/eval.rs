@@ -177,6 +177,7 @@ impl Evaluator {
             Op::Take { axis, indices } => {
                 self.take(&inputs[0], *axis, &indices[region[*axis].clone()], region)
             }
+            Op::Gather { k, points } => self.gather(&inputs[0], *k, points, region),
             Op::Concat(axis) => {
                 let mut out = ArrayData::zeros(node.dtype(), &shape);
                 let mut offset = 0;
@@ -284,6 +285,56 @@ impl Evaluator {
                 let p = piece.as_typed::<T>()?;
                 for &(j, pos) in &inside {
                     o.index_axis_mut(Axis(axis), j).assign(&p.index_axis(Axis(axis), pos - span_lo));
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// Points `region[0]` of a gather over the first `k` axes: the points are grouped
+    /// by the input chunk they fall in, and each group reads the box around its points.
+    fn gather(
+        &mut self,
+        input: &LazyArray,
+        k: usize,
+        points: &[usize],
+        region: &[Range<usize>],
+    ) -> Result<ArrayData> {
+        let grid = input.chunks();
+        let mut groups: std::collections::BTreeMap<Vec<usize>, Vec<usize>> = Default::default();
+        for j in region[0].clone() {
+            let p = &points[j * k..(j + 1) * k];
+            let key: Vec<usize> = (0..k).map(|a| grid.chunk_of(a, p[a])).collect();
+            groups.entry(key).or_default().push(j);
+        }
+        let out_shape = region_shape(region);
+        let mut out = ArrayData::zeros(input.dtype(), &out_shape);
+        for members in groups.values() {
+            let mut in_region: Region = (0..k)
+                .map(|a| {
+                    let lo = members
+                        .iter()
+                        .map(|&j| points[j * k + a])
+                        .min()
+                        .expect("a member");
+                    let hi = members
+                        .iter()
+                        .map(|&j| points[j * k + a])
+                        .max()
+                        .expect("a member");
+                    lo..hi + 1
+                })
+                .collect();
+            in_region.extend(region[1..].iter().cloned());
+            let piece = self.eval(input, &in_region)?;
+            crate::match_data!(&mut out, o: T => {
+                let p = piece.as_typed::<T>()?;
+                for &j in members {
+                    let mut view = p.view();
+                    for a in 0..k {
+                        view = view.index_axis_move(Axis(0), points[j * k + a] - in_region[a].start);
+                    }
+                    o.index_axis_mut(Axis(0), j - region[0].start).assign(&view);
                 }
             });
         }

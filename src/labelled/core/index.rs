@@ -275,8 +275,10 @@ impl Index {
                     (self.num_at(a) - target).abs(),
                     (self.num_at(b) - target).abs(),
                 );
+                // Ties go to the larger label, as pandas' nearest indexer.
                 da.partial_cmp(&db)
                     .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(self.num_at(b).total_cmp(&self.num_at(a)))
                     .then(a.cmp(&b))
             })
             .ok_or_else(|| Error::LabelNotFound {
