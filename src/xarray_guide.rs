@@ -115,6 +115,19 @@
 //! | 58 | `da.compute()`, `da.load()` | `da.compute()?`, `da.compute_with(&Compute::new().progress(true))?` | `Compute` is dask's scheduler, `ProgressBar` and `performance_report` |
 //! | 59 | `da.persist()` | `da.persist()?` | |
 //! | 60 | `dask.compute(a, b)` | `DataArray::compute_many(&[&a, &b], &Compute::new())?` | one pass over the shared inputs; `persist_many` |
+//! | **User functions, statistics, Dataset forms** | | | |
+//! | 61 | `xr.apply_ufunc(f, da, input_core_dims=[["x"]], dask="parallelized")` | `ApplyUfunc::new("f").input(&da, ["x"]).run(f)?` | `output_core_dims`, `output_sizes`, `output_dtype`, `vectorize(true)`, `allow_rechunk(true)` |
+//! | 62 | `xr.dot(a, b)`, `a.dot(b, dim="x")` | `dot(&[&a, &b], None)?`, `a.dot(&b, Some("x".into()))?` | sums over the shared dims; `Some(Dims::All)` for `dim=...` |
+//! | 63 | `xr.cov(a, b, dim="time", ddof=1)` | `cov(&a, &b, "time", 1)?` | pairwise-valid NaN handling, as xarray |
+//! | 64 | `xr.corr(a, b, dim="time")` | `corr(&a, &b, "time")?` | |
+//! | 65 | `xhistogram.xarray.histogram(da, bins=[edges], dim=["x"])` | `da.histogram(&edges, "x")?` | `histogram_density`; last bin closed, NaN and outliers dropped |
+//! | 66 | `ds.mean("time")`, `ds.std("time", ddof=1)` | `ds.mean("time")?`, `ds.std("time", 1)?` | `sum`, `min`, `max`, `count`, `prod`, `var`, `median` |
+//! | 67 | `ds.quantile([0.1, 0.9], dim="time")` | `ds.quantile(&[0.1, 0.9], "time")?` | `dims` in one chunk |
+//! | 68 | `ds.weighted(w).mean("lat")` | `ds.weighted(&w)?.mean("lat")?` | `sum`, `std`, `var`, `sum_of_weights` |
+//! | 69 | `ds.rolling(time=3).mean()` | `ds.rolling("time", 3)?.mean()?` | variables without `time` kept |
+//! | 70 | `ds.polyfit("x", 2)` | `ds.polyfit("x", 2)?` | `<var>_polyfit_coefficients` |
+//! | 71 | `ds.chunk({"time": 10})`, `ds.persist()` | `ds.chunk(&[("time", 10)])?`, `ds.persist()?` | |
+//! | 72 | `ds.cumsum("time")` | `ds.cumsum("time")?` | `cumprod`; `cumulative(dim, kind, skipna)` |
 //!
 //! Not there yet, though among the most used in xarray: `xr.open_dataset` and
 //! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,

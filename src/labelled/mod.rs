@@ -13,12 +13,14 @@ pub(crate) mod cf;
 pub(crate) mod computation;
 pub(crate) mod core;
 pub(crate) mod structure;
+pub(crate) mod ufunc;
 
 pub use self::computation::{
     BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,
     Freq, GroupBy, GroupLabels, Groups, PolyCoefficients, ReduceArgs, ResampleOptions, Rolling,
     Side, Trend, Weighted, polyval, polyval_dim,
 };
+pub use self::computation::{DatasetRolling, DatasetWeighted, corr, cov, dot};
 pub use self::core::{
     Attrs, Coord, Coords, DataArray, Dataset, DtAccessor, Index, IndexValues, Label, LabelSel,
     OpaqueSource, Order, Positions, Variable,
@@ -27,4 +29,5 @@ pub use self::structure::{
     Compat, Join, align, align_all_datasets, align_datasets, align_pair, concat, concat_datasets,
     merge, merge_arrays,
 };
+pub use self::ufunc::ApplyUfunc;
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
