@@ -128,6 +128,7 @@
 //! | 70 | `ds.polyfit("x", 2)` | `ds.polyfit("x", 2)?` | `<var>_polyfit_coefficients` |
 //! | 71 | `ds.chunk({"time": 10})`, `ds.persist()` | `ds.chunk(&[("time", 10)])?`, `ds.persist()?` | |
 //! | 72 | `ds.cumsum("time")` | `ds.cumsum("time")?` | `cumprod`; `cumulative(dim, kind, skipna)` |
+//! | 73 | `da.map_blocks(f)` | `da.map_blocks("f", DType::F64, f)?` | `f` gets each chunk as a `DataArray` with its coordinates; same shape out |
 //!
 //! Not there yet, though among the most used in xarray: `xr.open_dataset` and
 //! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,

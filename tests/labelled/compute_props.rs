@@ -123,3 +123,44 @@ proptest! {
         prop_assert!(same(&[d(&chunked)], &[d(&single)]));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn map_blocks_sees_each_block_with_its_coordinates((nt, nx, values, ct, cx) in inputs()) {
+        let xs: Vec<f64> = (0..nx).map(|j| 10.0 * j as f64).collect();
+        let da = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)])
+            .with_coord_values("x", xs.clone())
+            .unwrap();
+        let out = da
+            .map_blocks("plus_x", tessera::engine::DType::F64, |b| {
+                b.binary(tessera::engine::BinaryOp::Add, &b.coord("x")?)
+            })
+            .unwrap();
+        prop_assert_eq!(out.data().chunks(), da.data().chunks());
+        let want: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v + xs[i % nx])
+            .collect();
+        let got = out.values::<f64>().unwrap();
+        prop_assert!(same(got.as_slice().unwrap(), &want));
+    }
+}
+
+#[test]
+fn map_blocks_and_apply_ufunc_refuse_wrong_shapes() {
+    let da = array("v", [4, 3], &[1.0; 12], vec![vec![2, 2], vec![3]]);
+    let bad = da
+        .map_blocks("drop_x", tessera::engine::DType::F64, |b| b.sum("x"))
+        .unwrap();
+    let e = bad.compute().unwrap_err();
+    assert!(e.to_string().contains("drop_x"), "{e}");
+    let bad = ApplyUfunc::new("wrong")
+        .input(&da, ["x"])
+        .run(|x| Ok(x[0].to_owned()))
+        .unwrap();
+    let e = bad.compute().unwrap_err();
+    assert!(matches!(e, tessera::Error::UserFunction { .. }), "{e}");
+}
