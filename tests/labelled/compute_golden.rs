@@ -1,4 +1,4 @@
-//! apply_ufunc, dot/cov/corr, histogram and the Dataset forms of reductions,
+//! apply_ufunc, map_blocks, dot/cov/corr, histogram and the Dataset forms of reductions,
 //! quantiles, weighted, rolling, polyfit, coarsen and chunk against xarray
 //! (`scripts/golden_compute.py`; histograms against xhistogram). The numpy functions
 //! the apply_ufunc cases name are written again here with ndarray.
@@ -8,7 +8,7 @@ use crate::support::golden;
 use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn};
 use serde_json::Value;
 use tessera::Error;
-use tessera::engine::{DType, ReduceKind};
+use tessera::engine::{BinaryOp, DType, ReduceKind};
 use tessera::labelled::{ApplyUfunc, DataArray, Dataset, Dims, corr, cov, dot};
 
 enum Obj {
@@ -198,6 +198,16 @@ fn run(ds: &Dataset, case: &Value) -> tessera::Result<Obj> {
     let arr = Obj::Array;
     Ok(match case["op"].as_str().unwrap() {
         "apply_ufunc" => arr(apply_ufunc(ds, a)?),
+        "map_blocks" => {
+            let f = a["func"].as_str().unwrap().to_string();
+            arr(
+                get("target")?.map_blocks(&f.clone(), DType::F64, move |b| match f.as_str() {
+                    "block_demean" => b.binary(BinaryOp::Sub, &b.mean(Dims::All)?),
+                    "plus_lon" => b.binary(BinaryOp::Add, &b.coord("lon")?),
+                    other => panic!("unknown block function {other}"),
+                })?,
+            )
+        }
         "dot" => {
             let arrays = strs(&a["arrays"])
                 .iter()

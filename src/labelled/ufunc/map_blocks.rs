@@ -24,6 +24,8 @@ impl DataArray {
     /// chunk as an in-memory data array (name, dims, attributes, and its slice of every
     /// coordinate) and returns an array of the same dims and shape, cast to `dtype`.
     /// Chunks run in parallel inside the memory budget; nothing runs until computed.
+    /// The result is named and attributed as `f`'s results are (found by calling `f`
+    /// once on an empty block, as xarray infers its template).
     /// A block also costs an `int64` array of its size (the positions).
     ///
     /// ```
@@ -33,9 +35,8 @@ impl DataArray {
     ///
     /// let t = DataArray::from_ndarray("t", ["x"], array![1.0, 2.0, 3.0, 4.0].into_dyn(), &[2])?
     ///     .with_coord_values("x", vec![10.0, 20.0, 30.0, 40.0])?;
-    /// // Each block minus its own mean, the block's x coordinate at hand.
+    /// // Each block minus its own mean.
     /// let anom = t.map_blocks("demean", DType::F64, |b| {
-    ///     assert_eq!(b.coord("x")?.shape(), &[2]);
     ///     b.binary(tessera::engine::BinaryOp::Sub, &b.mean("x")?)
     /// })?;
     /// assert_eq!(anom.values::<f64>()?.as_slice().unwrap(), &[-0.5, 0.5, -0.5, 0.5]);
@@ -48,6 +49,7 @@ impl DataArray {
         f: impl Fn(&DataArray) -> Result<DataArray> + Send + Sync + 'static,
     ) -> Result<DataArray> {
         let f: Arc<BlockFn> = Arc::new(f);
+        let probe_fn = f.clone();
         let shape = self.shape().to_vec();
         let grid = self.data().chunks().clone();
         let positions = positions(&shape, grid.clone());
@@ -102,10 +104,28 @@ impl DataArray {
                 Ok(out.data().compute()?.cast(dtype))
             },
         )?;
-        Ok(self.with_variable(
-            Variable::new(self.dims().to_vec(), data)?.with_attrs(self.attrs().clone()),
+        // The name and attributes are those `f` gives, found as xarray does: by
+        // calling it on an empty block (falling back to the input's if it fails).
+        let (name, attrs) = probe(self, &probe_fn)
+            .unwrap_or_else(|| (self.name().map(str::to_string), self.attrs().clone()));
+        Ok(DataArray::from_parts(
+            name,
+            Variable::new(self.dims().to_vec(), data)?.with_attrs(attrs),
+            self.coords().clone(),
         ))
     }
+}
+
+/// The name and attributes of `f`'s result on an empty block of `da`.
+fn probe(da: &DataArray, f: &Arc<BlockFn>) -> Option<(Option<String>, crate::labelled::Attrs)> {
+    let mut empty = da.clone();
+    for d in da.dims() {
+        empty = empty.isel_slice(d, Some(0), Some(0), 1).ok()?;
+    }
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&empty)))
+        .ok()?
+        .ok()?;
+    Some((out.name().map(str::to_string), out.attrs().clone()))
 }
 
 /// Each element's flat (C-order) index, generated chunk by chunk.
