@@ -1,7 +1,9 @@
 //! # tessera for xarray users
 //!
 //! A phrasebook: the 60 xarray calls that analysis scripts use most, each with its
-//! tessera spelling and a doc-tested example below the table. Like ndarray's
+//! tessera spelling and a doc-tested example below the table, then the everyday calls
+//! added since (rows s1–s13 for interpolation and selection, 57a–57i for time, 61–89
+//! for missing data, reshaping, user functions and Dataset forms). Like ndarray's
 //! guide for NumPy users, it is meant to be read once from the top and then searched.
 //!
 //! ## What changes, and what does not
@@ -132,7 +134,7 @@
 //! | 57e | `da.time.dt.strftime("%Y-%m")` | `da.coord("time")?.dt()?.strftime("%Y-%m")?` | a string array; `to_strings()` for a `Vec` |
 //! | 57f | `da.time.dt.dayofweek` | `da.coord("time")?.dt()?.dayofweek()?` | `weekday()`; cftime's weekdays in its calendars |
 //! | 57g | `da.time.values` as dates | `da.coord("time")?.to_datetimes()?` / `.to_strings()?` | `CfDatetime` values, `None` for NaT |
-//! | 57h | `da.time - da.time[0]` | `t.sub_time(&t.isel_positions("time", &Positions::At(0))?)?` | `timedelta64`; `add_timedelta`, `sub_timedelta`, `td_ratio`, `td_scale` |
+//! | 57h | `da.time - da.time[0]` | `(&t - &t.isel_positions("time", &Positions::At(0))?)?` | `timedelta64`; `add_timedelta`, `sub_timedelta`, `td_ratio`, `td_scale` |
 //! | 57i | `delta.dt.days`, `delta.dt.total_seconds()` | `delta.td()?.days()?`, `delta.td()?.total_seconds()?` | `seconds`, `microseconds` |
 //! | **Computing and the engine (dask)** | | | |
 //! | 58 | `da.compute()`, `da.load()` | `da.compute()?`, `da.compute_with(&Compute::new().progress(true))?` | `Compute` is dask's scheduler, `ProgressBar` and `performance_report` |
@@ -155,11 +157,26 @@
 //! | 74 | `da.to_dataframe()`, `df.to_csv(path)` | `da.to_rows()?`, `da.to_csv(path)?` | pandas' header, row order and float text; `write_csv(&mut w)` |
 //! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
 //! | 76 | `da.to_zarr(url)`, `da.to_netcdf(path)` | `da.to_zarr(url, &opts)?`, `da.to_netcdf(path, &opts)?` | netCDF names an unnamed array `__xarray_dataarray_variable__`; Zarr needs a name |
+//! | **User functions, statistics, Dataset forms** | | | |
+//! | 77 | `xr.apply_ufunc(f, da, input_core_dims=[["x"]], dask="parallelized")` | `ApplyUfunc::new("f").input(&da, ["x"]).run(f)?` | `output_core_dims`, `output_sizes`, `output_dtype`, `vectorize(true)`, `allow_rechunk(true)` |
+//! | 78 | `xr.dot(a, b)`, `a.dot(b, dim="x")` | `dot(&[&a, &b], None)?`, `a.dot(&b, Some("x".into()))?` | sums over the shared dims; `Some(Dims::All)` for `dim=...` |
+//! | 79 | `xr.cov(a, b, dim="time", ddof=1)` | `cov(&a, &b, "time", 1)?` | pairwise-valid NaN handling, as xarray |
+//! | 80 | `xr.corr(a, b, dim="time")` | `corr(&a, &b, "time")?` | |
+//! | 81 | `xhistogram.xarray.histogram(da, bins=[edges], dim=["x"])` | `da.histogram(&edges, "x")?` | `histogram_density`; last bin closed, NaN and outliers dropped |
+//! | 82 | `ds.mean("time")`, `ds.std("time", ddof=1)` | `ds.mean("time")?`, `ds.std("time", 1)?` | `sum`, `min`, `max`, `count`, `prod`, `var`, `median` |
+//! | 83 | `ds.quantile([0.1, 0.9], dim="time")` | `ds.quantile(&[0.1, 0.9], "time")?` | `dims` in one chunk |
+//! | 84 | `ds.weighted(w).mean("lat")` | `ds.weighted(&w)?.mean("lat")?` | `sum`, `std`, `var`, `sum_of_weights` |
+//! | 85 | `ds.rolling(time=3).mean()` | `ds.rolling("time", 3)?.mean()?` | variables without `time` kept |
+//! | 86 | `ds.polyfit("x", 2)` | `ds.polyfit("x", 2)?` | `<var>_polyfit_coefficients` |
+//! | 87 | `ds.chunk({"time": 10})`, `ds.persist()` | `ds.chunk(&[("time", 10)])?`, `ds.persist()?` | |
+//! | 88 | `ds.cumsum("time")` | `ds.cumsum("time")?` | `cumprod`; `cumulative(dim, kind, skipna)` |
+//! | 89 | `da.map_blocks(f)` | `da.map_blocks("f", DType::F64, f)?` | `f` gets each chunk as a `DataArray` with its coordinates; same shape out |
 //!
-//! Not there yet, though among the most used in xarray: `xr.open_dataset` and
-//! `ds.to_netcdf` (netCDF), `xr.open_mfdataset`, `da.interp`, `xr.apply_ufunc`,
-//! `da.reindex`, `da.stack`/`unstack`. For `map_blocks`, reach for the engine:
-//! [`LazyArray::map_blocks`](crate::LazyArray::map_blocks) on `da.data()`.
+//! Not there yet: cubic `interp`, `da.interp`/`sel` at points on a `Dataset` (they are on
+//! `DataArray`), a `map_blocks` that changes the block shape (use
+//! [`LazyArray::map_blocks`](crate::LazyArray::map_blocks) on `da.data()`), `apply_ufunc`
+//! with several outputs, weighted `histogram`, and reflected operators on `GroupBy`
+//! (`clim - g`).
 //! `da.plot()` is there (feature `plot`, on by default): `da.plot().save("sla.png")?`
 //! draws a line for a 1-D array and a map for a 2-D one, with dates and a colour bar.
 //!

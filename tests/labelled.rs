@@ -21,6 +21,10 @@ mod cf_errors;
 mod cf_golden;
 #[path = "labelled/coarsen_golden.rs"]
 mod coarsen_golden;
+#[path = "labelled/compute_golden.rs"]
+mod compute_golden;
+#[path = "labelled/compute_props.rs"]
+mod compute_props;
 #[path = "labelled/errors.rs"]
 mod errors;
 #[path = "labelled/golden.rs"]

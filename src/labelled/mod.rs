@@ -16,12 +16,14 @@ pub(crate) mod elementwise;
 pub(crate) mod missing;
 pub(crate) mod structure;
 pub(crate) mod time;
+pub(crate) mod ufunc;
 
 pub use self::computation::{
     BinOptions, BinRule, BinSide, Boundary, Coarsen, Coarsenable, DatasetGroupBy, DiffLabel, Dims,
     Freq, GroupBy, GroupLabels, Groups, PolyCoefficients, ReduceArgs, ResampleOptions, Rolling,
     Side, Trend, Weighted, polyval, polyval_dim,
 };
+pub use self::computation::{DatasetRolling, DatasetWeighted, corr, cov, dot};
 pub use self::core::{
     Attrs, Coord, Coords, DataArray, Dataset, DtAccessor, Index, IndexValues, Label, LabelSel,
     OpaqueSource, Order, Positions, Variable,
@@ -34,6 +36,7 @@ pub use self::structure::{
     merge, merge_arrays,
 };
 pub use self::time::{CalendarConversion, TdAccessor};
+pub use self::ufunc::ApplyUfunc;
 pub use cf::{DecodeOptions, decode_cf, decode_variable, encode_cf, encode_variable};
 pub(crate) mod selection;
 pub use self::selection::{

@@ -11,6 +11,7 @@ use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::dataset::Dataset;
 use crate::labelled::core::variable::{Attrs, Variable};
 use crate::labelled::structure::align::{Join, align_datasets, align_pair};
+use crate::labelled::time::time_arithmetic;
 
 /// Attributes of both operands, without the keys they disagree on (xarray's
 /// `drop_conflicts`).
@@ -66,6 +67,15 @@ fn check_sizes(a: &DataArray, b: &DataArray) -> Result<()> {
 impl DataArray {
     /// A binary operation with another data array (aligned, broadcast by name).
     pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        if let Some(r) = time_arithmetic(self, op, other) {
+            return r;
+        }
+        self.binary_numbers(op, other)
+    }
+
+    /// [`binary`](Self::binary) on the stored numbers, whatever they mean (datetimes
+    /// and timedeltas as plain microseconds).
+    pub(crate) fn binary_numbers(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
         let (a, b) = align_pair(self, other, Join::Inner)?;
         check_sizes(&a, &b)?;
         let mut dims: Vec<String> = a.dims().to_vec();

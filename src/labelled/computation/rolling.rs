@@ -49,7 +49,7 @@ impl Rolling {
         self
     }
 
-    fn reduce(&self, kind: RollingKind) -> Result<DataArray> {
+    pub(crate) fn reduce_kind(&self, kind: RollingKind) -> Result<DataArray> {
         if let Some(m) = self.min_periods.filter(|&m| m == 0 || m > self.window) {
             return Err(Error::invalid(format!(
                 "min_periods {m} must be between 1 and the window length {}",
@@ -69,36 +69,36 @@ impl Rolling {
 
     /// Mean of each window's valid values.
     pub fn mean(&self) -> Result<DataArray> {
-        self.reduce(RollingKind::Mean)
+        self.reduce_kind(RollingKind::Mean)
     }
 
     /// Sum of each window's valid values.
     pub fn sum(&self) -> Result<DataArray> {
-        self.reduce(RollingKind::Sum)
+        self.reduce_kind(RollingKind::Sum)
     }
 
     /// Number of valid values in each window.
     pub fn count(&self) -> Result<DataArray> {
-        self.reduce(RollingKind::Count)
+        self.reduce_kind(RollingKind::Count)
     }
 
     /// Standard deviation of each window's valid values (`ddof` 0 in xarray's default).
     pub fn std(&self, ddof: usize) -> Result<DataArray> {
-        self.reduce(RollingKind::Std(ddof))
+        self.reduce_kind(RollingKind::Std(ddof))
     }
 
     /// Variance of each window's valid values.
     pub fn var(&self, ddof: usize) -> Result<DataArray> {
-        self.reduce(RollingKind::Var(ddof))
+        self.reduce_kind(RollingKind::Var(ddof))
     }
 
     /// Smallest valid value of each window.
     pub fn min(&self) -> Result<DataArray> {
-        self.reduce(RollingKind::Min)
+        self.reduce_kind(RollingKind::Min)
     }
 
     /// Largest valid value of each window.
     pub fn max(&self) -> Result<DataArray> {
-        self.reduce(RollingKind::Max)
+        self.reduce_kind(RollingKind::Max)
     }
 }

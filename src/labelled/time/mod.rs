@@ -9,4 +9,4 @@ mod values;
 
 pub use calendar::CalendarConversion;
 pub use timedelta::TdAccessor;
-pub(crate) use timedelta::{format as timedelta_text, is_timedelta};
+pub(crate) use timedelta::{format as timedelta_text, is_timedelta, time_arithmetic};

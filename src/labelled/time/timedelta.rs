@@ -1,9 +1,8 @@
 //! Timedeltas: durations as `I64` microseconds marked by `"timedelta": true` in the
 //! variable's encoding, as datetimes are `I64` microseconds marked by a `calendar`.
 //!
-//! xarray's `time - time[0]` gives `timedelta64`; here
-//! [`DataArray::sub_time`] does (the `-` operator on two datetime arrays subtracts
-//! their microseconds and gives plain `I64`). Durations add to datetimes
+//! xarray's `time - time[0]` gives `timedelta64`; so do the `-` operator on two
+//! datetime arrays and [`DataArray::sub_time`]. Durations add to datetimes
 //! ([`DataArray::add_timedelta`]), divide into ratios ([`DataArray::td_ratio`]) and
 //! scale ([`DataArray::td_scale`]); [`DataArray::td`] gives `days`, `seconds`,
 //! `microseconds` and `total_seconds` as xarray's `.dt` does on timedeltas. NaT is
@@ -13,8 +12,12 @@
 //! use tessera::time::DateRange;
 //! let t = DateRange::new().start("2000-02-28").periods(3).freq("18h").calendar("noleap").to_dataarray("time")?;
 //! let first = t.isel_positions("time", &tessera::labelled::Positions::At(0))?;
-//! let dt = t.sub_time(&first)?;
+//! let dt = (&t - &first)?; // or t.sub_time(&first)?
 //! assert_eq!(dt.to_strings()?, ["0 days 00:00:00", "0 days 18:00:00", "1 days 12:00:00"]);
+//! // Two durations divide into a plain ratio; a time plus a duration is a time.
+//! let half = (&dt / &dt.td_scale(2.0)?)?;
+//! assert_eq!(half.values::<f64>()?[[1]], 0.5);
+//! assert_eq!((&first + &dt)?.to_strings()?[1], "2000-02-28T18:00:00");
 //! assert_eq!(dt.td()?.total_seconds()?.values::<f64>()?.as_slice().unwrap(), &[0.0, 64800.0, 129600.0]);
 //! let back = first.add_timedelta(&dt)?;
 //! assert_eq!(back.to_strings()?[2], "2000-03-01T12:00:00");
@@ -89,13 +92,34 @@ fn wrong(op: &str, da: &DataArray, expected: &str) -> Error {
 /// `a op b` on aligned microsecond arrays, NaT wherever either side is NaT, with
 /// `encoding` on the result.
 fn combine(a: &DataArray, b: &DataArray, op: BinaryOp, encoding: Attrs) -> Result<DataArray> {
-    let raw = a.binary(op, b)?;
+    let raw = a.binary_numbers(op, b)?;
     let ok_a = a.binary_scalar(BinaryOp::Ne, NAT, false)?;
     let ok_b = b.binary_scalar(BinaryOp::Ne, NAT, false)?;
     let ok = ok_a.binary(BinaryOp::And, &ok_b)?;
     let data = ok.data().select_scalar(raw.data(), Scalar::Int(NAT))?;
     let var = Variable::new(raw.dims().to_vec(), data)?.with_encoding(encoding);
     Ok(raw.with_variable(var))
+}
+
+/// What `+`, `-` and `/` mean between datetimes and timedeltas, as in numpy: time −
+/// time is a timedelta, time ± timedelta a time, timedelta ± timedelta a timedelta,
+/// timedelta / timedelta a ratio. `None` for every other pairing (comparisons, plain
+/// numbers), which the operators handle as numbers.
+pub(crate) fn time_arithmetic(
+    a: &DataArray,
+    op: BinaryOp,
+    b: &DataArray,
+) -> Option<Result<DataArray>> {
+    let (at, bt) = (a.variable().is_datetime(), b.variable().is_datetime());
+    let (ad, bd) = (is_timedelta(a.variable()), is_timedelta(b.variable()));
+    match op {
+        BinaryOp::Sub if at && bt => Some(a.sub_time(b)),
+        BinaryOp::Add if (at || ad) && bd => Some(a.add_timedelta(b)),
+        BinaryOp::Add if ad && bt => Some(b.add_timedelta(a)),
+        BinaryOp::Sub if (at || ad) && bd => Some(a.sub_timedelta(b)),
+        BinaryOp::Div if ad && bd => Some(a.td_ratio(b)),
+        _ => None,
+    }
 }
 
 impl DataArray {
@@ -105,7 +129,7 @@ impl DataArray {
     /// Timedeltas are `I64` microseconds marked by `"timedelta": true` in the
     /// encoding (as datetimes are marked by a `calendar`); NaT is `i64::MIN`. They
     /// show as `timedelta64[ns]` and are written to Zarr/netCDF as xarray writes them.
-    /// The `-` operator on two datetime arrays gives plain `I64` microseconds.
+    /// The `-` operator on two datetime arrays does the same.
     pub fn sub_time(&self, other: &DataArray) -> Result<DataArray> {
         let (a, b) = (
             self.dt()

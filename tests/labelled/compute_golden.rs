@@ -1,0 +1,427 @@
+//! apply_ufunc, map_blocks, dot/cov/corr, histogram and the Dataset forms of reductions,
+//! quantiles, weighted, rolling, polyfit, coarsen and chunk against xarray
+//! (`scripts/golden_compute.py`; histograms against xhistogram). The numpy functions
+//! the apply_ufunc cases name are written again here with ndarray.
+
+use crate::support::golden;
+
+use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn};
+use serde_json::Value;
+use tessera::Error;
+use tessera::engine::{BinaryOp, DType, ReduceKind};
+use tessera::labelled::{ApplyUfunc, DataArray, Dataset, Dims, corr, cov, dot};
+
+enum Obj {
+    Array(DataArray),
+    Set(Dataset),
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn dims_arg(v: &Value) -> Dims {
+    if v.is_null() {
+        Dims::All
+    } else {
+        Dims::Names(strs(v))
+    }
+}
+
+/// `f` applied to every lane along the last axis, each giving `m` values.
+fn along_last(x: &ArrayViewD<'_, f64>, m: usize, f: impl Fn(&[f64]) -> Vec<f64>) -> ArrayD<f64> {
+    let last = x.ndim() - 1;
+    let mut shape = x.shape().to_vec();
+    shape[last] = m;
+    let mut out = ArrayD::<f64>::zeros(IxDyn(&shape));
+    for (lane, mut o) in x
+        .lanes(Axis(last))
+        .into_iter()
+        .zip(out.lanes_mut(Axis(last)))
+    {
+        let v: Vec<f64> = lane.iter().copied().collect();
+        for (o, r) in o.iter_mut().zip(f(&v)) {
+            *o = r;
+        }
+    }
+    out
+}
+
+fn nanmean(v: &[f64]) -> f64 {
+    let ok: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+    if ok.is_empty() {
+        f64::NAN
+    } else {
+        ok.iter().sum::<f64>() / ok.len() as f64
+    }
+}
+
+fn nan_extreme(v: &[f64], max: bool) -> f64 {
+    v.iter()
+        .copied()
+        .filter(|x| !x.is_nan())
+        .reduce(|a, b| if (b > a) == max { b } else { a })
+        .unwrap_or(f64::NAN)
+}
+
+/// numpy's `interp` (no NaN special cases needed by the fixture).
+fn interp(xi: f64, xp: &[f64], fp: &[f64]) -> f64 {
+    let n = xp.len();
+    if xi <= xp[0] {
+        return fp[0];
+    }
+    if xi >= xp[n - 1] {
+        return fp[n - 1];
+    }
+    let j = xp.iter().rposition(|&x| x <= xi).unwrap();
+    let slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]);
+    slope * (xi - xp[j]) + fp[j]
+}
+
+fn drop_last(a: ArrayD<f64>) -> ArrayD<f64> {
+    let last = a.ndim() - 1;
+    a.index_axis_move(Axis(last), 0)
+}
+
+/// The numpy functions of the script's FUNCS, over the views apply_ufunc passes.
+fn func(name: &str, x: &[ArrayViewD<'_, f64>]) -> tessera::Result<ArrayD<f64>> {
+    let a = &x[0];
+    Ok(match name {
+        "sort" => along_last(a, a.shape()[a.ndim() - 1], |v| {
+            let mut v = v.to_vec();
+            v.sort_by(|p, q| {
+                p.partial_cmp(q)
+                    .unwrap_or_else(|| p.is_nan().cmp(&q.is_nan()))
+            });
+            v
+        }),
+        "cumsum" => along_last(a, a.shape()[a.ndim() - 1], |v| {
+            v.iter()
+                .scan(0.0, |s, &x| {
+                    *s += x;
+                    Some(*s)
+                })
+                .collect()
+        }),
+        "nanmean" => drop_last(along_last(a, 1, |v| vec![nanmean(v)])),
+        "minmax" => along_last(a, 2, |v| vec![nan_extreme(v, false), nan_extreme(v, true)]),
+        "sub" => a - &x[1],
+        "wmean" => {
+            let prod = a * &x[1];
+            let last = Axis(a.ndim() - 1);
+            prod.sum_axis(last) / x[1].sum_axis(last)
+        }
+        "interp" => {
+            let xp = [0.0, 90.0, 180.0, 270.0];
+            let fp: Vec<f64> = a.iter().copied().collect();
+            ArrayD::from_shape_vec(
+                IxDyn(&[3]),
+                [45.0, 100.0, 300.0]
+                    .iter()
+                    .map(|&xi| interp(xi, &xp, &fp))
+                    .collect(),
+            )
+            .unwrap()
+        }
+        "polyval" => {
+            let y = a.iter().fold(0.0, |y, &c| y * 0.5 + c);
+            ArrayD::from_elem(IxDyn(&[]), y)
+        }
+        "demean" => along_last(a, a.shape()[a.ndim() - 1], |v| {
+            let m = nanmean(v);
+            v.iter().map(|x| x - m).collect()
+        }),
+        "half_f32" => a.mapv(|v| (v * 0.5) as f32 as f64),
+        "outer" => {
+            let b = &x[1];
+            let (na, nb) = (a.ndim(), b.ndim());
+            let aa = a.view().insert_axis(Axis(na));
+            let bb = b.view().insert_axis(Axis(nb - 1));
+            &aa * &bb
+        }
+        other => panic!("unknown function {other}"),
+    })
+}
+
+fn apply_ufunc(ds: &Dataset, a: &Value) -> tessera::Result<DataArray> {
+    let name = a["func"].as_str().unwrap().to_string();
+    let mut u = ApplyUfunc::new(&name);
+    for input in a["inputs"].as_array().unwrap() {
+        let mut da = ds.get(input[0].as_str().unwrap())?;
+        if let Some(isel) = input[2].as_object() {
+            for (d, r) in isel {
+                let (lo, hi) = (
+                    r[0].as_i64().unwrap() as isize,
+                    r[1].as_i64().unwrap() as isize,
+                );
+                da = da.isel_slice(d, Some(lo), Some(hi), 1)?;
+            }
+        }
+        u = u.input(&da, strs(&input[1]));
+    }
+    u = u
+        .output_core_dims(strs(&a["output_core_dims"]))
+        .output_sizes(
+            a["output_sizes"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(d, n)| (d.clone(), n.as_u64().unwrap() as usize)),
+        )
+        .vectorize(a["vectorize"].as_bool().unwrap())
+        .allow_rechunk(a["allow_rechunk"].as_bool().unwrap());
+    if let Some(dt) = a["output_dtype"].as_str() {
+        u = u.output_dtype(DType::from_name(dt).unwrap());
+    }
+    u.run(move |x| func(&name, x))
+}
+
+fn pick(ds: &Dataset, vars: &Value) -> tessera::Result<Dataset> {
+    let keep = strs(vars);
+    if keep.is_empty() {
+        return Ok(ds.clone());
+    }
+    let names = ds.data_var_names();
+    let drop: Vec<&str> = names
+        .iter()
+        .filter(|n| !keep.contains(n))
+        .map(String::as_str)
+        .collect();
+    ds.drop_vars(&drop)
+}
+
+fn run(ds: &Dataset, case: &Value) -> tessera::Result<Obj> {
+    let a = &case["args"];
+    let get = |k: &str| ds.get(a[k].as_str().unwrap());
+    let arr = Obj::Array;
+    Ok(match case["op"].as_str().unwrap() {
+        "apply_ufunc" => arr(apply_ufunc(ds, a)?),
+        "map_blocks" => {
+            let f = a["func"].as_str().unwrap().to_string();
+            arr(
+                get("target")?.map_blocks(&f.clone(), DType::F64, move |b| match f.as_str() {
+                    "block_demean" => b.binary(BinaryOp::Sub, &b.mean(Dims::All)?),
+                    "plus_lon" => b.binary(BinaryOp::Add, &b.coord("lon")?),
+                    other => panic!("unknown block function {other}"),
+                })?,
+            )
+        }
+        "dot" => {
+            let arrays = strs(&a["arrays"])
+                .iter()
+                .map(|n| ds.get(n))
+                .collect::<tessera::Result<Vec<_>>>()?;
+            let refs: Vec<&DataArray> = arrays.iter().collect();
+            let dims = match &a["dim"] {
+                Value::Null => None,
+                Value::String(_) => Some(Dims::All),
+                v => Some(Dims::Names(strs(v))),
+            };
+            arr(dot(&refs, dims)?)
+        }
+        "cov" => arr(cov(
+            &get("a")?,
+            &get("b")?,
+            dims_arg(&a["dim"]),
+            a["ddof"].as_u64().unwrap() as usize,
+        )?),
+        "corr" => arr(corr(&get("a")?, &get("b")?, dims_arg(&a["dim"]))?),
+        "histogram" => {
+            let bins: Vec<f64> = a["bins"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b.as_f64().unwrap())
+                .collect();
+            let t = get("target")?;
+            let dims = dims_arg(&a["dim"]);
+            arr(if a["density"].as_bool().unwrap() {
+                t.histogram_density(&bins, dims)?
+            } else {
+                t.histogram(&bins, dims)?
+            })
+        }
+        op => Obj::Set(run_dataset(&pick(ds, &a["vars"])?, ds, op, a)?),
+    })
+}
+
+fn reduce_kind(f: &str) -> ReduceKind {
+    match f {
+        "mean" => ReduceKind::Mean,
+        "sum" => ReduceKind::Sum,
+        "min" => ReduceKind::Min,
+        "max" => ReduceKind::Max,
+        "count" => ReduceKind::Count,
+        "prod" => ReduceKind::Prod,
+        other => panic!("unknown reduction {other}"),
+    }
+}
+
+fn run_dataset(d: &Dataset, full: &Dataset, op: &str, a: &Value) -> tessera::Result<Dataset> {
+    let f = a["func"].as_str().unwrap_or("");
+    let ddof = a["ddof"].as_u64().unwrap_or(0) as usize;
+    match op {
+        "ds_reduce" => {
+            let dims = dims_arg(&a["dim"]);
+            match f {
+                "mean" => d.mean(dims),
+                "sum" => d.sum(dims),
+                "min" => d.min(dims),
+                "max" => d.max(dims),
+                "count" => d.count(dims),
+                "prod" => d.prod(dims),
+                "std" => d.std(dims, ddof),
+                "var" => d.var(dims, ddof),
+                "median" => d.median(dims),
+                other => d.reduce(reduce_kind(other), dims, Default::default()),
+            }
+        }
+        "ds_cumulative" => {
+            let dim = a["dim"].as_str().unwrap();
+            if f == "cumsum" {
+                d.cumsum(dim)
+            } else {
+                d.cumprod(dim)
+            }
+        }
+        "ds_quantile" => {
+            let dims = strs(&a["dim"]);
+            let sizes: Vec<(String, usize)> = d.dims();
+            let one: Vec<(&str, usize)> = dims
+                .iter()
+                .map(|n| (n.as_str(), sizes.iter().find(|(d, _)| d == n).unwrap().1))
+                .collect();
+            let q: Vec<f64> = a["q"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            d.chunk(&one)?.quantile(&q, Dims::Names(dims))
+        }
+        "ds_weighted" => {
+            let w = d.weighted(&full.get(a["weights"].as_str().unwrap())?)?;
+            let dims = dims_arg(&a["dim"]);
+            match f {
+                "mean" => w.mean(dims),
+                "sum" => w.sum(dims),
+                "std" => w.std(dims),
+                "var" => w.var(dims),
+                "sum_of_weights" => w.sum_of_weights(dims),
+                other => panic!("unknown weighted {other}"),
+            }
+        }
+        "ds_rolling" => {
+            let mut r = d
+                .rolling(
+                    a["dim"].as_str().unwrap(),
+                    a["window"].as_u64().unwrap() as usize,
+                )?
+                .center(a["center"].as_bool().unwrap());
+            if let Some(m) = a["min_periods"].as_u64() {
+                r = r.min_periods(m as usize);
+            }
+            match f {
+                "mean" => r.mean(),
+                "sum" => r.sum(),
+                "max" => r.max(),
+                "min" => r.min(),
+                other => panic!("unknown rolling {other}"),
+            }
+        }
+        "ds_polyfit" => d.polyfit(
+            a["dim"].as_str().unwrap(),
+            a["deg"].as_u64().unwrap() as usize,
+        ),
+        "ds_coarsen" => {
+            let windows: Vec<(&str, usize)> = a["windows"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_u64().unwrap() as usize))
+                .collect();
+            d.coarsen(&windows)?.reduce(reduce_kind(f))
+        }
+        "ds_chunk" => {
+            let chunks: Vec<(&str, usize)> = a["chunks"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_u64().unwrap() as usize))
+                .collect();
+            let c = d.chunk(&chunks)?;
+            for (n, v) in c.data_vars() {
+                if v.dims().first().map(String::as_str) == Some("time") {
+                    assert_eq!(v.data().chunks().axis_chunks(0), &[4, 4, 4], "{n}");
+                }
+            }
+            Ok(c)
+        }
+        other => panic!("unknown op {other}"),
+    }
+}
+
+/// Which tessera errors answer which xarray exception.
+fn same_kind(xarray: &str, e: &Error) -> bool {
+    match xarray {
+        "ValueError" => matches!(
+            e,
+            Error::UnknownDimension { .. }
+                | Error::InvalidArgument(_)
+                | Error::InvalidChunks(_)
+                | Error::ShapeMismatch { .. }
+        ),
+        "AlignmentError" => matches!(e, Error::Alignment { .. }),
+        "KeyError" => matches!(e, Error::UnknownDimension { .. }),
+        _ => false,
+    }
+}
+
+#[test]
+fn compute_matches_xarray() {
+    let fx = golden::read_fixture(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data-fixtures/golden/compute/cases.json"
+    ));
+    let ds = golden::dataset(&fx["dataset"]);
+    let cases = fx["cases"].as_array().unwrap();
+    let mut failures = vec![];
+    for case in cases {
+        let mut errors = vec![];
+        match (run(&ds, case), case["error"].as_str()) {
+            (Ok(Obj::Array(da)), None) => {
+                golden::compare_dataarray(&da, &case["expected"], &mut errors)
+            }
+            (Ok(Obj::Set(d)), None) => golden::compare_dataset(&d, &case["expected"], &mut errors),
+            (Ok(_), Some(x)) => errors.push(format!("succeeded; xarray raised {x}")),
+            (Err(e), None) => errors.push(format!("failed: {e}")),
+            (Err(e), Some(x)) if !same_kind(x, &e) => {
+                errors.push(format!("error {e:?}; xarray raised {x}"))
+            }
+            (Err(e), Some(_)) => {
+                // The message names what the user wrote.
+                let msg = e.to_string();
+                let named = match case["id"].as_str().unwrap() {
+                    "err_au_core_dim_chunked" => {
+                        msg.contains("\"time\"") && msg.contains("allow_rechunk")
+                    }
+                    "err_au_missing_output_size" => {
+                        msg.contains("\"stat\"") && msg.contains("output_sizes")
+                    }
+                    id if id.contains("unknown") => msg.contains("depth"),
+                    _ => true,
+                };
+                if !named {
+                    errors.push(format!("message does not name the input: {msg}"));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            failures.push(format!("{}: {}", case["id"], errors.join("; ")));
+        }
+    }
+    golden::assert_all_match(&failures, cases.len());
+    assert!(cases.len() >= 50);
+}
