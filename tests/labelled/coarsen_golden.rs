@@ -7,12 +7,9 @@ use crate::support::golden;
 use serde_json::Value;
 use tessera::Error;
 use tessera::engine::ReduceKind;
-use tessera::labelled::{Boundary, Coarsen, Coarsenable, DataArray, Dataset, Side};
+use tessera::labelled::{Boundary, Coarsen, Coarsenable, Dataset, Side};
 
-enum Obj {
-    Array(DataArray),
-    Set(Dataset),
-}
+use golden::Outcome as Obj;
 
 fn kind(name: &str) -> ReduceKind {
     match name {
@@ -84,34 +81,16 @@ fn coarsen_matches_xarray() {
     ));
     let ds = golden::dataset(&fx["dataset"]);
     let cases = fx["cases"].as_array().unwrap();
-    let mut failures = vec![];
-    for case in cases {
-        let mut errors = vec![];
-        match (run(&ds, case), case["error"].as_str()) {
-            (Ok(Obj::Array(da)), None) => {
-                golden::compare_dataarray(&da, &case["expected"], &mut errors)
-            }
-            (Ok(Obj::Set(d)), None) => golden::compare_dataset(&d, &case["expected"], &mut errors),
-            (Ok(_), Some(x)) => errors.push(format!("succeeded; xarray raised {x}")),
-            (Err(e), None) => errors.push(format!("failed: {e}")),
-            (Err(e), Some(x)) if !same_kind(x, &e) => {
-                errors.push(format!("error {e:?}; xarray raised {x}"))
-            }
-            (Err(e), Some(_)) => {
-                // The message names what to fix.
-                let msg = e.to_string();
-                if case["id"] == "err_exact_not_divisible"
-                    && !(msg.contains("\"lat\"") && msg.contains("10") && msg.contains('3'))
-                {
-                    errors.push(format!("message does not name dim, size and window: {msg}"));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            failures.push(format!("{}: {}", case["id"], errors.join("; ")));
-        }
-    }
-    golden::assert_all_match(&failures, cases.len());
+    // The message names what to fix.
+    golden::replay(
+        cases,
+        |case| run(&ds, case),
+        same_kind,
+        |id, msg| {
+            id != "err_exact_not_divisible"
+                || (msg.contains("\"lat\"") && msg.contains("10") && msg.contains('3'))
+        },
+    );
     assert!(cases.len() >= 25);
 }
 

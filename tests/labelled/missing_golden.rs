@@ -11,12 +11,7 @@ use serde_json::Value;
 use tessera::Error;
 use tessera::labelled::{DataArray, Dataset, How, InterpolateNa};
 
-enum Out {
-    Array(DataArray),
-    Set(Dataset),
-    Text(String),
-    Number(f64),
-}
+use golden::Outcome as Out;
 
 impl From<DataArray> for Out {
     fn from(a: DataArray) -> Self {
@@ -361,41 +356,6 @@ fn missing_data_and_reshaping_match_xarray() {
     ));
     let ds = golden::dataset(&fx["dataset"]);
     let cases = fx["cases"].as_array().unwrap();
-    let mut failures = vec![];
-    for case in cases {
-        let mut errors = vec![];
-        let exp = &case["expected"];
-        match (run(&ds, case), case["error"].as_str()) {
-            (Ok(Out::Array(da)), None) => golden::compare_dataarray(&da, exp, &mut errors),
-            (Ok(Out::Set(d)), None) => golden::compare_dataset(&d, exp, &mut errors),
-            (Ok(Out::Text(t)), None) => {
-                let want = exp["text"].as_str().unwrap_or("?");
-                if t != want {
-                    errors.push(format!("CSV\n{t}\npandas:\n{want}"));
-                }
-            }
-            (Ok(Out::Number(v)), None) => {
-                let want = exp["value"].as_f64().unwrap_or(f64::NAN);
-                if v != want {
-                    errors.push(format!("item {v}, xarray {want}"));
-                }
-            }
-            (Ok(_), Some(x)) => errors.push(format!("succeeded; xarray raised {x}")),
-            (Err(e), None) => errors.push(format!("failed: {e}")),
-            (Err(e), Some(x)) if !same_kind(x, &e) => {
-                errors.push(format!("error {e:?}; xarray raised {x}"))
-            }
-            (Err(e), Some(_)) => {
-                let msg = e.to_string();
-                if !message_names_input(case["id"].as_str().unwrap(), &msg) {
-                    errors.push(format!("message does not name the input: {msg}"));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            failures.push(format!("{}: {}", case["id"], errors.join("; ")));
-        }
-    }
-    golden::assert_all_match(&failures, cases.len());
+    golden::replay(cases, |case| run(&ds, case), same_kind, message_names_input);
     assert!(cases.len() >= 100);
 }

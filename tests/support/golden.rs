@@ -381,3 +381,63 @@ pub(crate) fn assert_all_match(failures: &[String], n_cases: usize) {
         failures.join("\n")
     );
 }
+
+/// What one golden case's operation gave, to compare with what xarray recorded.
+pub(crate) enum Outcome {
+    /// Compared with an expected `dataarray` result.
+    Array(DataArray),
+    /// Compared with an expected `dataset` result.
+    Set(Dataset),
+    /// Compared with the expected `text` (CSV as pandas writes it).
+    Text(String),
+    /// Compared with the expected `value` exactly.
+    Number(f64),
+}
+
+/// Replays every case of a golden file: a result is compared with xarray's, an error
+/// must be of the kind xarray raised (`same_kind(exception class, error)`) and name what
+/// the user wrote (`names_input(case id, message)`). Fails once, listing every case that
+/// differs.
+pub(crate) fn replay(
+    cases: &[Value],
+    mut run: impl FnMut(&Value) -> tessera::Result<Outcome>,
+    same_kind: impl Fn(&str, &tessera::Error) -> bool,
+    names_input: impl Fn(&str, &str) -> bool,
+) {
+    let mut failures = vec![];
+    for case in cases {
+        let mut errors = vec![];
+        let exp = &case["expected"];
+        match (run(case), case["error"].as_str()) {
+            (Ok(Outcome::Array(da)), None) => compare_dataarray(&da, exp, &mut errors),
+            (Ok(Outcome::Set(ds)), None) => compare_dataset(&ds, exp, &mut errors),
+            (Ok(Outcome::Text(t)), None) => {
+                let want = exp["text"].as_str().unwrap_or("?");
+                if t != want {
+                    errors.push(format!("text\n{t}\nxarray/pandas:\n{want}"));
+                }
+            }
+            (Ok(Outcome::Number(v)), None) => {
+                let want = exp["value"].as_f64().unwrap_or(f64::NAN);
+                if v != want {
+                    errors.push(format!("value {v}, xarray {want}"));
+                }
+            }
+            (Ok(_), Some(x)) => errors.push(format!("succeeded; xarray raised {x}")),
+            (Err(e), None) => errors.push(format!("failed: {e}")),
+            (Err(e), Some(x)) if !same_kind(x, &e) => {
+                errors.push(format!("error {e:?}; xarray raised {x}"))
+            }
+            (Err(e), Some(_)) => {
+                let msg = e.to_string();
+                if !names_input(case["id"].as_str().unwrap_or(""), &msg) {
+                    errors.push(format!("the message does not name the input: {msg}"));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            failures.push(format!("{}: {}", case["id"], errors.join("; ")));
+        }
+    }
+    assert_all_match(&failures, cases.len());
+}
