@@ -147,6 +147,15 @@ impl Index {
         self.len() == 0
     }
 
+    /// Every label, in order (to select or align by another object's index).
+    pub fn labels(&self) -> Vec<Label> {
+        match &self.values {
+            IndexValues::Num(v) => v.iter().map(|&x| Label::Num(x)).collect(),
+            IndexValues::Time { values, .. } => values.iter().map(|&t| Label::Time(t)).collect(),
+            IndexValues::Str(v) => v.iter().map(|s| Label::Str(s.clone())).collect(),
+        }
+    }
+
     /// The label at a position, for messages and reprs.
     pub fn label_text(&self, i: usize) -> String {
         match &self.values {

@@ -224,20 +224,14 @@ impl Dataset {
             if self.dim_len(name).is_none() {
                 continue;
             }
-            let labels: Vec<Label> = match ix.values() {
-                IndexValues::Num(v) => v.iter().map(|&x| Label::Num(x)).collect(),
-                IndexValues::Time { values, .. } => {
-                    values.iter().map(|&t| Label::Time(t)).collect()
-                }
-                IndexValues::Str(_) => {
-                    return Err(Error::NotNumeric {
-                        op: "interp_like".into(),
-                        what: format!("index {name:?} of the other object"),
-                        found: "strings".into(),
-                    });
-                }
-            };
-            out = out.interp_labels(name, &labels, opts, Some(c.var.attrs()))?;
+            if let IndexValues::Str(_) = ix.values() {
+                return Err(Error::NotNumeric {
+                    op: "interp_like".into(),
+                    what: format!("index {name:?} of the other object"),
+                    found: "strings".into(),
+                });
+            }
+            out = out.interp_labels(name, &ix.labels(), opts, Some(c.var.attrs()))?;
         }
         Ok(out)
     }

@@ -3,7 +3,6 @@
 //! `da.isel(lat=ilat, lon=ilon)` with `ilat`, `ilon` over `station`). One engine
 //! `gather` per variable; the indexers' coordinates come along.
 
-use super::positions::Sources;
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::index::Label;
@@ -203,17 +202,17 @@ impl DataArray {
             } else {
                 ix.values::<f64>()?.iter().map(|&v| Label::Num(v)).collect()
             };
-            let p: Sources = labels
+            let p: Vec<i64> = labels
                 .iter()
                 .map(|l| {
                     if opts.nearest {
-                        index.nearest(l, opts.tolerance).map(Some)
+                        index.nearest(l, opts.tolerance)
                     } else {
-                        index.get_one(l).map(Some)
+                        index.get_one(l)
                     }
+                    .map(|q| q as i64)
                 })
                 .collect::<Result<_>>()?;
-            let p: Vec<i64> = p.into_iter().map(|q| q.expect("found") as i64).collect();
             let n = p.len();
             let arr = DataArray::new(
                 None,

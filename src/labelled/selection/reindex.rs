@@ -257,14 +257,7 @@ impl Dataset {
             if self.dim_len(name).is_none() {
                 continue;
             }
-            let labels: Vec<Label> = match ix.values() {
-                IndexValues::Num(v) => v.iter().map(|&x| Label::Num(x)).collect(),
-                IndexValues::Time { values, .. } => {
-                    values.iter().map(|&t| Label::Time(t)).collect()
-                }
-                IndexValues::Str(v) => v.iter().map(|s| Label::Str(s.clone())).collect(),
-            };
-            out = out.reindex_labels(name, &labels, opts)?;
+            out = out.reindex_labels(name, &ix.labels(), opts)?;
         }
         Ok(out)
     }
