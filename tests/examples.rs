@@ -243,3 +243,74 @@ fn the_batch_checksum_is_the_same_for_every_thread_count_and_matches_dask() {
     );
     assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} != {b}");
 }
+
+#[test]
+fn the_simulation_sum_streams_to_zarr_and_matches_its_recomputation_and_dask() {
+    // Uneven chunks (600 = 2 × 256 + 88), three arrays, a budget of a few chunks.
+    let args = [
+        "--arrays",
+        "3",
+        "--size",
+        "600",
+        "--chunk",
+        "256",
+        "--memory-limit",
+        "4MiB",
+    ];
+    let one = run_json("simulation_sum", &[&args[..], &["--threads", "1"]].concat());
+    let two = run_json(
+        "simulation_sum",
+        &[&args[..], &["--threads", "2", "--in-memory"]].concat(),
+    );
+    for k in [
+        "arrays",
+        "size",
+        "sum_total",
+        "checked_chunks",
+        "max_abs_diff",
+        "memory_limit_mb",
+    ] {
+        assert!(one[k].is_number(), "{k} missing: {one}");
+    }
+    assert_eq!(
+        (one["arrays"].as_u64(), one["size"].as_u64()),
+        (Some(3), Some(600))
+    );
+    assert_eq!(one["checked_chunks"], 4);
+    assert!(one["max_abs_diff"].as_f64().unwrap() < 1e-5, "{one}");
+    let total = one["sum_total"].as_f64().unwrap();
+    let other = two["sum_total"].as_f64().unwrap();
+    assert!(
+        (total - other).abs() <= 1e-12 * total.abs(),
+        "{total} != {other}"
+    );
+    // The same generator and sum written with dask.array.
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/dask_simulation_sum.py"
+    );
+    let dir = std::env::temp_dir().join(format!("tessera-dask-sum-{}", std::process::id()));
+    let Ok(out) = Command::new("python3")
+        .args([
+            script, "--arrays", "3", "--size", "600", "--chunk", "256", "--out",
+        ])
+        .arg(&dir)
+        .output()
+    else {
+        return;
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    if !out.status.success() {
+        println!(
+            "skipping the dask comparison: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let dask: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expected = dask["sum_total"].as_f64().unwrap();
+    assert!(
+        (total - expected).abs() <= 1e-6 * expected.abs(),
+        "tessera {total} vs dask {expected}"
+    );
+}

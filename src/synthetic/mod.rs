@@ -9,9 +9,11 @@
 
 mod precipitation;
 mod sea_level;
+mod swath;
 
 pub use precipitation::Precipitation;
 pub use sea_level::SeaLevel;
+pub use swath::Swath;
 
 use std::ops::Range;
 
