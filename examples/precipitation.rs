@@ -143,7 +143,8 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         "annual precipitation {pcp_annual_total:.0} mm; ensemble spread {pcp_spread:.3} mm/day"
     );
 
-    if !cli.no_plots {
+    // One rank draws the figures (every rank holds the same results).
+    if !cli.no_plots && tessera::distributed::is_root() {
         std::fs::create_dir_all(&cli.out).map_err(|e| tessera::Error::Io {
             path: cli.out.display().to_string(),
             source: e,

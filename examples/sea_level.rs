@@ -123,7 +123,8 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         None => println!("no ugosa/vgosa in the store: eddy kinetic energy skipped"),
     }
 
-    if !cli.no_plots {
+    // One rank draws the figures (every rank holds the same results).
+    if !cli.no_plots && tessera::distributed::is_root() {
         let rolling = gmsl.rolling("time", 365.min(n_time))?.center(true).mean()?;
         figures(cli, gmsl, &rolling, trend, std_map, eke, snapshot)?;
     }

@@ -144,13 +144,40 @@ pub(crate) fn peak_rss_mb() -> Option<f64> {
 
 /// Runs an example's body: any error becomes one line on stderr and exit code 1;
 /// a failed check (Ok(false)) exits with 2.
+///
+/// Under `mpirun` (feature `mpi`) every rank runs the same body on its share of the
+/// chunks; rank 0 alone prints, so the output reads as one run's.
 pub(crate) fn run(body: impl FnOnce() -> Result<bool, String>) {
-    match body() {
+    let session = match tessera::distributed::init() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    if !tessera::distributed::is_root() {
+        silence_stdout();
+    }
+    let outcome = body();
+    drop(session);
+    match outcome {
         Ok(true) => {}
         Ok(false) => std::process::exit(2),
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// Sends this process's standard output to /dev/null (ranks other than 0).
+fn silence_stdout() {
+    use std::os::fd::AsRawFd;
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        // SAFETY: dup2 on two open descriptors; stdout (1) is replaced atomically and
+        // `null` stays open until after the call.
+        unsafe {
+            libc::dup2(null.as_raw_fd(), 1);
         }
     }
 }

@@ -136,6 +136,9 @@ impl Compute {
         let (sinks, dyn_sinks) = memory_sinks(outputs.iter().copied());
         self.run_into(outputs, &dyn_sinks)?;
         drop(dyn_sinks);
+        for s in &sinks {
+            s.gather()?;
+        }
         sinks
             .into_iter()
             .map(|s| match Arc::try_unwrap(s) {
@@ -254,6 +257,10 @@ fn stage_nested(
     records.extend(pass.run(ctx.pool, ctx.threads)?);
     drop(pass);
     drop(dyn_sinks);
+    // Every rank needs the whole staged result for the passes that use it.
+    for s in &sinks {
+        s.gather()?;
+    }
     let mut done = HashMap::new();
     for (n, s) in nested.iter().zip(sinks) {
         let data = Arc::try_unwrap(s)

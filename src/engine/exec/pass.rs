@@ -15,6 +15,7 @@ use std::time::Instant;
 use super::budget::Budget;
 use super::progress::ProgressSink;
 use super::sink::ChunkSink;
+use crate::distributed::Partition;
 use crate::engine::exec::accumulate::{Partial, new_partial};
 use crate::engine::exec::eval::{Evaluator, panic_error};
 use crate::engine::exec::profile::TaskRecord;
@@ -43,6 +44,8 @@ struct Segment {
     first_unit: usize,
     n_units: usize,
     bytes_per_element: usize,
+    /// This rank's share of the blocks (all of them on one rank).
+    partition: Partition,
 }
 
 /// Per-root information for reductions.
@@ -85,6 +88,22 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>) {
         }
         _ => (root.chunks().clone(), (0..root.ndim()).collect()),
     }
+}
+
+/// The axes of an iteration grid that every output iterating it keeps: blocks that agree
+/// along them feed the same output chunks, so ranks share the work along them.
+fn kept_by_all(roots: &[LazyArray], members: &[usize]) -> Vec<usize> {
+    let ndim = members
+        .first()
+        .map_or(0, |&r| iteration_grid(&roots[r]).0.ndim());
+    (0..ndim)
+        .filter(|&axis| {
+            members.iter().all(|&r| match roots[r].op() {
+                Op::Reduce { spec, .. } => spec.roles[axis] == AxisRole::Keep,
+                _ => true,
+            })
+        })
+        .collect()
 }
 
 /// Bytes a task touches per element of its block: every node below the root that is
@@ -162,6 +181,7 @@ impl<'a> Pass<'a> {
                 }
                 None => segments.push(Segment {
                     n_units: grid.n_chunks(),
+                    partition: Partition::new(&grid, vec![]),
                     grid,
                     order,
                     roots: vec![i],
@@ -169,6 +189,9 @@ impl<'a> Pass<'a> {
                     bytes_per_element: bpe,
                 }),
             }
+        }
+        for s in &mut segments {
+            s.partition = Partition::new(&s.grid, kept_by_all(roots, &s.roots));
         }
         let mut total = 0;
         for s in &mut segments {
@@ -290,6 +313,11 @@ impl<'a> Pass<'a> {
                 break;
             }
             let (seg, idx) = self.locate(unit);
+            if !seg.partition.owns(&seg.grid, &idx) {
+                // Another rank's block.
+                self.progress.advance(1, 0);
+                continue;
+            }
             let region = seg.grid.chunk_region(&idx);
             let elements: usize = region.iter().map(|r| r.len()).product();
             let bytes = elements * seg.bytes_per_element;
@@ -539,6 +567,9 @@ impl<'a> Pass<'a> {
     /// Output chunks that no block feeds (reductions over an empty axis) are
     /// finished empty.
     fn finish_empty_reductions(&self) -> Result<()> {
+        if !crate::distributed::is_root() {
+            return Ok(());
+        }
         for (r, red) in self.reduce.iter().enumerate() {
             let Some(red) = red else { continue };
             if !red.spec.has_unfed_out_chunks() {

@@ -23,6 +23,9 @@ pub trait ChunkSink: Send + Sync {
 /// Collects output chunks into one in-memory array.
 pub struct MemorySink {
     data: Mutex<ArrayData>,
+    /// Regions written here, kept when ranks share the work so that each rank can send
+    /// its part to the others.
+    written: Option<Mutex<Vec<Vec<Range<usize>>>>>,
 }
 
 impl MemorySink {
@@ -30,7 +33,18 @@ impl MemorySink {
     pub fn new(dtype: DType, shape: &[usize]) -> Self {
         MemorySink {
             data: Mutex::new(ArrayData::zeros(dtype, shape)),
+            written: crate::distributed::is_distributed().then(|| Mutex::new(vec![])),
         }
+    }
+
+    /// Completes the array with the regions other ranks computed (nothing on one rank).
+    pub(crate) fn gather(&self) -> Result<()> {
+        let Some(written) = &self.written else {
+            return Ok(());
+        };
+        let mine = std::mem::take(&mut *written.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        crate::distributed::gather_regions(&mut data, &mine)
     }
 
     /// The collected array.
@@ -45,6 +59,11 @@ impl ChunkSink for MemorySink {
     }
 
     fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
+        if let Some(w) = &self.written {
+            w.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(region.to_vec());
+        }
         self.data
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -54,6 +54,11 @@ impl Dataset {
     /// # Ok::<(), tessera::Error>(())
     /// ```
     pub fn to_netcdf(&self, path: impl AsRef<Path>, opts: &NetcdfWriteOptions) -> Result<()> {
+        if crate::distributed::is_distributed() {
+            return Err(Error::invalid(
+                "to_netcdf is not shared out over MPI ranks: write Zarr (to_zarr) under mpirun, or run as one process",
+            ));
+        }
         write(self, path.as_ref(), opts)
     }
 }

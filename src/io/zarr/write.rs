@@ -93,12 +93,16 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
         || super::meta::get_json(&store, "zarr.json")?
             .is_some_and(|r| r.contains_key("consolidated_metadata"));
     let append = opts.mode == WriteMode::Append || !opts.region.is_empty();
+    // Under MPI every rank writes its own chunks and rank 0 alone the metadata: each
+    // rank reads the store as it was before anyone changes it.
+    let root = crate::distributed::is_root();
+    crate::distributed::barrier();
     match (opts.mode, existing) {
         (WriteMode::Create, Some(_)) if opts.region.is_empty() => bail!(store.error(
             "",
             "a Zarr group already exists here; use WriteMode::Overwrite or WriteMode::Append",
         )),
-        (WriteMode::Overwrite, Some(_)) if opts.region.is_empty() => erase_all(&store)?,
+        (WriteMode::Overwrite, Some(_)) if opts.region.is_empty() && root => erase_all(&store)?,
         _ => {}
     }
     ensure!(
@@ -118,9 +122,12 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
             .collect::<Result<Vec<_>>>()?;
         (group.format, infos)
     } else {
-        write_group(&store, format, &attrs)?;
+        if root {
+            write_group(&store, format, &attrs)?;
+        }
         (format, vec![])
     };
+    crate::distributed::barrier();
     let mut jobs = vec![];
     for (name, var) in &vars {
         let old = stored.iter().find(|i| &i.name == name);
@@ -130,10 +137,13 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     }
     let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
     let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
+    crate::distributed::barrier();
     opts.compute.run_into(&outputs, &sinks)?;
-    if opts.consolidated || had_consolidated {
+    crate::distributed::barrier();
+    if (opts.consolidated || had_consolidated) && root {
         consolidate(&store)?;
     }
+    crate::distributed::barrier();
     Ok(())
 }
 
@@ -258,7 +268,9 @@ fn plan(
         shape[axis] += var.shape()[axis];
         let mut json = old.json.clone();
         json["shape"] = json!(shape);
-        write_array_meta(store, format, name, &json)?;
+        if crate::distributed::is_root() {
+            write_array_meta(store, format, name, &json)?;
+        }
         open_array(
             store,
             &ArrayEntry {
@@ -285,7 +297,9 @@ fn plan(
             })
             .collect();
         let json = new_array_meta(format, var, &chunk, opts.compressor);
-        write_array_meta(store, format, name, &json)?;
+        if crate::distributed::is_root() {
+            write_array_meta(store, format, name, &json)?;
+        }
         open_array(
             store,
             &ArrayEntry {
