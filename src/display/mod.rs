@@ -7,7 +7,8 @@
 //! `evcxr_display()`, which the evcxr Jupyter kernel calls on the value of a cell.
 //! With the `plot` feature, [`Plot`](crate::plot::Plot), [`LinePlot`](crate::plot::LinePlot)
 //! and [`MapPanel`](crate::plot::MapPanel) get `to_png()` and an `evcxr_display()` that
-//! shows the figure inline. The text repr (`Display`) is unchanged.
+//! shows the figure inline, and a [`Profile`](crate::engine::Profile) shows its task
+//! stream. The text repr (`Display`) is unchanged.
 //!
 //! ```
 //! use tessera::prelude::*;
@@ -23,6 +24,7 @@ mod evcxr;
 mod labelled;
 #[cfg(feature = "plot")]
 mod plot;
+mod profile;
 mod style;
 
 pub use evcxr::evcxr_html;

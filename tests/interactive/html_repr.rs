@@ -189,3 +189,18 @@ fn the_content_matches_xarrays_repr_html() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_recorded_profile_renders_its_lanes_for_the_notebook() {
+    let a =
+        LazyArray::from_ndarray(Array::from_elem(IxDyn(&[64, 100]), 1.0f64), &[8, 100]).unwrap();
+    let c = tessera::Compute::new().threads(2).record_profile();
+    let out = c.run(&[&a.sum(&[0]).unwrap()]).unwrap();
+    assert_eq!(out[0].to_f64_vec()[0], 64.0);
+    let html = c.last_profile().unwrap().to_html();
+    assert!(
+        html.contains("worker 0") && html.contains("<rect"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"));
+}
