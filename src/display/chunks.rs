@@ -106,8 +106,9 @@ pub(crate) fn grid_svg(a: &LazyArray) -> String {
     } else {
         (h_items * scale).max(20.0)
     };
+    // Up to three outlines for the leading axes (one when they are empty).
     let stack = if n > 2 {
-        3.min(shape[..n - 2].iter().product::<usize>())
+        shape[..n - 2].iter().product::<usize>().clamp(1, 3)
     } else {
         1
     };
@@ -246,5 +247,16 @@ mod tests {
         // 100 row chunks: outline only (2 lines), 1 column chunk: 2 lines.
         assert_eq!(svg.matches("<line").count(), 4);
         assert!(svg.contains("× 4"));
+    }
+
+    #[test]
+    fn empty_and_scalar_arrays_draw_without_panicking() {
+        for shape in [vec![0usize, 0, 5], vec![0], vec![3, 0], vec![]] {
+            let chunks: Vec<usize> = shape.iter().map(|&n| n.max(1)).collect();
+            let a = LazyArray::from_ndarray(ndarray::ArrayD::<f64>::zeros(shape.clone()), &chunks)
+                .unwrap();
+            let html = a.to_html();
+            assert!(html.contains("<svg"), "{shape:?}");
+        }
     }
 }
