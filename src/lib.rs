@@ -86,6 +86,7 @@
 //! MPI and delayed task batches are not built yet.
 
 pub mod delayed;
+pub mod display;
 pub mod distributed;
 pub mod engine;
 mod error;

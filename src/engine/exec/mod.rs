@@ -10,6 +10,7 @@ pub(crate) mod order_stat;
 mod pass;
 mod profile;
 mod progress;
+mod progress_text;
 mod sink;
 mod stage;
 pub(crate) mod tile;

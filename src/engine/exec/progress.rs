@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::progress_text::TextProgress;
+
 /// A snapshot of a running computation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
@@ -43,6 +45,8 @@ pub(crate) struct ProgressSink {
     callback: Option<ProgressCallback>,
     #[cfg(feature = "progress")]
     bar: Option<indicatif::ProgressBar>,
+    /// Throttled text lines instead of the bar where stderr is not a terminal (a notebook).
+    text: Option<TextProgress<std::io::Stderr>>,
     done: AtomicUsize,
     bytes: AtomicUsize,
     totals: Mutex<(usize, usize, Option<Instant>)>,
@@ -66,6 +70,8 @@ impl ProgressSink {
                 pb.set_style(style);
                 pb
             }),
+            text: (bar && !std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .then(|| TextProgress::new(std::io::stderr())),
             done: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             totals: Mutex::new((0, 0, None)),
@@ -84,6 +90,9 @@ impl ProgressSink {
             b.set_length(chunks as u64);
             b.set_position(0);
             b.reset_eta();
+        }
+        if let Some(t) = &self.text {
+            t.restart();
         }
         self.emit(true);
     }
@@ -129,6 +138,7 @@ impl ProgressSink {
         let has_bar = self.bar.is_some();
         #[cfg(not(feature = "progress"))]
         let has_bar = false;
+        let has_bar = has_bar || self.text.is_some();
         if self.callback.is_none() && !has_bar {
             return;
         }
@@ -144,6 +154,9 @@ impl ProgressSink {
         let p = self.snapshot();
         if let Some(cb) = &self.callback {
             cb(&p);
+        }
+        if let Some(t) = &self.text {
+            t.update(&p, force);
         }
         #[cfg(feature = "progress")]
         if let Some(b) = &self.bar {

@@ -14,6 +14,9 @@ pub(crate) mod select;
 pub(crate) mod strings;
 pub(crate) mod variable;
 
+// The HTML repr (`crate::display`) shows what the text repr shows.
+pub(crate) use repr::{dtype_text, in_memory, index_previews, scalar_preview, values_text};
+
 pub use accessor::DtAccessor;
 pub use coords::{Coord, Coords};
 pub use dataarray::DataArray;

@@ -39,7 +39,7 @@ fn dims_text(v: &Variable) -> String {
 /// and `object` (cftime dates) in the others, timedeltas `timedelta64[ns]`; strings
 /// are `<U` and their widest length; opaque variables show the dtype as stored
 /// (`complex64`).
-fn dtype_text(v: &Variable) -> String {
+pub(crate) fn dtype_text(v: &Variable) -> String {
     if let Some(stored) = v.stored_dtype() {
         return stored.to_string();
     }
@@ -90,7 +90,7 @@ fn element_text(v: &Variable, x: f64, t: i64) -> String {
 }
 
 /// True when the data are already in memory: an in-memory source node.
-fn in_memory(v: &Variable) -> bool {
+pub(crate) fn in_memory(v: &Variable) -> bool {
     match v.data().op() {
         crate::engine::Op::Source(s) => s.describe().starts_with("in-memory"),
         _ => false,
@@ -101,7 +101,7 @@ fn in_memory(v: &Variable) -> bool {
 /// per axis, eliding the middle of an axis (first and last three) past 200 elements.
 /// Only the elements shown are gathered (a `take` of six positions per long axis), so
 /// a large persisted array is not copied to print it.
-fn values_text(v: &Variable) -> Option<String> {
+pub(crate) fn values_text(v: &Variable) -> Option<String> {
     if !in_memory(v) || v.is_opaque() || v.categories().is_some() {
         return None;
     }
@@ -176,7 +176,7 @@ fn nested(
 }
 
 /// The value of a 0-d coordinate (one element: cheap to compute), if it computes.
-fn scalar_preview(v: &Variable) -> String {
+pub(crate) fn scalar_preview(v: &Variable) -> String {
     if v.is_opaque() {
         return String::new();
     }
@@ -212,7 +212,7 @@ fn scalar_preview(v: &Variable) -> String {
 
 /// Previews of a coordinate's values, longest first: the caller takes the first
 /// that fits the line.
-fn index_previews(coords: &Coords, name: &str) -> Vec<String> {
+pub(crate) fn index_previews(coords: &Coords, name: &str) -> Vec<String> {
     if let Some(c) = coords.get(name).filter(|c| c.var.ndim() == 0) {
         return vec![scalar_preview(&c.var)];
     }
