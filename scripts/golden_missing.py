@@ -21,7 +21,8 @@ null for the whole dataset):
     logic        op (and or xor not), a, b: conds as for `where`
     math         fn (deg2rad rad2deg sin cos tan exp log sqrt abs)
     ffill / bfill            dim, limit
-    interpolate_na           dim, limit, max_gap ({days} on a datetime index), use_coordinate, method
+    interpolate_na           dim, limit, max_gap ({days} on a datetime index), use_coordinate, method,
+                             fill_value ("extrapolate", optional)
     dropna       dim, how, thresh
     stack        new, dims (xarray's MultiIndex is recorded by its levels: reset_index)
     stack_unstack            new, dims, isel (positions along the stacked dim, or null)
@@ -153,6 +154,8 @@ def run(ds, target, op, a):
         return getattr(obj, op)(a["dim"], limit=a["limit"])
     if op == "interpolate_na":
         kw = {"method": a["method"], "limit": a["limit"], "use_coordinate": a["use_coordinate"]}
+        if "fill_value" in a:
+            kw["fill_value"] = a["fill_value"]
         if isinstance(a["max_gap"], dict):  # a datetime index takes a duration
             kw["max_gap"] = pd.Timedelta(days=a["max_gap"]["days"])
         elif a["max_gap"] is not None:
@@ -204,9 +207,12 @@ def C(var, cmp, value):
     return {"var": var, "cmp": cmp, "value": value}
 
 
-def IN(dim, limit=None, max_gap=None, use_coordinate=True, method="linear"):
-    return {"dim": dim, "limit": limit, "max_gap": max_gap, "use_coordinate": use_coordinate,
-            "method": method}
+def IN(dim, limit=None, max_gap=None, use_coordinate=True, method="linear", extrapolate=False):
+    out = {"dim": dim, "limit": limit, "max_gap": max_gap, "use_coordinate": use_coordinate,
+           "method": method}
+    if extrapolate:
+        out["fill_value"] = "extrapolate"
+    return out
 
 
 # (id, target or None for the Dataset, op, args, expected exception class or None)
@@ -286,6 +292,18 @@ CASES = [
     ("interp_na_time_max_gap_15_days", "t", "interpolate_na", IN("time", max_gap={"days": 15}), None),
     ("interp_na_lat", "t", "interpolate_na", IN("lat"), None),
     ("ds_interp_na_depth", None, "interpolate_na", {**IN("depth"), "vars": ["u", "s", "c"]}, None),
+    ("interp_na_depth_nearest", "u", "interpolate_na", IN("depth", method="nearest"), None),
+    ("interp_na_time_nearest", "t", "interpolate_na", IN("time", method="nearest"), None),
+    ("interp_na_series_nearest_limit1", "s", "interpolate_na", IN("time", method="nearest", limit=1), None),
+    ("interp_na_depth_extrapolate", "u", "interpolate_na", IN("depth", extrapolate=True), None),
+    ("interp_na_series_extrapolate", "s", "interpolate_na", IN("time", extrapolate=True), None),
+    ("interp_na_series_extrapolate_limit1", "s", "interpolate_na", IN("time", limit=1, extrapolate=True), None),
+    ("interp_na_depth_nearest_extrapolate", "u", "interpolate_na", IN("depth", method="nearest", extrapolate=True), None),
+    ("interp_na_depth_positions_extrapolate", "u", "interpolate_na",
+     IN("depth", use_coordinate=False, extrapolate=True), None),
+    ("interp_na_float32_extrapolate", "p", "interpolate_na", IN("time", extrapolate=True), None),
+    ("interp_na_depth_max_gap_45_extrapolate", "u", "interpolate_na", IN("depth", max_gap=45.0, extrapolate=True), None),
+    ("ds_interp_na_depth_nearest", None, "interpolate_na", {**IN("depth", method="nearest"), "vars": ["u", "s", "c"]}, None),
     ("err_interp_na_method", "u", "interpolate_na", IN("depth", method="bogus"), "ValueError"),
     ("err_interp_na_unknown_dim", "t", "interpolate_na", IN("depth"), "KeyError"),
     # dropna

@@ -125,6 +125,9 @@ fn interp_opts(a: &Value) -> tessera::Result<InterpolateNa> {
     if let Some(g) = a["max_gap"].as_f64() {
         o = o.max_gap(g);
     }
+    if a["fill_value"] == "extrapolate" {
+        o = o.extrapolate();
+    }
     // A datetime index is interpolated in microseconds.
     if let Some(days) = a["max_gap"]["days"].as_f64() {
         o = o.max_gap(days * 86_400e6);
