@@ -101,10 +101,25 @@ def make_noleap():
     )
 
 
-DATASETS = {"grid": make_grid, "noleap": make_noleap}
+def make_names():
+    """A sorted string index, a descending one, and a sort key with NaNs."""
+    v = np.round(np.random.default_rng(11).standard_normal((4, 2)), 3)
+    return xr.Dataset(
+        data_vars={"v": _var(("s", "y"), v, {"units": "m"}, ((3, 1), (2,))),
+                   "w": _var(("r",), np.array([1.0, 2.0, 3.0]), {}, ((2, 1),))},
+        coords={"s": ("s", np.array(["a", "c", "e", "g"])),
+                "y": ("y", np.array([0.0, 1.0])),
+                "k": ("s", np.array([2.0, np.nan, 1.0, np.nan])),
+                "r": ("r", np.array(["z", "m", "b"]))},
+    )
+
+
+DATASETS = {"grid": make_grid, "noleap": make_noleap, "names": make_names}
 
 
 def _targets(ds, dim, values):
+    if ds[dim].dtype.kind == "U":
+        return np.array(values)
     if ds[dim].dtype.kind == "M":
         return np.array(values, dtype="datetime64[ns]")
     if ds[dim].dtype.kind == "O":
@@ -296,6 +311,16 @@ REORDER = [
     C("sortby_band_descending_ties", "sortby", {"by": ["band"], "ascending": False}),
     C("sortby_dataset_by_data_var", "sortby", {"by": ["c"], "ascending": True}, target=None),
     C("sortby_two_dims", "sortby", {"by": ["lat", "band"], "ascending": True}),
+    # sort keys with NaNs (NaN last, either way); reindex on string indexes
+    C("sortby_nan_keys_last", "sortby", {"by": ["k"], "ascending": True}, dataset="names", target="v"),
+    C("sortby_nan_keys_descending", "sortby", {"by": ["k"], "ascending": False}, dataset="names", target="v"),
+    C("reindex_strings_exact", "reindex", RX("s", ["c", "b", "g"]), dataset="names", target="v"),
+    C("reindex_strings_ffill", "reindex", RX("s", ["0", "b", "c", "f", "z"], "ffill"), dataset="names", target="v"),
+    C("reindex_strings_bfill", "reindex", RX("s", ["0", "b", "c", "f", "z"], "bfill"), dataset="names", target="v"),
+    C("reindex_strings_descending_ffill", "reindex", RX("r", ["a", "n", "z", "zz"], "ffill"), dataset="names",
+      target="w"),
+    C("err_reindex_strings_nearest", "reindex", RX("s", ["b", "c"], "nearest"), dataset="names", target="v",
+      error="TypeError"),
     C("err_pad_unknown_mode", "pad", {"widths": {"lon": [1, 1]}, "mode": "foo", "constant": None},
       error="ValueError"),
 ]

@@ -90,6 +90,7 @@
 //! | s13 | `da.isel(lon=slice(None, None, -1))` | `da.isel_slice("lon", None, None, -1)?` | negative starts and steps as Python |
 //! | s14 | `da.interp(lat=[10, 20], method="cubic")` | `da.interp("lat", [10.0, 20.0], &InterpOptions::default().method(InterpMethod::Cubic))?` | scipy's not-a-knot spline; 4 labels at least; one dim per call; `"cubic".parse()?` |
 //! | s15 | `ds.isel(lat=ilat, lon=ilon)`, `ds.sel(..)`, `ds.interp(..)` with `DataArray`s over `station` | `ds.isel_points(&ix)?`, `ds.sel_points(&ix, &opts)?`, `ds.interp_points(&ix, &opts)?` | variables without the indexed dims kept |
+//! | s16 | `da.reindex(station=["b", "x"], method="ffill")` on a string index | `da.reindex("station", ["b", "x"], &ReindexOptions::new().method(ReindexMethod::Ffill))?` | in the strings' order; `nearest` is an error, as xarray's `TypeError` |
 //! | **Computing** | | | |
 //! | 24 | `a + b`, `a * 2`, `1 - a` | `(&a + &b)?`, `(&a * 2.0)?`, `(1.0 - &a)?` | `+ - * /`; aligned (inner join) and broadcast by name |
 //! | 25 | `np.sqrt(da)`, `np.cos(np.deg2rad(da))` | `da.sqrt()?`, `da.math(FloatFn::Deg2Rad)?.math(FloatFn::Cos)?` | `abs()`, every `FloatFn`; `unary(UnaryOp::..)` |
