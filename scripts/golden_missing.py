@@ -25,7 +25,8 @@ null for the whole dataset):
                              fill_value ("extrapolate", optional)
     dropna       dim, how, thresh
     stack        new, dims (xarray's MultiIndex is recorded by its levels: reset_index)
-    stack_unstack            new, dims, isel (positions along the stacked dim, or null)
+    stack_unstack            new, dims, isel (positions along the stacked dim, or null),
+                             all (optional: unstack() with no dim, every stacked dim)
     unstack      dim (errors only)
     to_array     dim;  to_dataset {name};  to_dataset_dim {dim}
     groupby_arith            key, op (sub add mul div): x.groupby(key) op x.groupby(key).mean()
@@ -172,7 +173,7 @@ def run(ds, target, op, a):
         s = obj.stack({a["new"]: a["dims"]})
         if a["isel"] is not None:
             s = s.isel({a["new"]: a["isel"]})
-        return s.unstack(a["new"])
+        return s.unstack() if a.get("all") else s.unstack(a["new"])
     if op == "unstack":
         return obj.unstack(a["dim"])
     if op == "to_array":
@@ -329,6 +330,10 @@ CASES = [
     ("stack_unstack_int_partial", "n", "stack_unstack",
      {"new": "z", "dims": ["time", "lon"], "isel": [0, 1, 2, 4, 7]}, None),
     ("ds_stack_unstack", None, "stack_unstack", {"new": "z", "dims": ["lat", "lon"], "isel": None}, None),
+    ("stack_unstack_all", "t", "stack_unstack", {"new": "z", "dims": ["lon", "time"], "isel": None, "all": True}, None),
+    ("stack_unstack_all_partial", "t", "stack_unstack",
+     {"new": "z", "dims": ["lat", "lon"], "isel": [5, 0, 7], "all": True}, None),
+    ("ds_stack_unstack_all", None, "stack_unstack", {"new": "z", "dims": ["lat", "lon"], "isel": None, "all": True}, None),
     ("err_stack_unknown_dim", "t", "stack", {"new": "z", "dims": ["lat", "depth"]}, "KeyError"),
     ("err_unstack_not_stacked", "t", "unstack", {"dim": "lat"}, "ValueError"),
     # to_array / to_dataset

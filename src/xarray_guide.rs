@@ -159,6 +159,7 @@
 //! | 70a | `da.interpolate_na("time", method="nearest", fill_value="extrapolate")` | `da.interpolate_na("time", &InterpolateNa::method("nearest")?.extrapolate())?` | `limit` counts forward only, as xarray's |
 //! | 71 | `da.dropna("time", how="all", thresh=3)` | `da.dropna("time", How::All, Some(3))?` | `How::Any`; `ds.dropna` sums counts over variables |
 //! | 72 | `da.stack(z=("lat", "lon"))`, `da.unstack("z")` | `da.stack("z", &["lat", "lon"])?`, `da.unstack("z")?` | levels kept as coordinates on `z`; NaN for absent combinations |
+//! | 72a | `da.unstack()` | `da.unstack_all()?` | every stacked dim, in the order of the dims; `ds.unstack_all()?` too |
 //! | 73 | `ds.to_dataarray("variable")`, `da.to_dataset(name="t")` | `ds.to_array("variable")?`, `da.to_dataset(Some("t"))?` | `da.to_dataset_dim("lon")?` splits along a dim |
 //! | 74 | `da.to_dataframe()`, `df.to_csv(path)` | `da.to_rows()?`, `da.to_csv(path)?` | pandas' header, row order and float text; `write_csv(&mut w)` |
 //! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
