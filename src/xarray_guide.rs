@@ -131,6 +131,7 @@
 //! | 56 | `ds["time.month"]` | `ds.virtual_coord("time.month")?` | also on `DataArray` |
 //! | 57 | `xr.decode_cf(ds)` | `decode_cf(&raw, &DecodeOptions::default())?` | `tessera::labelled`; every CF calendar, any year |
 //! | 57a | `xr.date_range("2000", periods=12, freq="MS", calendar="noleap")` (`cftime_range`) | `DateRange::new().start("2000").periods(12).freq("MS").calendar("noleap").to_dataarray("time")?` | every CF calendar; `end`, `inclusive(Inclusive::Left)`; `.values()` gives the microseconds |
+//! | 57a2 | `xr.date_range("2000-01-01T07:30", periods=4, freq="6h", normalize=True)` | `DateRange::new().start("2000-01-01T07:30").periods(4).freq("6h").normalize(true)` | start and end moved to midnight first |
 //! | 57b | `da.convert_calendar("noleap", align_on="year", missing=np.nan)` | `da.convert_calendar("noleap", &CalendarConversion::default().align_on("year").missing(f64::NAN))?` | also on `Dataset`; `.dim("t")` |
 //! | 57c | `da.interp_calendar(target)` | `da.interp_calendar(&target, "time")?` | linear in decimal years; also on `Dataset` |
 //! | 57d | `da.time.dt.floor("D")` (`ceil`, `round`) | `da.coord("time")?.dt()?.floor("D")?` | fixed steps only; halves to even |
