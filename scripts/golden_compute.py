@@ -26,6 +26,10 @@ Ops and their args (tests/labelled/compute_golden.rs replays them):
     ds_polyfit    dim, deg
     ds_coarsen    windows, func
     ds_chunk      chunks {dim: size}, then the values
+    gb_arith      groupby arithmetic: grouped (a var, or a list: a dataset), other (a
+                  var or list), other_kind ("clim": other.groupby(key).mean(), "plain":
+                  other as it is), other_isel ({dim: [lo, hi]} or null), other_rename,
+                  op (add sub mul div), reflected (other op grouped), key
 Dataset ops take `vars` (the data variables kept first, or null for all).
 """
 
@@ -114,6 +118,30 @@ def U(func, inputs, out=(), sizes=None, vectorize=False, allow_rechunk=False, dt
             "vectorize": vectorize, "allow_rechunk": allow_rechunk, "output_dtype": dtype}
 
 
+def G(grouped, other, op, reflected, kind="clim", isel=None, rename=None):
+    return {"grouped": grouped, "other": other, "other_kind": kind, "other_isel": isel,
+            "other_rename": rename, "op": op, "reflected": reflected, "key": "time.dayofweek"}
+
+
+def gb_arith(ds, a):
+    import operator
+
+    def part(names):
+        # xarray's dataset groupby needs one chunking per dim (the fixture's differ)
+        return ds[names].unify_chunks() if isinstance(names, list) else ds[names]
+
+    grouped = part(a["grouped"]).groupby(a["key"])
+    other = part(a["other"])
+    if a["other_kind"] == "clim":
+        other = other.groupby(a["key"]).mean()
+    if a["other_isel"]:
+        other = other.isel({d: slice(*r) for d, r in a["other_isel"].items()})
+    if a["other_rename"]:
+        other = other.rename(a["other_rename"])
+    f = getattr(operator, {"div": "truediv"}.get(a["op"], a["op"]))
+    return (f(other, grouped) if a["reflected"] else f(grouped, other)).compute()
+
+
 def R(func, dim, ddof=0, vars=None):
     return {"func": func, "dim": dim, "ddof": ddof, "vars": vars}
 
@@ -200,6 +228,25 @@ CASES = [
     ("ds_polyfit_lat_deg2", "ds_polyfit", {"dim": "lat", "deg": 2, "vars": None}, None),
     ("ds_coarsen_time3_mean", "ds_coarsen", {"windows": {"time": 3}, "func": "mean", "vars": None}, None),
     ("ds_chunk_time4", "ds_chunk", {"chunks": {"time": 4}, "vars": None}, None),
+    # groupby arithmetic, both orders, with arrays and datasets
+    ("gb_rsub_clim", "gb_arith", G("t", "t", "sub", True), None),
+    ("gb_rdiv_clim", "gb_arith", G("t", "t", "div", True), None),
+    ("gb_radd_other_var_clim", "gb_arith", G("t", "p", "add", True), None),
+    ("gb_sub_other_var_clim", "gb_arith", G("t", "p", "sub", False), None),
+    ("gb_mul_clim_missing_groups", "gb_arith", G("t", "t", "mul", False, isel={"dayofweek": [0, 5]}), None),
+    ("gb_rsub_clim_missing_groups", "gb_arith", G("u", "u", "sub", True, isel={"dayofweek": [2, 7]}), None),
+    ("gb_sub_renamed_clim", "gb_arith", G("t", "t", "sub", False, rename="z"), None),
+    ("gb_rsub_int_clim", "gb_arith", G("n", "n", "sub", True), None),
+    ("err_gb_sub_no_group_dim", "gb_arith", G("t", "c", "sub", False, kind="plain"), "ValueError"),
+    ("err_gb_rsub_no_group_dim", "gb_arith", G("t", "c", "sub", True, kind="plain"), "ValueError"),
+    ("dsgb_sub_clim_ds", "gb_arith", G(["t", "u", "p"], ["t", "u", "p"], "sub", False), None),
+    ("dsgb_rsub_clim_ds", "gb_arith", G(["t", "u", "p"], ["t", "u", "p"], "sub", True), None),
+    ("dsgb_div_clim_ds_subset", "gb_arith", G(["t", "u"], ["u"], "div", False), None),
+    ("dsgb_sub_clim_da", "gb_arith", G(["t", "u"], "u", "sub", False), None),
+    ("dsgb_rsub_clim_da", "gb_arith", G(["t", "u"], "u", "sub", True), None),
+    ("gb_sub_clim_ds", "gb_arith", G("t", ["t", "u"], "sub", False), None),
+    ("gb_rsub_clim_ds", "gb_arith", G("t", ["t", "u"], "sub", True), None),
+    ("err_dsgb_sub_no_group_dim", "gb_arith", G(["t", "u"], ["c"], "sub", False, kind="plain"), "ValueError"),
 ]
 
 
@@ -237,6 +284,8 @@ def run(ds, op, a):
     if op == "histogram":
         return histogram(ds[a["target"]], bins=[np.array(a["bins"])], dim=a["dim"],
                          density=a["density"]).compute()
+    if op == "gb_arith":
+        return gb_arith(ds, a)
     d = pick(ds, a.get("vars"))
     if op == "ds_reduce":
         kw = {"ddof": a["ddof"]} if a["func"] in ("std", "var") else {}
@@ -319,9 +368,23 @@ def build():
     }
 
 
+def render(doc):
+    """One line per top-level entry and per case (compact, yet diffs stay readable)."""
+    def d(o):
+        return json.dumps(o, separators=(",", ":"))
+
+    lines = ["{"]
+    for k in [k for k in doc if k != "cases"]:
+        lines.append(f"{d(k)}:{d(doc[k])},")
+    lines.append('"cases":[')
+    lines.extend(d(c) + ("," if i < len(doc["cases"]) - 1 else "") for i, c in enumerate(doc["cases"]))
+    lines.append("]}")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     doc = build()
-    text = json.dumps(doc, indent=1, sort_keys=False) + "\n"
+    text = render(doc)
     if "--check" in sys.argv:
         with open(OUT) as f:
             if f.read() != text:

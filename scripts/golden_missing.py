@@ -21,10 +21,12 @@ null for the whole dataset):
     logic        op (and or xor not), a, b: conds as for `where`
     math         fn (deg2rad rad2deg sin cos tan exp log sqrt abs)
     ffill / bfill            dim, limit
-    interpolate_na           dim, limit, max_gap ({days} on a datetime index), use_coordinate, method
+    interpolate_na           dim, limit, max_gap ({days} on a datetime index), use_coordinate, method,
+                             fill_value ("extrapolate", optional)
     dropna       dim, how, thresh
     stack        new, dims (xarray's MultiIndex is recorded by its levels: reset_index)
-    stack_unstack            new, dims, isel (positions along the stacked dim, or null)
+    stack_unstack            new, dims, isel (positions along the stacked dim, or null),
+                             all (optional: unstack() with no dim, every stacked dim)
     unstack      dim (errors only)
     to_array     dim;  to_dataset {name};  to_dataset_dim {dim}
     groupby_arith            key, op (sub add mul div): x.groupby(key) op x.groupby(key).mean()
@@ -153,6 +155,8 @@ def run(ds, target, op, a):
         return getattr(obj, op)(a["dim"], limit=a["limit"])
     if op == "interpolate_na":
         kw = {"method": a["method"], "limit": a["limit"], "use_coordinate": a["use_coordinate"]}
+        if "fill_value" in a:
+            kw["fill_value"] = a["fill_value"]
         if isinstance(a["max_gap"], dict):  # a datetime index takes a duration
             kw["max_gap"] = pd.Timedelta(days=a["max_gap"]["days"])
         elif a["max_gap"] is not None:
@@ -169,7 +173,7 @@ def run(ds, target, op, a):
         s = obj.stack({a["new"]: a["dims"]})
         if a["isel"] is not None:
             s = s.isel({a["new"]: a["isel"]})
-        return s.unstack(a["new"])
+        return s.unstack() if a.get("all") else s.unstack(a["new"])
     if op == "unstack":
         return obj.unstack(a["dim"])
     if op == "to_array":
@@ -204,9 +208,12 @@ def C(var, cmp, value):
     return {"var": var, "cmp": cmp, "value": value}
 
 
-def IN(dim, limit=None, max_gap=None, use_coordinate=True, method="linear"):
-    return {"dim": dim, "limit": limit, "max_gap": max_gap, "use_coordinate": use_coordinate,
-            "method": method}
+def IN(dim, limit=None, max_gap=None, use_coordinate=True, method="linear", extrapolate=False):
+    out = {"dim": dim, "limit": limit, "max_gap": max_gap, "use_coordinate": use_coordinate,
+           "method": method}
+    if extrapolate:
+        out["fill_value"] = "extrapolate"
+    return out
 
 
 # (id, target or None for the Dataset, op, args, expected exception class or None)
@@ -286,6 +293,18 @@ CASES = [
     ("interp_na_time_max_gap_15_days", "t", "interpolate_na", IN("time", max_gap={"days": 15}), None),
     ("interp_na_lat", "t", "interpolate_na", IN("lat"), None),
     ("ds_interp_na_depth", None, "interpolate_na", {**IN("depth"), "vars": ["u", "s", "c"]}, None),
+    ("interp_na_depth_nearest", "u", "interpolate_na", IN("depth", method="nearest"), None),
+    ("interp_na_time_nearest", "t", "interpolate_na", IN("time", method="nearest"), None),
+    ("interp_na_series_nearest_limit1", "s", "interpolate_na", IN("time", method="nearest", limit=1), None),
+    ("interp_na_depth_extrapolate", "u", "interpolate_na", IN("depth", extrapolate=True), None),
+    ("interp_na_series_extrapolate", "s", "interpolate_na", IN("time", extrapolate=True), None),
+    ("interp_na_series_extrapolate_limit1", "s", "interpolate_na", IN("time", limit=1, extrapolate=True), None),
+    ("interp_na_depth_nearest_extrapolate", "u", "interpolate_na", IN("depth", method="nearest", extrapolate=True), None),
+    ("interp_na_depth_positions_extrapolate", "u", "interpolate_na",
+     IN("depth", use_coordinate=False, extrapolate=True), None),
+    ("interp_na_float32_extrapolate", "p", "interpolate_na", IN("time", extrapolate=True), None),
+    ("interp_na_depth_max_gap_45_extrapolate", "u", "interpolate_na", IN("depth", max_gap=45.0, extrapolate=True), None),
+    ("ds_interp_na_depth_nearest", None, "interpolate_na", {**IN("depth", method="nearest"), "vars": ["u", "s", "c"]}, None),
     ("err_interp_na_method", "u", "interpolate_na", IN("depth", method="bogus"), "ValueError"),
     ("err_interp_na_unknown_dim", "t", "interpolate_na", IN("depth"), "KeyError"),
     # dropna
@@ -311,6 +330,10 @@ CASES = [
     ("stack_unstack_int_partial", "n", "stack_unstack",
      {"new": "z", "dims": ["time", "lon"], "isel": [0, 1, 2, 4, 7]}, None),
     ("ds_stack_unstack", None, "stack_unstack", {"new": "z", "dims": ["lat", "lon"], "isel": None}, None),
+    ("stack_unstack_all", "t", "stack_unstack", {"new": "z", "dims": ["lon", "time"], "isel": None, "all": True}, None),
+    ("stack_unstack_all_partial", "t", "stack_unstack",
+     {"new": "z", "dims": ["lat", "lon"], "isel": [5, 0, 7], "all": True}, None),
+    ("ds_stack_unstack_all", None, "stack_unstack", {"new": "z", "dims": ["lat", "lon"], "isel": None, "all": True}, None),
     ("err_stack_unknown_dim", "t", "stack", {"new": "z", "dims": ["lat", "depth"]}, "KeyError"),
     ("err_unstack_not_stacked", "t", "unstack", {"dim": "lat"}, "ValueError"),
     # to_array / to_dataset

@@ -72,13 +72,20 @@ def time_axis(calendar, start, periods, freq):
 
 
 # ---------------------------------------------------------------- date_range
-def DR(start=None, end=None, periods=None, freq=None, calendar="standard", inclusive="both"):
-    return {"start": start, "end": end, "periods": periods, "freq": freq,
-            "calendar": calendar, "inclusive": inclusive}
+def DR(start=None, end=None, periods=None, freq=None, calendar="standard", inclusive="both", normalize=None):
+    out = {"start": start, "end": end, "periods": periods, "freq": freq,
+           "calendar": calendar, "inclusive": inclusive}
+    if normalize is not None:
+        out["normalize"] = normalize
+    return out
 
 
 DATE_RANGE = [
     ("D_periods", DR("2000-02-26", periods=6, freq="D")),
+    ("normalize_6h", DR("2000-01-01T07:30", "2000-01-02T05", freq="6h", normalize=True)),
+    ("normalize_D_noleap", DR("2001-02-27T18", periods=3, freq="D", calendar="noleap", normalize=True)),
+    ("normalize_MS_360", DR("2000-01-15T06", periods=3, freq="MS", calendar="360_day", normalize=True)),
+    ("normalize_end_periods", DR(end="2001-03-01T01:00", periods=3, freq="h", normalize=True)),
     ("6h_start_end", DR("2000-01-01", "2000-01-02T12", freq="6h")),
     ("15min_end_periods", DR(end="2001-03-01T01:00", periods=5, freq="15min")),
     ("MS_roll_forward_keeps_time", DR("2000-01-15T06", periods=4, freq="MS")),
@@ -118,7 +125,8 @@ def run_date_range(a):
     if a["inclusive"] not in ("both", "neither", "left", "right"):
         raise ValueError("inclusive")
     kw = {k: a[k] for k in ("start", "end", "periods", "freq") if a[k] is not None}
-    idx = xr.date_range(**kw, calendar=a["calendar"], inclusive=a["inclusive"], use_cftime=True)
+    idx = xr.date_range(**kw, calendar=a["calendar"], inclusive=a["inclusive"], use_cftime=True,
+                        normalize=a.get("normalize", False))
     return {"times": times_of(idx)}
 
 

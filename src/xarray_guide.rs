@@ -88,6 +88,9 @@
 //! | s11 | `da.head(time=5)`, `tail`, `thin` | `da.head(&[("time", 5)])?` | `tail`, `thin` alike |
 //! | s12 | `da.drop_sel(lat=[45.0])` | `da.drop_sel("lat", [45.0])?` | |
 //! | s13 | `da.isel(lon=slice(None, None, -1))` | `da.isel_slice("lon", None, None, -1)?` | negative starts and steps as Python |
+//! | s14 | `da.interp(lat=[10, 20], method="cubic")` | `da.interp("lat", [10.0, 20.0], &InterpOptions::default().method(InterpMethod::Cubic))?` | scipy's not-a-knot spline; 4 labels at least; one dim per call; `"cubic".parse()?` |
+//! | s15 | `ds.isel(lat=ilat, lon=ilon)`, `ds.sel(..)`, `ds.interp(..)` with `DataArray`s over `station` | `ds.isel_points(&ix)?`, `ds.sel_points(&ix, &opts)?`, `ds.interp_points(&ix, &opts)?` | variables without the indexed dims kept |
+//! | s16 | `da.reindex(station=["b", "x"], method="ffill")` on a string index | `da.reindex("station", ["b", "x"], &ReindexOptions::new().method(ReindexMethod::Ffill))?` | in the strings' order; `nearest` is an error, as xarray's `TypeError` |
 //! | **Computing** | | | |
 //! | 24 | `a + b`, `a * 2`, `1 - a` | `(&a + &b)?`, `(&a * 2.0)?`, `(1.0 - &a)?` | `+ - * /`; aligned (inner join) and broadcast by name |
 //! | 25 | `np.sqrt(da)`, `np.cos(np.deg2rad(da))` | `da.sqrt()?`, `da.math(FloatFn::Deg2Rad)?.math(FloatFn::Cos)?` | `abs()`, every `FloatFn`; `unary(UnaryOp::..)` |
@@ -128,6 +131,7 @@
 //! | 56 | `ds["time.month"]` | `ds.virtual_coord("time.month")?` | also on `DataArray` |
 //! | 57 | `xr.decode_cf(ds)` | `decode_cf(&raw, &DecodeOptions::default())?` | `tessera::labelled`; every CF calendar, any year |
 //! | 57a | `xr.date_range("2000", periods=12, freq="MS", calendar="noleap")` (`cftime_range`) | `DateRange::new().start("2000").periods(12).freq("MS").calendar("noleap").to_dataarray("time")?` | every CF calendar; `end`, `inclusive(Inclusive::Left)`; `.values()` gives the microseconds |
+//! | 57a2 | `xr.date_range("2000-01-01T07:30", periods=4, freq="6h", normalize=True)` | `DateRange::new().start("2000-01-01T07:30").periods(4).freq("6h").normalize(true)` | start and end moved to midnight first |
 //! | 57b | `da.convert_calendar("noleap", align_on="year", missing=np.nan)` | `da.convert_calendar("noleap", &CalendarConversion::default().align_on("year").missing(f64::NAN))?` | also on `Dataset`; `.dim("t")` |
 //! | 57c | `da.interp_calendar(target)` | `da.interp_calendar(&target, "time")?` | linear in decimal years; also on `Dataset` |
 //! | 57d | `da.time.dt.floor("D")` (`ceil`, `round`) | `da.coord("time")?.dt()?.floor("D")?` | fixed steps only; halves to even |
@@ -149,10 +153,14 @@
 //! | 66 | `~mask`, `a & b`, `a \| b`, `a ^ b` | `(!&mask)?`, `(&a & &b)?`, `(&a \| &b)?`, `(&a ^ &b)?` | booleans only (an error names the dtype) |
 //! | 67 | `np.cos(np.deg2rad(lat))`, `np.exp(da)` | `lat.deg2rad()?.cos()?`, `da.exp()?` | `sin`, `tan`, `log`, `log10`, `floor`, `ceil`, `rad2deg`, `arcsin`.. |
 //! | 68 | `ds.groupby("time.month") - clim` | `(&g - &clim)?` with `g = da.groupby("time.month")?` | `+ - * /`; `&ds * 0.5`, `0.5 * &ds`, `-&da` too |
+//! | 68a | `clim - da.groupby("time.month")` | `(&clim - &g)?` | `g.binary_reflected(op, &clim)?`; no scalar form (xarray raises `TypeError`) |
+//! | 68b | `ds.groupby("time.month") - clim_ds`, `clim_ds - ds.groupby(..)` | `(&gd - &clim_ds)?`, `(&clim_ds - &gd)?` with `gd = ds.groupby("time.month")?` | also with a `DataArray` climatology, and `&da.groupby(..)? - &clim_ds` |
 //! | 69 | `da.ffill("time", limit=2)`, `da.bfill("time")` | `da.ffill("time", Some(2))?`, `da.bfill("time", None)?` | lazy across chunks (an engine scan); `ds.ffill` too |
 //! | 70 | `da.interpolate_na("time", max_gap=..)` | `da.interpolate_na("time", &InterpolateNa::linear().max_gap(3.0).limit(2))?` | linear at the coordinate values; lazy |
+//! | 70a | `da.interpolate_na("time", method="nearest", fill_value="extrapolate")` | `da.interpolate_na("time", &InterpolateNa::method("nearest")?.extrapolate())?` | `limit` counts forward only, as xarray's |
 //! | 71 | `da.dropna("time", how="all", thresh=3)` | `da.dropna("time", How::All, Some(3))?` | `How::Any`; `ds.dropna` sums counts over variables |
 //! | 72 | `da.stack(z=("lat", "lon"))`, `da.unstack("z")` | `da.stack("z", &["lat", "lon"])?`, `da.unstack("z")?` | levels kept as coordinates on `z`; NaN for absent combinations |
+//! | 72a | `da.unstack()` | `da.unstack_all()?` | every stacked dim, in the order of the dims; `ds.unstack_all()?` too |
 //! | 73 | `ds.to_dataarray("variable")`, `da.to_dataset(name="t")` | `ds.to_array("variable")?`, `da.to_dataset(Some("t"))?` | `da.to_dataset_dim("lon")?` splits along a dim |
 //! | 74 | `da.to_dataframe()`, `df.to_csv(path)` | `da.to_rows()?`, `da.to_csv(path)?` | pandas' header, row order and float text; `write_csv(&mut w)` |
 //! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
@@ -172,11 +180,10 @@
 //! | 88 | `ds.cumsum("time")` | `ds.cumsum("time")?` | `cumprod`; `cumulative(dim, kind, skipna)` |
 //! | 89 | `da.map_blocks(f)` | `da.map_blocks("f", DType::F64, f)?` | `f` gets each chunk as a `DataArray` with its coordinates; same shape out |
 //!
-//! Not there yet: cubic `interp`, `da.interp`/`sel` at points on a `Dataset` (they are on
-//! `DataArray`), a `map_blocks` that changes the block shape (use
+//! Not there yet: cubic `interp` along several dims in one call (call it once per dim),
+//! a `map_blocks` that changes the block shape (use
 //! [`LazyArray::map_blocks`](crate::LazyArray::map_blocks) on `da.data()`), `apply_ufunc`
-//! with several outputs, weighted `histogram`, and reflected operators on `GroupBy`
-//! (`clim - g`).
+//! with several outputs, and weighted `histogram`.
 //! `da.plot()` is there (feature `plot`, on by default): `da.plot().save("sla.png")?`
 //! draws a line for a 1-D array and a map for a 2-D one, with dates and a colour bar.
 //!

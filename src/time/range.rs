@@ -68,6 +68,7 @@ pub struct DateRange {
     freq: Option<String>,
     calendar: Option<String>,
     inclusive: Inclusive,
+    normalize: bool,
 }
 
 impl DateRange {
@@ -112,6 +113,13 @@ impl DateRange {
         self
     }
 
+    /// Moves `start` and `end` to midnight before generating (pandas' and
+    /// xarray's `normalize=True`).
+    pub fn normalize(mut self, normalize: bool) -> Self {
+        self.normalize = normalize;
+        self
+    }
+
     /// The calendar the range is in.
     pub fn resolved_calendar(&self) -> Result<Calendar> {
         Calendar::parse(self.calendar.as_deref().unwrap_or("standard"))
@@ -124,8 +132,21 @@ impl DateRange {
             let (dt, _, tz) = parse_datetime(s)?;
             Ok(cal.to_micros(&dt)? - tz * 60_000_000)
         };
-        let start = self.start.as_deref().map(instant).transpose()?;
-        let end = self.end.as_deref().map(instant).transpose()?;
+        const DAY: i64 = 86_400_000_000;
+        let midnight = |t: i64| {
+            if self.normalize {
+                t - t.rem_euclid(DAY)
+            } else {
+                t
+            }
+        };
+        let start = self
+            .start
+            .as_deref()
+            .map(instant)
+            .transpose()?
+            .map(midnight);
+        let end = self.end.as_deref().map(instant).transpose()?.map(midnight);
         let missing = start.is_none() || end.is_none() || self.periods.is_none();
         let freq = match (&self.freq, missing) {
             (Some(f), _) => Some(f.as_str()),

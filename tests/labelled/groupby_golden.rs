@@ -193,15 +193,29 @@ fn bad_group_keys_and_frequencies_are_clear_errors() {
         Error::UnknownFrequency { .. }
     ));
 
-    // Anomalies against a climatology missing a group say which.
+    // Against a climatology missing groups, their members meet NaN (xarray aligns
+    // the climatology to the groups); one without the group dim is an error naming it.
     let g = da.groupby("time.month").unwrap();
     let clim = g
         .mean()
         .unwrap()
         .isel_slice("month", Some(0), Some(6), 1)
         .unwrap();
-    let e = g.sub(&clim).unwrap_err().to_string();
-    assert!(e.contains("group 7"), "{e}");
+    let anomaly = g
+        .sub(&clim)
+        .unwrap()
+        .isel_slice("time", Some(0), Some(1), 1)
+        .unwrap();
+    // 1999-11-20 is in month 11, which the climatology lacks.
+    assert!(anomaly.values::<f64>().unwrap().iter().all(|v| v.is_nan()));
+    let e = g.sub(
+        &da.isel_slice("time", Some(0), Some(1), 1)
+            .unwrap()
+            .mean("time")
+            .unwrap(),
+    );
+    let e = e.unwrap_err().to_string();
+    assert!(e.contains("\"month\""), "{e}");
 }
 
 /// The one-read anomaly std equals the generic path (anomalies, then std) on every

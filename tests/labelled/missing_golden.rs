@@ -125,6 +125,9 @@ fn interp_opts(a: &Value) -> tessera::Result<InterpolateNa> {
     if let Some(g) = a["max_gap"].as_f64() {
         o = o.max_gap(g);
     }
+    if a["fill_value"] == "extrapolate" {
+        o = o.extrapolate();
+    }
     // A datetime index is interpolated in microseconds.
     if let Some(days) = a["max_gap"]["days"].as_f64() {
         o = o.max_gap(days * 86_400e6);
@@ -206,7 +209,11 @@ fn run_array(ds: &Dataset, x: &DataArray, op: &str, a: &Value) -> tessera::Resul
                 let pos = pos.iter().map(|p| p.as_u64().unwrap() as usize).collect();
                 s = s.isel_positions(new, &tessera::labelled::Positions::List(pos))?;
             }
-            s.unstack(new)?.into()
+            if a["all"] == true {
+                s.unstack_all()?.into()
+            } else {
+                s.unstack(new)?.into()
+            }
         }
         "unstack" => x.unstack(a["dim"].as_str().unwrap())?.into(),
         "to_dataset" => x.to_dataset(a["name"].as_str())?.into(),
@@ -300,7 +307,12 @@ fn run_dataset(ds: &Dataset, d: &Dataset, op: &str, a: &Value) -> tessera::Resul
             .into(),
         "stack_unstack" => {
             let new = a["new"].as_str().unwrap();
-            d.stack(new, &strs(&a["dims"]))?.unstack(new)?.into()
+            let s = d.stack(new, &strs(&a["dims"]))?;
+            if a["all"] == true {
+                s.unstack_all()?.into()
+            } else {
+                s.unstack(new)?.into()
+            }
         }
         "to_array" => d.to_array(a["dim"].as_str().unwrap())?.into(),
         "csv" => Out::Text(isel_ranges(d, a)?.to_rows()?.to_csv_string()),

@@ -30,10 +30,10 @@ fn selection_errors_name_what_the_user_wrote() {
         .interp("depth", [1.0], &InterpOptions::linear())
         .unwrap_err();
     assert!(matches!(e, Error::UnknownDimension { .. }) && message(e).contains("depth"));
-    let e = "cubic"
+    let e = "quadratic"
         .parse::<tessera::labelled::InterpMethod>()
         .unwrap_err();
-    assert!(message(e).contains("cubic"));
+    assert!(message(e).contains("quadratic"));
     let e = "linear"
         .parse::<tessera::labelled::ReindexMethod>()
         .unwrap_err();

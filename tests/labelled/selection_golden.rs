@@ -78,7 +78,10 @@ macro_rules! apply {
                     .collect();
                 let refs: Vec<(&str, Vec<Label>)> =
                     targets.iter().map(|(d, l)| (d.as_str(), l.clone())).collect();
-                $obj.interp_many(&refs, &opts)
+                match args.get("prefill").and_then(Value::as_f64) {
+                    Some(v) => $obj.fillna(v)?.interp_many(&refs, &opts),
+                    None => $obj.interp_many(&refs, &opts),
+                }
             }
             "interp_like" => {
                 let opts = interp_options(&serde_json::json!({"method": args["method"], "fill": null}))?;
@@ -201,8 +204,41 @@ fn roll_to_180(da: &DataArray, shift: isize) -> tessera::Result<DataArray> {
     r.assign_coords(vec![("lon", var)])
 }
 
+/// The pointwise calls, on a data array or a dataset.
+trait Points: Sized {
+    fn isel_points(&self, ix: &[(&str, &DataArray)]) -> tessera::Result<Self>;
+    fn sel_points(&self, ix: &[(&str, &DataArray)], o: &PointOptions) -> tessera::Result<Self>;
+    fn interp_points(&self, ix: &[(&str, &DataArray)], o: &InterpOptions) -> tessera::Result<Self>;
+}
+
+macro_rules! points_impl {
+    ($t:ty) => {
+        impl Points for $t {
+            fn isel_points(&self, ix: &[(&str, &DataArray)]) -> tessera::Result<Self> {
+                <$t>::isel_points(self, ix)
+            }
+            fn sel_points(
+                &self,
+                ix: &[(&str, &DataArray)],
+                o: &PointOptions,
+            ) -> tessera::Result<Self> {
+                <$t>::sel_points(self, ix, o)
+            }
+            fn interp_points(
+                &self,
+                ix: &[(&str, &DataArray)],
+                o: &InterpOptions,
+            ) -> tessera::Result<Self> {
+                <$t>::interp_points(self, ix, o)
+            }
+        }
+    };
+}
+points_impl!(DataArray);
+points_impl!(Dataset);
+
 /// Applies a pointwise case: one 1-D indexer per dim over the shared new dim.
-fn points(da: &DataArray, args: &Value) -> tessera::Result<DataArray> {
+fn points<T: Points>(da: &T, args: &Value) -> tessera::Result<T> {
     let dim = args["dim"].as_str().unwrap();
     let mut indexers = vec![];
     for (d, v) in args["points"].as_object().unwrap() {
@@ -260,6 +296,7 @@ fn run(sets: &BTreeMap<String, Dataset>, case: &Value) -> tessera::Result<Obj> {
             let da = ds.get(name)?;
             Ok(Obj::Array(apply!(da, case)?))
         }
+        None if case["op"] == "points" => Ok(Obj::Set(points(ds, &case["args"])?)),
         None => Ok(Obj::Set(apply!(ds, case)?)),
     }
 }

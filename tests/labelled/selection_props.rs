@@ -6,7 +6,9 @@
 use ndarray::{ArrayD, IxDyn};
 use proptest::collection::vec;
 use proptest::prelude::*;
-use tessera::labelled::{DataArray, InterpOptions, PadMode, ReindexMethod, ReindexOptions};
+use tessera::labelled::{
+    DataArray, InterpMethod, InterpOptions, PadMode, ReindexMethod, ReindexOptions,
+};
 
 /// A (x, y) array with an x index (ascending or descending), values with NaNs, and
 /// chunk sizes.
@@ -96,6 +98,30 @@ proptest! {
         }
         let labels = b.coord("x").unwrap().values::<f64>().unwrap();
         prop_assert_eq!(labels.as_slice().unwrap(), &x[..]);
+    }
+
+    #[test]
+    fn cubic_interp_chunked_equals_single_chunk_and_keeps_the_labels(
+        (values, x, ny, cx, cy) in arrays(),
+        targets in vec(-2.0f64..30.0, 1..20),
+        extrapolate in any::<bool>(),
+    ) {
+        prop_assume!(x.len() >= 4);
+        let mut opts = InterpOptions::default().method(InterpMethod::Cubic);
+        if extrapolate {
+            opts = opts.extrapolate();
+        }
+        let chunked = build(&values, &x, ny, cx, cy).interp("x", targets.clone(), &opts).unwrap();
+        let single = build(&values, &x, ny, x.len(), ny).interp("x", targets, &opts).unwrap();
+        same(&chunked, &single)?;
+        // Onto its own labels, a NaN-free spline gives the values back.
+        let clean: Vec<f64> = values.iter().map(|v| if v.is_nan() { 1.5 } else { *v }).collect();
+        let a = build(&clean, &x, ny, cx, cy);
+        let b = a.interp("x", x.clone(), &opts).unwrap();
+        let (va, vb) = (a.compute().unwrap().to_f64_vec(), b.compute().unwrap().to_f64_vec());
+        for (p, q) in va.iter().zip(&vb) {
+            prop_assert!((p - q).abs() <= 1e-9 * p.abs().max(1.0), "{:?} vs {:?}", va, vb);
+        }
     }
 
     #[test]

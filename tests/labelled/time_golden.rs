@@ -118,6 +118,9 @@ fn run(op: &str, a: &Value, want: &Value, errors: &mut Vec<String>) -> tessera::
             if let Some(f) = a["freq"].as_str() {
                 r = r.freq(f);
             }
+            if a["normalize"] == true {
+                r = r.normalize(true);
+            }
             let got = time_values(&r.to_dataarray("time")?)?;
             let cal = r.resolved_calendar()?;
             compare_times(&got, &instants(&want["times"], cal), errors);

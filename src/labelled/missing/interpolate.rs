@@ -34,16 +34,21 @@ use crate::{Error, Result};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct InterpolateNa {
+    method: FillMethod,
     limit: Option<usize>,
     max_gap: Option<f64>,
     use_coordinate: bool,
+    extrapolate: bool,
 }
 
-/// The interpolation methods `interpolate_na` accepts (only `"linear"` for now).
+/// The interpolation methods `interpolate_na` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FillMethod {
     /// Straight lines between the valid neighbours of a gap.
     Linear,
+    /// The nearer valid neighbour (by coordinate; the earlier one on a tie, as
+    /// scipy's `interp1d(kind="nearest")`).
+    Nearest,
 }
 
 impl FromStr for FillMethod {
@@ -51,8 +56,9 @@ impl FromStr for FillMethod {
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "linear" => Ok(FillMethod::Linear),
+            "nearest" => Ok(FillMethod::Nearest),
             other => Err(Error::InvalidArgument(format!(
-                "interpolate_na method {other:?} is not supported (use \"linear\")"
+                "interpolate_na method {other:?} is not supported (use \"linear\" or \"nearest\")"
             ))),
         }
     }
@@ -68,19 +74,34 @@ impl InterpolateNa {
     /// Linear interpolation along the coordinate, no limit, no maximum gap.
     pub fn linear() -> Self {
         InterpolateNa {
+            method: FillMethod::Linear,
             limit: None,
             max_gap: None,
             use_coordinate: true,
+            extrapolate: false,
         }
     }
 
-    /// Options for a method named as in xarray (`"linear"`); others are an error.
+    /// Options for a method named as in xarray (`"linear"`, `"nearest"`); others are
+    /// an error.
     pub fn method(name: &str) -> Result<Self> {
-        name.parse::<FillMethod>()?;
-        Ok(InterpolateNa::linear())
+        Ok(InterpolateNa {
+            method: name.parse()?,
+            ..InterpolateNa::linear()
+        })
     }
 
-    /// Fills at most `n` consecutive NaNs after a valid value (xarray's `limit`).
+    /// Also fills the NaNs before the first and after the last valid value (xarray's
+    /// `fill_value="extrapolate"`): linearly from the two nearest valid values, or
+    /// with the nearest one for [`FillMethod::Nearest`]. `limit` counts from the start
+    /// of the lane for the leading NaNs, as xarray's.
+    pub fn extrapolate(mut self) -> Self {
+        self.extrapolate = true;
+        self
+    }
+
+    /// Fills at most `n` consecutive NaNs after a valid value (xarray's `limit`, which
+    /// counts forward only: xarray has no `limit_direction`).
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
         self
@@ -145,6 +166,36 @@ fn abscissa_array(x: &[f64], like: &LazyArray, axis: usize) -> Result<LazyArray>
     LazyArray::from_data(ArrayData::new(a), ChunkGrid::new(grid)?)?.broadcast_to(like.shape())
 }
 
+/// `a` moved one step along `axis`: position `p` gets `a[p + 1]` (`next`) or
+/// `a[p - 1]`, NaN where there is none.
+fn shifted(a: &LazyArray, axis: usize, next: bool) -> Result<LazyArray> {
+    let n = a.shape()[axis];
+    if n == 0 {
+        return Ok(a.clone());
+    }
+    let (idx, edge): (Vec<usize>, usize) = if next {
+        ((1..n).chain([n - 1]).collect(), n - 1)
+    } else {
+        ([0].into_iter().chain(0..n - 1).collect(), 0)
+    };
+    let t = a.take(axis, &idx)?.rechunk(a.chunks().clone())?;
+    let pos = positions(a, axis)?.broadcast_to(a.shape())?;
+    pos.binary_scalar(BinaryOp::Ne, edge as f64, false)?
+        .select_scalar(&t, f64::NAN)
+}
+
+/// The line through `(xa, ya)` and `(xb, yb)` at `x`, as numpy/scipy write it:
+/// `(yb - ya) / (xb - xa) * (x - xa) + ya`.
+fn line_at(
+    x: &LazyArray,
+    xa: &LazyArray,
+    ya: &LazyArray,
+    xb: &LazyArray,
+    yb: &LazyArray,
+) -> Result<LazyArray> {
+    yb.sub(ya)?.div(&xb.sub(xa)?)?.mul(&x.sub(xa)?)?.add(ya)
+}
+
 fn interpolate(y: &LazyArray, axis: usize, x: &[f64], opts: &InterpolateNa) -> Result<LazyArray> {
     if !y.dtype().is_float() {
         return Ok(y.clone());
@@ -162,13 +213,48 @@ fn interpolate(y: &LazyArray, axis: usize, x: &[f64], opts: &InterpolateNa) -> R
         forward_fill(&yf, axis, None)?,
         backward_fill(&yf, axis, None)?,
     );
-    // numpy.interp: slope * (x - x0) + y0.
-    let slope = y1.sub(&y0)?.div(&c1.sub(&c0)?)?;
-    let line = slope.mul(&c.sub(&c0)?)?.add(&y0)?;
+    let mut line = match opts.method {
+        // numpy.interp: slope * (x - x0) + y0.
+        FillMethod::Linear => line_at(&c, &c0, &y0, &c1, &y1)?,
+        FillMethod::Nearest => {
+            let before = c.sub(&c0)?.binary(BinaryOp::Le, &c1.sub(&c)?)?;
+            // Only between two valid values (the edges are extrapolation's).
+            let between = c1.sub(&c0)?.unary(UnaryOp::NotNan)?;
+            between.select_scalar(&before.select(&y0, &y1)?, f64::NAN)?
+        }
+    };
+    if opts.extrapolate {
+        let leading = c0.unary(UnaryOp::IsNan)?;
+        let trailing = c1.unary(UnaryOp::IsNan)?;
+        let (lead, trail) = match opts.method {
+            FillMethod::Nearest => (y1.clone(), y0.clone()),
+            FillMethod::Linear => {
+                // The second valid point after the first (for the leading NaNs) and
+                // the one before the last (for the trailing ones).
+                let second = |a: &LazyArray, next: bool| -> Result<LazyArray> {
+                    let s = valid.select_scalar(&shifted(a, axis, next)?, f64::NAN)?;
+                    if next {
+                        backward_fill(&s, axis, None)
+                    } else {
+                        forward_fill(&s, axis, None)
+                    }
+                };
+                let (c2, y2) = (second(&c1, true)?, second(&y1, true)?);
+                let (cm, ym) = (second(&c0, false)?, second(&y0, false)?);
+                (
+                    line_at(&c, &c1, &y1, &c2, &y2)?,
+                    line_at(&c, &cm, &ym, &c0, &y0)?,
+                )
+            }
+        };
+        line = trailing.select(&trail, &line)?;
+        line = leading.select(&lead, &line)?;
+    }
     let mut fill_ok: Option<LazyArray> = None;
     if let Some(limit) = opts.limit {
         let pos = positions(y, axis)?.broadcast_to(y.shape())?;
-        let last = forward_fill(&valid.select_scalar(&pos, f64::NAN)?, axis, None)?;
+        // Leading NaNs count from position -1 (xarray's rolling count of NaNs).
+        let last = forward_fill(&valid.select_scalar(&pos, f64::NAN)?, axis, None)?.fillna(-1.0)?;
         fill_ok = Some(
             pos.sub(&last)?
                 .binary_scalar(BinaryOp::Le, limit as f64, false)?,

@@ -8,6 +8,7 @@ use super::interp_api::{index_numbers, label_number};
 use crate::engine::{ArrayData, BinaryOp, ChunkGrid, DType, LazyArray, Scalar};
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
 use crate::labelled::core::index::Label;
 use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
@@ -55,6 +56,12 @@ fn interp_var(
     let corners: Vec<usize> = match opts.method {
         InterpMethod::Nearest => vec![0],
         InterpMethod::Linear => (0..1usize << k).collect(),
+        InterpMethod::Cubic => {
+            return Err(Error::invalid(format!(
+                "interp_points interpolates with \"linear\" or \"nearest\"; cubic interpolation at points along {:?} is not supported (interpolate onto a grid with interp)",
+                own.iter().map(|(d, _)| *d).collect::<Vec<_>>()
+            )));
+        }
     };
     let mut total: Option<LazyArray> = None;
     for c in corners {
@@ -72,6 +79,7 @@ fn interp_var(
         let g = moved.data().gather(&idx)?;
         let chunks = g.chunks().axis_chunks(0).to_vec();
         let term = match opts.method {
+            InterpMethod::Cubic => unreachable!("refused above"),
             InterpMethod::Nearest => g.cast(if var.dtype().is_float() {
                 var.dtype()
             } else {
@@ -145,78 +153,133 @@ impl DataArray {
         indexers: &[(&str, &DataArray)],
         opts: &InterpOptions,
     ) -> Result<DataArray> {
-        let Some((_, first)) = indexers.first() else {
-            return Err(Error::invalid("interp_points needs at least one indexer"));
-        };
-        let new_dim = first.dims().first().cloned().unwrap_or_default();
-        let mut plans = vec![];
-        let mut targets = vec![];
-        for (d, ix) in indexers {
-            if ix.dims() != [new_dim.clone()] {
-                return Err(Error::invalid(format!(
-                    "the indexer for {d:?} has dims {:?}; pointwise indexers must all be 1-D over one shared dim ([{new_dim:?}])",
-                    ix.dims()
-                )));
-            }
-            self.dim_len(d)?;
-            let index = self.coords().index(d).ok_or_else(|| {
-                Error::invalid(format!(
-                    "cannot interpolate along {d:?}: it has no coordinate"
-                ))
-            })?;
-            let x = index_numbers(index, &format!("interpolation along {d:?}"))?;
-            let t: Vec<f64> = if ix.variable().encoding().contains_key("calendar") {
-                ix.values::<i64>()?
-                    .iter()
-                    .map(|&v| label_number(index, &Label::Time(v)))
-                    .collect::<Result<_>>()?
-            } else {
-                ix.values::<f64>()?.iter().copied().collect()
-            };
-            plans.push((d.to_string(), plan(d, &x, &t, opts.method)?));
-            targets.push(t);
-        }
+        let (new_dim, plans, targets) =
+            point_plans(self.coords(), |d| self.dim_len(d), indexers, opts)?;
         let refs: Vec<(&str, &Plan)> = plans.iter().map(|(d, p)| (d.as_str(), p)).collect();
         let var = interp_var(self.variable(), &refs, &new_dim, opts)?;
-        let mut coords = Coords::new();
-        for (name, c) in self.coords().iter() {
-            if indexers.iter().any(|(d, _)| *d == name) {
-                continue;
-            } else if !refs.iter().any(|(d, _)| c.var.has_dim(d)) {
-                coords.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
-            } else if super::interp::interpolable(&c.var) {
-                coords.insert_with_index(
-                    name.clone(),
-                    interp_var(&c.var, &refs, &new_dim, opts)?,
-                    None,
-                );
-            }
-        }
-        // The indexed dims' coordinates hold the targets, after the others (as xarray).
-        for (k, (d, _)) in indexers.iter().enumerate() {
-            let Some(c) = self.coords().get(d) else {
-                continue;
-            };
-            let n = targets[k].len();
-            let data = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), targets[k].clone())
-                .map_err(|e| Error::internal("interp_points", e.to_string()))?;
-            let lazy =
-                LazyArray::from_data(ArrayData::new(data), ChunkGrid::regular(&[n], &[n.max(1)])?)?;
-            let var = if c.var.is_datetime() {
-                c.var
-                    .with_dims_and_data([new_dim.clone()], lazy.cast(DType::I64)?)?
-            } else {
-                Variable::new([new_dim.clone()], lazy)?
-            };
-            coords.insert_with_index(d.to_string(), var.with_attrs(Default::default()), None);
-        }
-        for (_, ix) in indexers {
-            for (name, c) in ix.coords().iter() {
-                if coords.get(name).is_none() {
-                    coords.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
-                }
-            }
-        }
+        let coords = point_coords(self.coords(), &refs, &new_dim, opts, indexers, &targets)?;
         DataArray::new(self.name().map(str::to_string), var, coords)
     }
+}
+
+impl Dataset {
+    /// [`DataArray::interp_points`] on every numeric data variable with an indexed
+    /// dim (xarray's `ds.interp(lat=lats, lon=lons)` with indexers over one shared
+    /// dim); the other variables are kept as they are.
+    pub fn interp_points(
+        &self,
+        indexers: &[(&str, &DataArray)],
+        opts: &InterpOptions,
+    ) -> Result<Dataset> {
+        let len_of = |d: &str| {
+            self.dim_len(d).ok_or_else(|| Error::UnknownDimension {
+                dim: d.to_string(),
+                dims: self.dims().into_iter().map(|(d, _)| d).collect(),
+            })
+        };
+        let (new_dim, plans, targets) = point_plans(self.coords(), len_of, indexers, opts)?;
+        let refs: Vec<(&str, &Plan)> = plans.iter().map(|(d, p)| (d.as_str(), p)).collect();
+        let mut out = Dataset::new();
+        for (name, var) in self.data_vars() {
+            if !refs.iter().any(|(d, _)| var.has_dim(d)) {
+                out.insert(name.clone(), var.clone())?;
+            } else if super::interp::interpolable(var) {
+                out.insert(name.clone(), interp_var(var, &refs, &new_dim, opts)?)?;
+            }
+        }
+        *out.coords_mut() = point_coords(self.coords(), &refs, &new_dim, opts, indexers, &targets)?;
+        *out.attrs_mut() = self.attrs().clone();
+        Ok(out)
+    }
+}
+
+/// The points' dim, a plan per indexed dim and the targets as numbers.
+type PointPlans = (String, Vec<(String, Plan)>, Vec<Vec<f64>>);
+
+fn point_plans(
+    coords: &Coords,
+    len_of: impl Fn(&str) -> Result<usize>,
+    indexers: &[(&str, &DataArray)],
+    opts: &InterpOptions,
+) -> Result<PointPlans> {
+    let Some((_, first)) = indexers.first() else {
+        return Err(Error::invalid("interp_points needs at least one indexer"));
+    };
+    let new_dim = first.dims().first().cloned().unwrap_or_default();
+    let mut plans = vec![];
+    let mut targets = vec![];
+    for (d, ix) in indexers {
+        if ix.dims() != [new_dim.clone()] {
+            return Err(Error::invalid(format!(
+                "the indexer for {d:?} has dims {:?}; pointwise indexers must all be 1-D over one shared dim ([{new_dim:?}])",
+                ix.dims()
+            )));
+        }
+        len_of(d)?;
+        let index = coords.index(d).ok_or_else(|| {
+            Error::invalid(format!(
+                "cannot interpolate along {d:?}: it has no coordinate"
+            ))
+        })?;
+        let x = index_numbers(index, &format!("interpolation along {d:?}"))?;
+        let t: Vec<f64> = if ix.variable().encoding().contains_key("calendar") {
+            ix.values::<i64>()?
+                .iter()
+                .map(|&v| label_number(index, &Label::Time(v)))
+                .collect::<Result<_>>()?
+        } else {
+            ix.values::<f64>()?.iter().copied().collect()
+        };
+        plans.push((d.to_string(), plan(d, &x, &t, opts.method)?));
+        targets.push(t);
+    }
+    Ok((new_dim, plans, targets))
+}
+
+/// The coordinates after interpolating at points: those on the indexed dims
+/// interpolated, the indexed dims' coordinates holding the targets (after the
+/// others, as xarray), then the indexers' coordinates.
+fn point_coords(
+    coords: &Coords,
+    refs: &[(&str, &Plan)],
+    new_dim: &str,
+    opts: &InterpOptions,
+    indexers: &[(&str, &DataArray)],
+    targets: &[Vec<f64>],
+) -> Result<Coords> {
+    let mut out = Coords::new();
+    for (name, c) in coords.iter() {
+        if indexers.iter().any(|(d, _)| *d == name) {
+            continue;
+        } else if !refs.iter().any(|(d, _)| c.var.has_dim(d)) {
+            out.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
+        } else if super::interp::interpolable(&c.var) {
+            out.insert_with_index(name.clone(), interp_var(&c.var, refs, new_dim, opts)?, None);
+        }
+    }
+    for (k, (d, _)) in indexers.iter().enumerate() {
+        let Some(c) = coords.get(d) else {
+            continue;
+        };
+        let n = targets[k].len();
+        let data = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&[n]), targets[k].clone())
+            .map_err(|e| Error::internal("interp_points", e.to_string()))?;
+        let lazy =
+            LazyArray::from_data(ArrayData::new(data), ChunkGrid::regular(&[n], &[n.max(1)])?)?;
+        let var = if c.var.is_datetime() {
+            c.var
+                .with_dims_and_data([new_dim.to_string()], lazy.cast(DType::I64)?)?
+        } else {
+            Variable::new([new_dim.to_string()], lazy)?
+        };
+        out.insert_with_index(d.to_string(), var.with_attrs(Default::default()), None);
+    }
+    for (_, ix) in indexers {
+        for (name, c) in ix.coords().iter() {
+            if out.get(name).is_none() {
+                out.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
+            }
+        }
+    }
+    Ok(out)
 }

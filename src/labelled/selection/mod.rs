@@ -7,6 +7,7 @@
 mod builder;
 pub(crate) mod interp;
 mod interp_api;
+mod interp_cubic;
 mod interp_points;
 mod points;
 mod positional;

@@ -5,6 +5,7 @@
 
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
+use crate::labelled::core::dataset::Dataset;
 use crate::labelled::core::index::Label;
 use crate::labelled::core::variable::Variable;
 use crate::{Error, Result};
@@ -98,6 +99,115 @@ fn gather_variable(var: &Variable, sel: &[(&str, &[usize])], new_dim: &str) -> R
     out.transpose(&target)
 }
 
+/// Positions of integer indexers (negative from the end), checked against the
+/// dims' lengths.
+fn positions_of(
+    len_of: impl Fn(&str) -> Result<usize>,
+    indexers: &[(&str, &DataArray)],
+) -> Result<Vec<(String, Vec<usize>)>> {
+    let mut positions = vec![];
+    for (d, ix) in indexers {
+        let len = len_of(d)?;
+        let values = ix.values::<i64>()?;
+        let p: Vec<usize> = values
+            .iter()
+            .map(|&i| {
+                let q = if i < 0 { i + len as i64 } else { i };
+                if q < 0 || q >= len as i64 {
+                    Err(Error::IndexOutOfBounds(format!(
+                        "index {i} is out of bounds for dimension {d:?} of length {len}"
+                    )))
+                } else {
+                    Ok(q as usize)
+                }
+            })
+            .collect::<Result<_>>()?;
+        positions.push((d.to_string(), p));
+    }
+    Ok(positions)
+}
+
+/// The coordinates after a pointwise selection: those on the indexed dims gathered
+/// (no longer indexes), the others kept, then the indexers' own coordinates.
+fn gathered_coords(
+    coords: &Coords,
+    sel: &[(&str, &[usize])],
+    new_dim: &str,
+    indexers: &[(&str, &DataArray)],
+) -> Result<Coords> {
+    let mut out = Coords::new();
+    for (name, c) in coords.iter() {
+        if sel.iter().any(|(d, _)| c.var.has_dim(d)) {
+            out.insert_with_index(name.clone(), gather_variable(&c.var, sel, new_dim)?, None);
+        } else {
+            out.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
+        }
+    }
+    for (_, ix) in indexers {
+        for (name, c) in ix.coords().iter() {
+            if out.get(name).is_none() {
+                out.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Label indexers turned into position indexers (same dims and coordinates) by
+/// looking each value up in its dim's index.
+fn label_positions(
+    coords: &Coords,
+    len_of: impl Fn(&str) -> Result<usize>,
+    indexers: &[(&str, &DataArray)],
+    opts: &PointOptions,
+) -> Result<Vec<(String, DataArray)>> {
+    points_dim(indexers)?;
+    let mut pos_arrays = vec![];
+    for (d, ix) in indexers {
+        len_of(d)?;
+        let index = coords.index(d).ok_or_else(|| {
+            Error::invalid(format!(
+                "dimension {d:?} has no index (no coordinate named {d:?})"
+            ))
+        })?;
+        let labels: Vec<Label> = if ix.variable().encoding().contains_key("calendar") {
+            ix.values::<i64>()?
+                .iter()
+                .map(|&t| Label::Time(t))
+                .collect()
+        } else {
+            ix.values::<f64>()?.iter().map(|&v| Label::Num(v)).collect()
+        };
+        let p: Vec<i64> = labels
+            .iter()
+            .map(|l| {
+                if opts.nearest {
+                    index.nearest(l, opts.tolerance)
+                } else {
+                    index.get_one(l)
+                }
+                .map(|q| q as i64)
+            })
+            .collect::<Result<_>>()?;
+        let n = p.len();
+        let arr = DataArray::new(
+            None,
+            ix.variable()
+                .with_data(crate::engine::LazyArray::from_ndarray(
+                    ndarray::Array::from_vec(p).into_dyn(),
+                    &[n.max(1)],
+                )?)?,
+            ix.coords().clone(),
+        )?;
+        pos_arrays.push((d.to_string(), arr));
+    }
+    Ok(pos_arrays)
+}
+
+fn refs(pos: &[(String, DataArray)]) -> Vec<(&str, &DataArray)> {
+    pos.iter().map(|(d, a)| (d.as_str(), a)).collect()
+}
+
 impl DataArray {
     /// Pointwise selection by positions (xarray's `da.isel(lat=ilat, lon=ilon)` with
     /// integer `DataArray` indexers over one shared dim, e.g. `station`): the indexed
@@ -121,27 +231,8 @@ impl DataArray {
     /// # Ok::<(), tessera::Error>(())
     /// ```
     pub fn isel_points(&self, indexers: &[(&str, &DataArray)]) -> Result<DataArray> {
-        let (new_dim, n) = points_dim(indexers)?;
-        let mut positions: Vec<(String, Vec<usize>)> = vec![];
-        for (d, ix) in indexers {
-            let len = self.dim_len(d)?;
-            let values = ix.values::<i64>()?;
-            let p: Vec<usize> = values
-                .iter()
-                .map(|&i| {
-                    let q = if i < 0 { i + len as i64 } else { i };
-                    if q < 0 || q >= len as i64 {
-                        Err(Error::IndexOutOfBounds(format!(
-                            "index {i} is out of bounds for dimension {d:?} of length {len}"
-                        )))
-                    } else {
-                        Ok(q as usize)
-                    }
-                })
-                .collect::<Result<_>>()?;
-            positions.push((d.to_string(), p));
-        }
-        debug_assert!(positions.iter().all(|(_, p)| p.len() == n));
+        let (new_dim, _) = points_dim(indexers)?;
+        let positions = positions_of(|d| self.dim_len(d), indexers)?;
         if self.dims().contains(&new_dim) {
             return Err(Error::invalid(format!(
                 "the indexers' dim {new_dim:?} is already a dim of the array {:?}",
@@ -153,25 +244,7 @@ impl DataArray {
             .map(|(d, p)| (d.as_str(), p.as_slice()))
             .collect();
         let var = gather_variable(self.variable(), &sel, &new_dim)?;
-        let mut coords = Coords::new();
-        for (name, c) in self.coords().iter() {
-            if sel.iter().any(|(d, _)| c.var.has_dim(d)) {
-                coords.insert_with_index(
-                    name.clone(),
-                    gather_variable(&c.var, &sel, &new_dim)?,
-                    None,
-                );
-            } else {
-                coords.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
-            }
-        }
-        for (_, ix) in indexers {
-            for (name, c) in ix.coords().iter() {
-                if coords.get(name).is_none() {
-                    coords.insert_with_index(name.clone(), c.var.clone(), c.index.clone());
-                }
-            }
-        }
+        let coords = gathered_coords(self.coords(), &sel, &new_dim, indexers)?;
         DataArray::new(self.name().map(str::to_string), var, coords)
     }
 
@@ -185,48 +258,56 @@ impl DataArray {
         indexers: &[(&str, &DataArray)],
         opts: &PointOptions,
     ) -> Result<DataArray> {
-        points_dim(indexers)?;
-        let mut pos_arrays = vec![];
-        for (d, ix) in indexers {
-            self.dim_len(d)?;
-            let index = self.coords().index(d).ok_or_else(|| {
-                Error::invalid(format!(
-                    "dimension {d:?} has no index (no coordinate named {d:?})"
-                ))
-            })?;
-            let labels: Vec<Label> = if ix.variable().encoding().contains_key("calendar") {
-                ix.values::<i64>()?
-                    .iter()
-                    .map(|&t| Label::Time(t))
-                    .collect()
-            } else {
-                ix.values::<f64>()?.iter().map(|&v| Label::Num(v)).collect()
-            };
-            let p: Vec<i64> = labels
-                .iter()
-                .map(|l| {
-                    if opts.nearest {
-                        index.nearest(l, opts.tolerance)
-                    } else {
-                        index.get_one(l)
-                    }
-                    .map(|q| q as i64)
-                })
-                .collect::<Result<_>>()?;
-            let n = p.len();
-            let arr = DataArray::new(
-                None,
-                ix.variable()
-                    .with_data(crate::engine::LazyArray::from_ndarray(
-                        ndarray::Array::from_vec(p).into_dyn(),
-                        &[n.max(1)],
-                    )?)?,
-                ix.coords().clone(),
-            )?;
-            pos_arrays.push((d.to_string(), arr));
+        let pos = label_positions(self.coords(), |d| self.dim_len(d), indexers, opts)?;
+        self.isel_points(&refs(&pos))
+    }
+}
+
+impl Dataset {
+    /// [`DataArray::isel_points`] on every data variable and coordinate (xarray's
+    /// `ds.isel(lat=ilat, lon=ilon)` with indexers over one shared dim); variables
+    /// without the indexed dims are kept as they are.
+    pub fn isel_points(&self, indexers: &[(&str, &DataArray)]) -> Result<Dataset> {
+        let (new_dim, _) = points_dim(indexers)?;
+        let len_of = |d: &str| {
+            self.dim_len(d).ok_or_else(|| Error::UnknownDimension {
+                dim: d.to_string(),
+                dims: self.dims().into_iter().map(|(d, _)| d).collect(),
+            })
+        };
+        let positions = positions_of(len_of, indexers)?;
+        if self.dim_len(&new_dim).is_some() {
+            return Err(Error::invalid(format!(
+                "the indexers' dim {new_dim:?} is already a dim of the dataset {:?}",
+                self.dims()
+            )));
         }
-        let refs: Vec<(&str, &DataArray)> =
-            pos_arrays.iter().map(|(d, a)| (d.as_str(), a)).collect();
-        self.isel_points(&refs)
+        let sel: Vec<(&str, &[usize])> = positions
+            .iter()
+            .map(|(d, p)| (d.as_str(), p.as_slice()))
+            .collect();
+        let mut out = Dataset::new();
+        for (name, var) in self.data_vars() {
+            out.insert(name.clone(), gather_variable(var, &sel, &new_dim)?)?;
+        }
+        *out.coords_mut() = gathered_coords(self.coords(), &sel, &new_dim, indexers)?;
+        *out.attrs_mut() = self.attrs().clone();
+        Ok(out)
+    }
+
+    /// [`DataArray::sel_points`] on every data variable and coordinate.
+    pub fn sel_points(
+        &self,
+        indexers: &[(&str, &DataArray)],
+        opts: &PointOptions,
+    ) -> Result<Dataset> {
+        let len_of = |d: &str| {
+            self.dim_len(d).ok_or_else(|| Error::UnknownDimension {
+                dim: d.to_string(),
+                dims: self.dims().into_iter().map(|(d, _)| d).collect(),
+            })
+        };
+        let pos = label_positions(self.coords(), len_of, indexers, opts)?;
+        self.isel_points(&refs(&pos))
     }
 }

@@ -85,26 +85,70 @@ impl ReindexOptions {
     }
 }
 
+/// Source positions on a string index: exact labels, or `ffill`/`bfill` in the
+/// strings' (code point) order as pandas; `nearest` has no distance between strings
+/// (xarray raises a `TypeError`), nor has `tolerance`.
+fn string_sources(
+    index: &Index,
+    v: &[String],
+    targets: &[Label],
+    opts: &ReindexOptions,
+) -> Result<Sources> {
+    let dim = index.dim();
+    let t: Vec<&str> = targets
+        .iter()
+        .map(|l| match l {
+            Label::Str(s) => Ok(s.as_str()),
+            other => Err(Error::invalid(format!(
+                "label {other} cannot be looked up in the string index {dim:?}"
+            ))),
+        })
+        .collect::<Result<_>>()?;
+    if opts.method == ReindexMethod::Nearest
+        || (opts.tolerance.is_some() && opts.method != ReindexMethod::Exact)
+    {
+        return Err(Error::NotNumeric {
+            op: format!(
+                "reindex with method {:?}{}",
+                opts.method,
+                if opts.tolerance.is_some() {
+                    " and a tolerance"
+                } else {
+                    ""
+                }
+            ),
+            what: format!("index {dim:?} (strings have no distance)"),
+            found: "strings".into(),
+        });
+    }
+    let desc = match (opts.method, index.order()) {
+        (ReindexMethod::Exact, _) => false,
+        (_, Order::Unsorted) => {
+            return Err(Error::NonMonotonicIndex {
+                dim: dim.to_string(),
+                op: format!("reindex with method {:?}", opts.method),
+            });
+        }
+        (_, o) => o == Order::Descending,
+    };
+    let n = v.len();
+    let before = |a: &str, b: &str| if desc { a >= b } else { a <= b };
+    Ok(t.iter()
+        .map(|&s| {
+            let exact = v.iter().position(|x| x == s);
+            match opts.method {
+                ReindexMethod::Ffill => exact.or_else(|| (0..n).rev().find(|&i| before(&v[i], s))),
+                ReindexMethod::Bfill => exact.or_else(|| (0..n).find(|&i| before(s, &v[i]))),
+                _ => exact,
+            }
+        })
+        .collect())
+}
+
 /// Source positions of each target (pandas `get_indexer` with a method and tolerance).
 pub(crate) fn sources(index: &Index, targets: &[Label], opts: &ReindexOptions) -> Result<Sources> {
     if let IndexValues::Str(v) = index.values() {
-        if opts.method != ReindexMethod::Exact {
-            return Err(Error::invalid(format!(
-                "reindex method {:?} needs a numeric or datetime index; {:?} holds strings",
-                opts.method,
-                index.dim()
-            )));
-        }
-        return targets
-            .iter()
-            .map(|l| match l {
-                Label::Str(s) => Ok(v.iter().position(|x| x == s)),
-                other => Err(Error::invalid(format!(
-                    "label {other} cannot be looked up in the string index {:?}",
-                    index.dim()
-                ))),
-            })
-            .collect();
+        return string_sources(index, v, targets, opts);
     }
     let x = index_numbers(index, "reindex")?;
     let t: Vec<f64> = targets

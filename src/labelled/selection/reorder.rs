@@ -130,7 +130,7 @@ impl Dataset {
     /// Sorts along the dims of 1-D variables (xarray's `ds.sortby([names],
     /// ascending=...)`): the first name is the primary key, ties keep their order
     /// (and are reversed when descending, as xarray reverses the ascending order);
-    /// NaN sorts last ascending.
+    /// NaN sorts last, ascending or descending, as in xarray.
     pub fn sortby(&self, names: &[&str], ascending: bool) -> Result<Dataset> {
         let mut by_dim: Vec<(String, Vec<Vec<f64>>)> = vec![];
         for name in names {
@@ -167,11 +167,26 @@ impl Dataset {
         for (dim, keys) in by_dim {
             let n = keys[0].len();
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| {
+            // Descending as xarray: the ascending order of (every key's "not NaN",
+            // then the keys), reversed, so NaN stays last (ties come out reversed).
+            let valid_first = |a: usize, b: usize| {
                 keys.iter()
-                    .map(|k| nan_last(k[a], k[b]))
+                    .map(|k| (!k[a].is_nan()).cmp(&!k[b].is_nan()))
                     .find(|o| o.is_ne())
                     .unwrap_or(std::cmp::Ordering::Equal)
+            };
+            order.sort_by(|&a, &b| {
+                let by_key = || {
+                    keys.iter()
+                        .map(|k| nan_last(k[a], k[b]))
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                };
+                if ascending {
+                    by_key()
+                } else {
+                    valid_first(a, b).then_with(by_key)
+                }
             });
             if !ascending {
                 order.reverse();

@@ -219,7 +219,41 @@ impl DataArray {
     }
 }
 
+/// The stacked dims among `dims`: those with level coordinates, in `dims`' order.
+fn stacked_dims(coords: &Coords, dims: &[String]) -> Vec<String> {
+    dims.iter()
+        .filter(|d| {
+            coords.iter().any(|(_, c)| {
+                c.var.dims() == [d.to_string()] && c.var.encoding().contains_key(LEVEL_KEY)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+impl DataArray {
+    /// Unstacks every stacked dimension, in the order of the dims (xarray's
+    /// `da.unstack()` with no dim); unchanged if there is none.
+    pub fn unstack_all(&self) -> Result<DataArray> {
+        let mut out = self.clone();
+        for d in stacked_dims(self.coords(), self.dims()) {
+            out = out.unstack(&d)?;
+        }
+        Ok(out)
+    }
+}
+
 impl Dataset {
+    /// [`DataArray::unstack_all`] for a dataset: every stacked dimension unstacked.
+    pub fn unstack_all(&self) -> Result<Dataset> {
+        let dims: Vec<String> = self.dims().into_iter().map(|(d, _)| d).collect();
+        let mut out = self.clone();
+        for d in stacked_dims(self.coords(), &dims) {
+            out = out.unstack(&d)?;
+        }
+        Ok(out)
+    }
+
     /// [`DataArray::stack`] of every variable that has one of `dims` (broadcast to all
     /// of them first).
     pub fn stack(&self, new_dim: &str, dims: &[&str]) -> Result<Dataset> {

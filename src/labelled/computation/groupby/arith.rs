@@ -12,11 +12,26 @@ use crate::error::ensure;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::index::IndexValues;
 use crate::labelled::core::variable::Variable;
+use crate::labelled::selection::positions::{Fill, take_filled};
 use crate::{Error, Result};
 
 impl GroupBy {
-    /// Where each group's label sits in `other`'s index along the group dimension.
-    fn positions_in(&self, other: &DataArray) -> Result<Vec<usize>> {
+    /// Where each group's label sits in `other`'s index along the group dimension
+    /// (`None` for a group `other` lacks: xarray aligns `other` to the groups, so
+    /// those members meet NaN).
+    fn positions_in(&self, other: &DataArray) -> Result<Vec<Option<usize>>> {
+        ensure!(
+            other.variable().has_dim(&self.name),
+            Error::InvalidGroup {
+                key: self.name.clone(),
+                reason: format!(
+                    "incompatible dimensions for a grouped binary operation: {:?} is not a \
+                     dimension of the other operand, whose dims are {:?}",
+                    self.name,
+                    other.dims()
+                ),
+            }
+        );
         let index = other.coords().require_index(&self.name)?;
         let find = |i: usize| -> Option<usize> {
             match (&self.groups.labels, index.values()) {
@@ -31,24 +46,14 @@ impl GroupBy {
                 _ => None,
             }
         };
-        (0..self.groups.n_groups())
-            .map(|g| {
-                find(g).ok_or_else(|| Error::InvalidGroup {
-                    key: self.name.clone(),
-                    reason: format!(
-                        "group {} has no value in the other operand's {:?} coordinate",
-                        index_label(&self.groups.labels, g),
-                        self.name
-                    ),
-                })
-            })
-            .collect()
+        Ok((0..self.groups.n_groups()).map(find).collect())
     }
 
     /// `other` (which has the group dimension) taken back along the grouped
-    /// dimension: every position gets its group's value.
+    /// dimension: every position gets its group's value (NaN where `other` has no
+    /// value for the group). Its coordinates along the group dimension give way to
+    /// the member labels and the grouped dimension's coordinate, in xarray's order.
     pub fn broadcast_groups(&self, other: &DataArray) -> Result<DataArray> {
-        let axis = other.variable().axis(&self.name)?;
         let pos = self.positions_in(other)?;
         if let Some(i) = self.groups.codes.iter().position(|&c| c < 0) {
             return Err(Error::InvalidGroup {
@@ -59,9 +64,9 @@ impl GroupBy {
                 ),
             });
         }
-        let take: Vec<usize> = self.groups.codes.iter().map(|&c| pos[c as usize]).collect();
-        let data = other.data().take(axis, &take)?;
-        let dims: Vec<String> = other
+        let take: Vec<Option<usize>> = self.groups.codes.iter().map(|&c| pos[c as usize]).collect();
+        let var = take_filled(other.variable(), &self.name, &take, Fill::Missing)?;
+        let dims: Vec<String> = var
             .dims()
             .iter()
             .map(|d| {
@@ -72,9 +77,12 @@ impl GroupBy {
                 }
             })
             .collect();
-        let var = Variable::new(dims, data)?.with_attrs(other.attrs().clone());
+        let var = Variable::new(dims, var.data().clone())?.with_attrs(other.attrs().clone());
         let mut coords = other.coords().clone();
         coords.retain(|_, c| !c.var.has_dim(&self.name));
+        if let Some(labels) = self.member_labels()? {
+            coords.insert_with_index(self.name.clone(), labels, None);
+        }
         if let Some(c) = self.obj.coords().get(&self.dim) {
             coords.insert_with_index(self.dim.clone(), c.var.clone(), c.index.clone());
         }
@@ -83,15 +91,25 @@ impl GroupBy {
 
     /// `x op other` where `other` holds one value per group (a climatology): each
     /// member is combined with its group's value, lazily. The group labels become a
-    /// coordinate along the grouped dimension, as in xarray.
+    /// coordinate along the grouped dimension, as in xarray; the name is kept where
+    /// both operands share it.
     pub fn binary(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        self.combine(op, other, false)
+    }
+
+    /// `other op x` (xarray's reflected operators, `clim - g`): the result has the
+    /// grouped array's dims, in the order `other`'s dims give them.
+    pub fn binary_reflected(&self, op: BinaryOp, other: &DataArray) -> Result<DataArray> {
+        self.combine(op, other, true)
+    }
+
+    fn combine(&self, op: BinaryOp, other: &DataArray, reflected: bool) -> Result<DataArray> {
         let wide = self.broadcast_groups(other)?;
-        let out = self.obj.binary(op, &wide)?;
-        let out = DataArray::new(
-            self.obj.name().map(str::to_string),
-            out.variable().clone(),
-            out.coords().clone(),
-        )?;
+        let out = if reflected {
+            wide.binary(op, &self.obj)?
+        } else {
+            self.obj.binary(op, &wide)?
+        };
         self.with_member_labels(out)
     }
 
@@ -110,14 +128,23 @@ impl GroupBy {
         self.binary(BinaryOp::Div, other)
     }
 
-    /// The group label of every member as a coordinate along the grouped dimension
-    /// (numbers only: string-valued non-index coordinates do not exist yet).
-    fn with_member_labels(&self, out: DataArray) -> Result<DataArray> {
-        if self.name == self.dim || out.coords().get(&self.name).is_some() {
-            return Ok(out);
+    /// The group label of every member, a variable along the grouped dimension
+    /// (`None` when grouping by the dimension itself, or for string labels:
+    /// string-valued non-index coordinates do not exist yet).
+    pub(super) fn member_labels(&self) -> Result<Option<Variable>> {
+        if self.name == self.dim {
+            return Ok(None);
         }
         let members: Vec<usize> = self.groups.codes.iter().map(|&c| c as usize).collect();
-        match self.groups.labels.take(&members).variable(&self.dim)? {
+        self.groups.labels.take(&members).variable(&self.dim)
+    }
+
+    /// The group label of every member as a coordinate along the grouped dimension.
+    fn with_member_labels(&self, out: DataArray) -> Result<DataArray> {
+        if out.coords().get(&self.name).is_some() {
+            return Ok(out);
+        }
+        match self.member_labels()? {
             Some(var) => {
                 let mut coords = out.coords().clone();
                 coords.insert_with_index(self.name.clone(), var, None);
@@ -198,17 +225,6 @@ impl GroupBy {
             }
         }
         DataArray::new(first.name().map(str::to_string), var, coords)
-    }
-}
-
-fn index_label(labels: &GroupLabels, g: usize) -> String {
-    match labels {
-        GroupLabels::Int(v) => v[g].to_string(),
-        GroupLabels::Float(v) => v[g].to_string(),
-        GroupLabels::Str(v) => format!("{:?}", v[g]),
-        GroupLabels::Time {
-            values, calendar, ..
-        } => calendar.from_micros(values[g]).to_string(),
     }
 }
 

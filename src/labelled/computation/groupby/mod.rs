@@ -22,6 +22,7 @@
 
 pub(crate) mod arith;
 pub(crate) mod bins;
+mod dataset_arith;
 mod grouping;
 pub(crate) mod labels;
 pub(crate) mod resample;
