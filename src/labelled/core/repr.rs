@@ -39,7 +39,7 @@ fn dims_text(v: &Variable) -> String {
 /// and `object` (cftime dates) in the others, timedeltas `timedelta64[ns]`; strings
 /// are `<U` and their widest length; opaque variables show the dtype as stored
 /// (`complex64`).
-fn dtype_text(v: &Variable) -> String {
+pub(crate) fn dtype_text(v: &Variable) -> String {
     if let Some(stored) = v.stored_dtype() {
         return stored.to_string();
     }
