@@ -82,9 +82,12 @@
 //! | `cloud` | yes | `s3://`, `gs://`, `az://`, `http(s)://` stores, credentials from the usual environment |
 //! | `plot` | yes | quick-look PNGs: `da.plot()`, `LinePlot`, `MapPanel` (plotters, fonts embedded) |
 //! | `netcdf` | no | netCDF-3/4 files through the system libnetcdf (`apt install libnetcdf-dev`): `open_netcdf`, `Dataset::to_netcdf` |
+//! | `cli` | yes | the `tessera` binary (`tessera info`, `tessera convert`; clap) and the [`cli`] module behind it |
 //!
 //! MPI and delayed task batches are not built yet.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod delayed;
 pub mod display;
 pub mod distributed;

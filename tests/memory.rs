@@ -12,6 +12,9 @@ mod support {
 
 #[path = "memory/budget.rs"]
 mod budget;
+#[cfg(feature = "cli")]
+#[path = "memory/cli_convert.rs"]
+mod cli_convert;
 #[path = "memory/coarsen.rs"]
 mod coarsen;
 #[path = "memory/groupby.rs"]

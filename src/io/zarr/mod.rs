@@ -24,6 +24,8 @@
 //!   Writing one back is refused before anything is written.
 
 mod array;
+#[cfg(feature = "cli")]
+pub(crate) mod facts;
 mod kinds;
 mod meta;
 mod read;
@@ -35,6 +37,8 @@ use std::ops::Range;
 
 pub use read::{open_zarr, open_zarr_with};
 pub(crate) use source::ZarrSource;
+#[cfg(feature = "cli")]
+pub(crate) use write::{Prepared, consolidate_url, prepare};
 
 use crate::engine::{Compute, DType};
 use crate::{Error, Result};

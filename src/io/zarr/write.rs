@@ -49,12 +49,71 @@ impl Dataset {
 }
 
 /// One array to fill: where its data goes and the data, aligned to store chunks.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 struct Job {
+    name: String,
     sink: Arc<dyn ChunkSink>,
     data: LazyArray,
+    /// The data before alignment: CF-encoded, in the stored dtype, source chunks.
+    raw: LazyArray,
+    /// The store chunk shape.
+    chunk: Vec<usize>,
+}
+
+/// One array of a write prepared by [`prepare`]: metadata written, chunks not yet.
+#[cfg(feature = "cli")]
+pub(crate) struct Prepared {
+    /// The array's name in the group.
+    pub(crate) name: String,
+    /// Writes regions of the array (relative to the written data, any offset added).
+    pub(crate) sink: Arc<dyn ChunkSink>,
+    /// The data to write: CF-encoded, in the stored dtype, chunked as its source.
+    pub(crate) data: LazyArray,
+    /// The store chunk shape.
+    pub(crate) chunk: Vec<usize>,
+}
+
+/// Does what `to_zarr` does up to the chunks: checks, group and array metadata
+/// (for appends the enlarged shapes); returns what is left to write, so that a caller
+/// (the `tessera convert` command) can write chunks in its own order and then call
+/// [`consolidate_url`].
+#[cfg(feature = "cli")]
+pub(crate) fn prepare(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<Vec<Prepared>> {
+    let (_, jobs, _) = prepare_jobs(ds, url, opts)?;
+    Ok(jobs
+        .into_iter()
+        .map(|j| Prepared {
+            name: j.name,
+            sink: j.sink,
+            data: j.raw,
+            chunk: j.chunk,
+        })
+        .collect())
+}
+
+/// Writes the consolidated metadata of the group at `url`.
+#[cfg(feature = "cli")]
+pub(crate) fn consolidate_url(url: &str) -> Result<()> {
+    consolidate(&open_store(url, false)?)
 }
 
 fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
+    let (store, jobs, had_consolidated) = prepare_jobs(ds, url, opts)?;
+    let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
+    let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
+    // Metadata in place on every rank before chunks go in, and every rank's chunks in
+    // before rank 0 consolidates (barriers do nothing on one process).
+    crate::distributed::barrier();
+    opts.compute.run_into(&outputs, &sinks)?;
+    crate::distributed::barrier();
+    if (opts.consolidated || had_consolidated) && crate::distributed::is_root() {
+        consolidate(&store)?;
+    }
+    crate::distributed::barrier();
+    Ok(())
+}
+
+fn prepare_jobs(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<(Store, Vec<Job>, bool)> {
     let format = ZarrFormat::try_from(opts.zarr_format)?;
     // Checked before anything is written, so a refused write leaves the store as it
     // was: opaque variables first (the more surprising refusal), then strings.
@@ -135,16 +194,7 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
             jobs.push(job);
         }
     }
-    let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
-    let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
-    crate::distributed::barrier();
-    opts.compute.run_into(&outputs, &sinks)?;
-    crate::distributed::barrier();
-    if (opts.consolidated || had_consolidated) && root {
-        consolidate(&store)?;
-    }
-    crate::distributed::barrier();
-    Ok(())
+    Ok((store, jobs, had_consolidated))
 }
 
 /// Coordinates first, then data variables; data variables get xarray's `coordinates`
@@ -405,8 +455,12 @@ fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Re
     let chunks: Vec<Vec<usize>> = (0..var.ndim())
         .map(|axis| aligned_chunks(var.shape()[axis], offset[axis], info.chunk[axis]))
         .collect();
+    let raw = data.clone();
     let data = data.rechunk(ChunkGrid::new(chunks)?)?;
     Ok(Job {
+        name: info.name.clone(),
+        raw,
+        chunk: info.chunk.clone(),
         sink: Arc::new(ZarrSink {
             info,
             array,

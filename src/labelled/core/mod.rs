@@ -9,7 +9,7 @@ pub(crate) mod dataarray;
 pub(crate) mod dataset;
 pub(crate) mod index;
 pub(crate) mod opaque;
-mod repr;
+pub(crate) mod repr;
 pub(crate) mod select;
 pub(crate) mod strings;
 pub(crate) mod variable;
