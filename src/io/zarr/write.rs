@@ -52,6 +52,10 @@ impl Dataset {
 struct Job {
     sink: Arc<dyn ChunkSink>,
     data: LazyArray,
+    /// Metadata written only once every chunk is stored: the longer shape of an array
+    /// extended by an append, so that an interrupted append leaves the old shape (and
+    /// appending again writes over the orphan chunks, as if nothing had happened).
+    meta_after: Option<(String, Value)>,
 }
 
 fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
@@ -64,6 +68,13 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
         .map(|(n, c)| (n, &c.var))
         .chain(ds.data_vars())
         .collect();
+    for (name, _) in &all {
+        if let Some(why) = super::meta::bad_node_name(name) {
+            bail!(Error::invalid(format!(
+                "cannot write variable {name:?} to Zarr: {why}"
+            )));
+        }
+    }
     for (name, var) in &all {
         if let Some(stored) = var.stored_dtype() {
             bail!(Error::invalid(format!(
@@ -131,6 +142,11 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     let outputs: Vec<&LazyArray> = jobs.iter().map(|j| &j.data).collect();
     let sinks: Vec<Arc<dyn ChunkSink>> = jobs.iter().map(|j| j.sink.clone()).collect();
     opts.compute.run_into(&outputs, &sinks)?;
+    for job in &jobs {
+        if let Some((name, json)) = &job.meta_after {
+            write_array_meta(&store, format, name, json)?;
+        }
+    }
     if opts.consolidated || had_consolidated {
         consolidate(&store)?;
     }
@@ -258,15 +274,17 @@ fn plan(
         shape[axis] += var.shape()[axis];
         let mut json = old.json.clone();
         json["shape"] = json!(shape);
-        write_array_meta(store, format, name, &json)?;
-        open_array(
+        let info = open_array(
             store,
             &ArrayEntry {
                 name: name.to_string(),
-                json,
+                json: json.clone(),
             },
             format,
-        )?
+        )?;
+        let mut job = job(info, store, var, offset)?;
+        job.meta_after = Some((name.to_string(), json));
+        return Ok(Some(job));
     } else {
         let chunk: Vec<usize> = var
             .dims()
@@ -401,6 +419,7 @@ fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Re
             options: CodecOptions::default().with_concurrent_target(1),
         }),
         data,
+        meta_after: None,
     })
 }
 
