@@ -28,6 +28,8 @@ fn check_error(url: &str, err: &Error) {
 
 #[test]
 fn urls_with_credentials_are_redacted_in_every_error() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let mut urls = vec![
         // user information and query tokens; schemes tessera does not know
         "ftp://user:s3cr3tPass@host/x.zarr".to_string(),
@@ -59,6 +61,8 @@ fn urls_with_credentials_are_redacted_in_every_error() {
 
 #[test]
 fn consolidated_metadata_cannot_name_keys_outside_the_store() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     // a sibling directory the hostile metadata points at
     let outside = TempStore::new("outside-secret");
     outside.write("0", vec![7u8; 8]);
@@ -120,6 +124,8 @@ fn consolidated_metadata_cannot_name_keys_outside_the_store() {
 
 #[test]
 fn variable_names_cannot_write_outside_the_store() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let parent = TempStore::new("write-escape");
     let url = parent.0.join("x.zarr");
     for name in ["../evil", "a/b", "..", "."] {

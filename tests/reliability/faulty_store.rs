@@ -193,6 +193,8 @@ fn written(root: &str) -> (Arc<InMemory>, Vec<Vec<u64>>) {
 
 #[test]
 fn transient_faults_are_retried_and_change_nothing() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let (mem, clean) = written("faulty-clean://t1");
     let cases = [
         (
@@ -246,6 +248,8 @@ fn transient_faults_are_retried_and_change_nothing() {
 
 #[test]
 fn writes_through_transient_faults_store_everything() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let mem = Arc::new(InMemory::new());
     let faulty = Arc::new(Faulty::new(
         mem.clone(),
@@ -270,6 +274,8 @@ fn writes_through_transient_faults_store_everything() {
 
 #[test]
 fn permanent_faults_name_the_url_and_key() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let (mem, _) = written("faulty-clean://t2");
     // one chunk of `b` is unreadable for good
     let faulty = Arc::new(Faulty::new(

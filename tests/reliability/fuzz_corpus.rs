@@ -30,6 +30,8 @@ fn replay(dir: &Path, entry: Entry) -> usize {
 
 #[test]
 fn the_fuzz_corpus_replays_without_panics() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     for (target, entry) in TARGETS {
         let corpus = replay(&root.join("corpus").join(target), entry);

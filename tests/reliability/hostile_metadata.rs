@@ -97,6 +97,8 @@ fn meta_err(s: &TempStore, key: &str, words: &[&str]) -> Error {
 
 #[test]
 fn absurd_shapes_and_chunks_are_refused_at_open() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     // 10^15 x 10^15 elements overflow any address space
     let s = v2(
         "overflow",
@@ -160,6 +162,8 @@ fn absurd_shapes_and_chunks_are_refused_at_open() {
 
 #[test]
 fn a_huge_but_addressable_array_opens_lazily_and_refuses_a_whole_compute() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     // 10^15 elements in chunks of 10^6 is 10^9 chunks: the grid alone would take 8 GB.
     let s = v2(
         "manychunks",
@@ -197,6 +201,8 @@ fn a_huge_but_addressable_array_opens_lazily_and_refuses_a_whole_compute() {
 
 #[test]
 fn wrong_dims_and_unknown_dtypes() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let s = v2("dims", &zarray("[10, 4]", "[5, 2]", "<f8"), r#"["x"]"#);
     meta_err(&s, "a/.zarray", &["1 dimension names"]);
     let s = v2("dims-type", &zarray("[10]", "[5]", "<f8"), r#"[3]"#);
@@ -229,6 +235,8 @@ fn wrong_dims_and_unknown_dtypes() {
 
 #[test]
 fn chunks_of_the_wrong_length_name_their_key() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     // uncompressed: no codec checks the size but the bytes codec must
     for (label, s, key) in [
         (

@@ -69,6 +69,8 @@ fn write(mode: &str, path: &str) -> tessera::Result<()> {
 
 #[test]
 fn child_writer() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let Ok(spec) = std::env::var("TESSERA_RELIAB_WRITER") else {
         return;
     };
@@ -170,6 +172,8 @@ const TRIALS: u64 = 8;
 
 #[test]
 fn killed_writers_leave_old_or_complete_new_chunks() {
+    // The counting allocator sees every thread: the leak test measures alone.
+    let _serial = crate::support::counting_alloc::serial();
     let base = TempStore::new("killed");
     let mut summary = vec![];
     for mode in ["new", "overwrite", "append", "region"] {
