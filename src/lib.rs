@@ -94,6 +94,9 @@ pub mod distributed;
 pub mod engine;
 mod error;
 #[cfg(feature = "zarr")]
+#[doc(hidden)]
+pub mod fuzzing;
+#[cfg(feature = "zarr")]
 pub mod io;
 pub mod labelled;
 #[cfg(feature = "plot")]

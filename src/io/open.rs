@@ -116,9 +116,11 @@ pub(crate) fn detect(path: &str) -> Result<Format> {
     let local = match scheme(path) {
         Some(s) if s == "file" => &path["file://".len()..],
         Some(s) if ZARR_SCHEMES.contains(&s.as_str()) => return Ok(Format::Zarr),
+        #[cfg(feature = "zarr")]
+        Some(_) if crate::io::object::registered(path).is_some() => return Ok(Format::Zarr),
         Some(s) => {
             return Err(Error::NotADataset {
-                path: path.to_string(),
+                path: crate::io::redact::redact(path),
                 reason: format!(
                     "unknown URL scheme {s:?} (known: {})",
                     ZARR_SCHEMES.join(", ")

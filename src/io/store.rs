@@ -1,7 +1,8 @@
 //! The one place that maps a URL to a store. Everything else sees a [`Store`]: a
 //! synchronous zarrs key-value store plus the URL for error messages.
 //!
-//! - bare paths and `file://`: a directory (zarrs' filesystem store);
+//! - bare paths and `file://`: a directory (zarrs' filesystem store, with atomic
+//!   writes: [`AtomicFs`](super::atomic_fs));
 //! - `memory://name`: a process-wide in-memory store, so a test can write and reopen;
 //! - `s3://bucket/prefix`: configured from the environment as object_store's
 //!   `AmazonS3Builder::from_env` does (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ALLOW_HTTP`,
@@ -12,7 +13,10 @@
 //! Object stores are asynchronous; they run on one process-wide tokio runtime and
 //! the executor's rayon threads block on them. Transient errors are retried by
 //! object_store's retry policy, kept short so that an unreachable server fails in
-//! seconds rather than minutes.
+//! seconds rather than minutes, and by tessera's [`Retrying`](super::retry) wrapper
+//! (short bodies, stores registered with
+//! [`register_object_store`](crate::io::register_object_store), which are matched first).
+//! URLs are redacted ([`redact`]) wherever they are shown.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -20,13 +24,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 use zarrs::storage::ReadableWritableListableStorage;
 use zarrs::storage::store::MemoryStore;
 
+use super::redact::{redact, scrub};
 use crate::error::{BoxError, caused_by};
 use crate::{Error, Result};
 
 /// An opened store: zarrs storage rooted at the URL's path.
 #[derive(Clone)]
 pub(crate) struct Store {
-    /// The URL as the user wrote it (for errors).
+    /// The URL as the user wrote it, credentials redacted (for errors).
     pub url: String,
     /// The storage, rooted so that the Zarr group is at `/`.
     pub storage: ReadableWritableListableStorage,
@@ -60,17 +65,20 @@ impl Store {
     }
 }
 
-fn store_error(
+/// A [`Error::Store`]: the URL redacted, the message scrubbed of the URL's secrets (and
+/// the source dropped when its text held one, since it would print them).
+pub(super) fn store_error(
     url: &str,
     key: impl Into<String>,
     message: String,
     source: Option<BoxError>,
 ) -> Error {
+    let (message, scrubbed) = scrub(&message, url);
     Error::Store {
-        url: url.to_string(),
+        url: redact(url),
         key: key.into(),
         message,
-        source,
+        source: if scrubbed { None } else { source },
     }
 }
 
@@ -84,6 +92,13 @@ pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => ("file".to_string(), url),
     };
+    if let Some((store, prefix)) = super::object::registered(url) {
+        return Ok(Store {
+            url: url.to_string(),
+            storage: super::object::adapt(store, &prefix, url, super::retry::ATTEMPTS)?,
+            read_only: false,
+        });
+    }
     let storage: ReadableWritableListableStorage = match scheme.as_str() {
         "file" => {
             let path = std::path::Path::new(rest);
@@ -92,7 +107,9 @@ pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
             } else if !path.exists() {
                 return Err(store_error(url, "", "no such directory".into(), None));
             }
-            Arc::new(zarrs::filesystem::FilesystemStore::new(path).map_err(|e| fail(e.into()))?)
+            Arc::new(
+                super::atomic_fs::AtomicFs::new(path.to_path_buf()).map_err(|e| fail(e.into()))?,
+            )
         }
         "memory" => memory_store(rest),
         #[cfg(feature = "cloud")]
@@ -116,7 +133,7 @@ pub(crate) fn open_store(url: &str, create: bool) -> Result<Store> {
         }
     };
     Ok(Store {
-        url: url.to_string(),
+        url: redact(url),
         storage,
         read_only: scheme == "http" || scheme == "https",
     })
@@ -136,42 +153,20 @@ fn memory_store(name: &str) -> ReadableWritableListableStorage {
 
 #[cfg(feature = "cloud")]
 mod cloud {
-    use std::sync::{Arc, OnceLock};
+    use std::sync::Arc;
     use std::time::Duration;
 
-    use object_store::prefix::PrefixStore;
     use object_store::{BackoffConfig, ClientOptions, ObjectStore, RetryConfig};
     use zarrs::storage::ReadableWritableListableStorage;
-    use zarrs::storage::storage_adapter::async_to_sync::{
-        AsyncToSyncBlockOn, AsyncToSyncStorageAdapter,
-    };
-    use zarrs_object_store::AsyncObjectStore;
 
     use super::store_error;
+    use crate::Result;
     use crate::error::caused_by;
-    use crate::{Error, Result};
+    use crate::io::object::adapt;
 
-    /// Runs object_store futures on the shared runtime from any (non-tokio) thread.
-    struct BlockOn(&'static tokio::runtime::Runtime);
-
-    impl AsyncToSyncBlockOn for BlockOn {
-        fn block_on<F: core::future::Future>(&self, future: F) -> F::Output {
-            self.0.block_on(future)
-        }
-    }
-
-    fn runtime() -> std::io::Result<&'static tokio::runtime::Runtime> {
-        static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-        if let Some(rt) = RT.get() {
-            return Ok(rt);
-        }
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("tessera-io")
-            .enable_all()
-            .build()?;
-        Ok(RT.get_or_init(|| rt))
-    }
+    /// Tries of a request by tessera's wrapper around a client that retries itself: one
+    /// more, for failures the client does not retry (a body cut short).
+    const CLIENT_RETRIED_ATTEMPTS: u32 = 2;
 
     /// Few quick retries: transient errors recover, a dead endpoint fails fast.
     fn retry() -> RetryConfig {
@@ -201,6 +196,14 @@ mod cloud {
         url: &str,
     ) -> Result<ReadableWritableListableStorage> {
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.contains('@') && scheme != "http" && scheme != "https" {
+            return Err(store_error(
+                url,
+                "",
+                "credentials in the URL are not read (and never shown); give them through the environment (AWS_ACCESS_KEY_ID, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_ACCOUNT_KEY, ...)".into(),
+                None,
+            ));
+        }
         if bucket.is_empty() && scheme != "http" && scheme != "https" {
             return Err(store_error(
                 url,
@@ -243,26 +246,9 @@ mod cloud {
                     .with_client_options(client().with_allow_http(true))
                     .build()
                     .map_err(err)?;
-                return adapt(Arc::new(store), url);
+                return adapt(Arc::new(store), "", url, CLIENT_RETRIED_ATTEMPTS);
             }
         };
-        let prefix = prefix.trim_matches('/');
-        if prefix.is_empty() {
-            adapt(inner, url)
-        } else {
-            adapt(Arc::new(PrefixStore::new(inner, prefix)), url)
-        }
-    }
-
-    fn adapt(store: Arc<dyn ObjectStore>, url: &str) -> Result<ReadableWritableListableStorage> {
-        let runtime = runtime().map_err(|e| -> Error {
-            let (message, source) = caused_by("cannot start the I/O runtime", e);
-            store_error(url, "", message, source)
-        })?;
-        let store = Arc::new(AsyncObjectStore::new(store));
-        Ok(Arc::new(AsyncToSyncStorageAdapter::new(
-            store,
-            BlockOn(runtime),
-        )))
+        adapt(inner, prefix, url, CLIENT_RETRIED_ATTEMPTS)
     }
 }

@@ -65,6 +65,7 @@ fn s3_without_a_server_fails_fast_then_round_trips_with_one() {
     for (k, v) in &saved {
         match v {
             Some(v) => set(k, v),
+            // SAFETY: as in `set`: no other test of this binary touches the environment.
             None => unsafe { std::env::remove_var(k) },
         }
     }

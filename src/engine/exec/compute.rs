@@ -133,6 +133,27 @@ impl Compute {
 
     /// Computes the arrays in one pass, sharing their reads; returns them in order.
     pub fn run(&self, outputs: &[&LazyArray]) -> Result<Vec<ArrayData>> {
+        // Results that cannot fit in this machine's memory are refused before anything
+        // is allocated for them: a huge lazy array (10^15 elements in a Zarr store)
+        // computed whole would otherwise abort the process (issue 21).
+        let wanted = outputs.iter().try_fold(0usize, |n, o| {
+            let bytes = o
+                .shape()
+                .iter()
+                .try_fold(o.dtype().size(), |b, &d| b.checked_mul(d))?;
+            n.checked_add(bytes)
+        });
+        if let Some(memory) = super::budget::physical_memory()
+            && wanted.is_none_or(|w| w > memory)
+        {
+            return Err(Error::invalid(format!(
+                "the result ({}) is larger than this machine's memory ({memory} bytes): select a part of it, reduce it, or write it with to_zarr",
+                wanted.map_or(
+                    "more bytes than fit in memory addresses".into(),
+                    |w| format!("{w} bytes")
+                )
+            )));
+        }
         let (sinks, dyn_sinks) = memory_sinks(outputs.iter().copied());
         self.run_into(outputs, &dyn_sinks)?;
         drop(dyn_sinks);

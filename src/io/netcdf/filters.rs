@@ -82,6 +82,9 @@ unsafe fn from_plist(plist: hid_t) -> Attrs {
         let mut cd_values = [0u32; 8];
         let mut cd_nelmts = cd_values.len();
         let mut config = 0u32;
+        // SAFETY: `plist` is open (the caller's contract); `idx` < the filter count HDF5
+        // gave; the out-pointers are locals, `cd_nelmts` is the length of `cd_values`
+        // and the name buffer has length 0 with a null pointer, which HDF5 accepts.
         let id = unsafe {
             h5p::H5Pget_filter2(
                 plist,

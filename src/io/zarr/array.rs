@@ -91,6 +91,9 @@ pub(super) fn open_array(
     );
     let interpreted = interpret(format, json);
     let dtype = interpreted.dtype;
+    if odd_grid.is_none() {
+        check_sizes(&shape, &chunk, dtype.size()).map_err(bad)?;
+    }
     let mut attrs = match json.get("attributes") {
         Some(Value::Object(a)) => a.clone(),
         _ => Map::new(),
@@ -254,6 +257,48 @@ fn codec_names(format: ZarrFormat, json: &Value) -> String {
         }
     }
 }
+
+/// The most bytes one stored chunk may decode to (4 GiB): a larger chunk could not be
+/// read under any sensible memory budget, and metadata claiming one is refused at open
+/// rather than allocated at read.
+pub(crate) const MAX_CHUNK_BYTES: u64 = 1 << 32;
+
+/// Refuses a shape whose bytes do not fit in memory addresses (`isize::MAX`), a chunk
+/// larger than [`MAX_CHUNK_BYTES`] and more than [`MAX_CHUNKS_PER_AXIS`] chunks along
+/// an axis, before anything is allocated for them.
+fn check_sizes(shape: &[usize], chunk: &[usize], itemsize: usize) -> Result<(), String> {
+    let bytes = |dims: &[usize]| {
+        dims.iter()
+            .try_fold(itemsize.max(1) as u64, |n, &d| n.checked_mul(d as u64))
+    };
+    if bytes(shape).is_none_or(|b| b > isize::MAX as u64) {
+        return Err(format!(
+            "shape {shape:?} is too large: its {itemsize}-byte elements do not fit in memory addresses"
+        ));
+    }
+    match bytes(chunk) {
+        Some(b) if b <= MAX_CHUNK_BYTES => {}
+        _ => {
+            return Err(format!(
+                "chunk shape {chunk:?} of {itemsize}-byte elements is more than the {} GiB tessera reads as one chunk",
+                MAX_CHUNK_BYTES >> 30
+            ));
+        }
+    }
+    for (axis, (&n, &c)) in shape.iter().zip(chunk).enumerate() {
+        if n.div_ceil(c) > MAX_CHUNKS_PER_AXIS {
+            return Err(format!(
+                "{} chunks along axis {axis} (length {n} in chunks of {c}): more than the {MAX_CHUNKS_PER_AXIS} a chunk grid holds per axis",
+                n.div_ceil(c)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The most chunks along one axis (2^24): the engine's chunk grid keeps one length per
+/// chunk and axis, so 10^9 chunks would take 8 GB before anything is read.
+pub(crate) const MAX_CHUNKS_PER_AXIS: usize = 1 << 24;
 
 fn usize_list(v: Option<&Value>) -> Option<Vec<usize>> {
     v?.as_array()?

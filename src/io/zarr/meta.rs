@@ -32,6 +32,20 @@ pub(super) struct GroupMeta {
     pub arrays: Vec<ArrayEntry>,
 }
 
+/// Why `name` cannot be the name of an array in a group, if it cannot: empty, `.`, `..`
+/// or holding a `/` (which would put it elsewhere, or outside the store).
+pub(super) fn bad_node_name(name: &str) -> Option<String> {
+    if name.is_empty() || name == "." || name == ".." {
+        Some(format!("{name:?} is not a valid array name"))
+    } else if name.contains('/') || name.contains('\\') {
+        Some(format!(
+            "array name {name:?} holds a path separator: it would name a key outside the group"
+        ))
+    } else {
+        None
+    }
+}
+
 fn store_key(store: &Store, key: &str) -> Result<StoreKey> {
     StoreKey::new(key).map_err(|e| store.caused(key, "", e))
 }
@@ -147,14 +161,27 @@ fn read_v3(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
     match (inline, consolidated) {
         (Some(meta), Consolidated::On | Consolidated::Auto) => {
             for (name, json) in meta {
-                if !name.contains('/')
-                    && json.get("node_type").and_then(Value::as_str) == Some("array")
-                {
-                    arrays.push(ArrayEntry {
-                        name: name.clone(),
-                        json: json.clone(),
-                    });
+                if json.get("node_type").and_then(Value::as_str) != Some("array") {
+                    continue;
                 }
+                // Nested arrays are children of subgroups (written `group/array`);
+                // anything else that is no plain name would leave the store.
+                let nested = name.split('/').count() > 1
+                    && name.split('/').all(|p| bad_node_name(p).is_none());
+                if nested {
+                    continue;
+                }
+                if let Some(why) = bad_node_name(name) {
+                    bail!(meta_error(
+                        store,
+                        "zarr.json",
+                        format!("consolidated metadata: {why}")
+                    ));
+                }
+                arrays.push(ArrayEntry {
+                    name: name.clone(),
+                    json: json.clone(),
+                });
             }
         }
         (None, Consolidated::On) => bail!(meta_error(
@@ -202,8 +229,15 @@ fn read_v2(store: &Store, consolidated: Consolidated) -> Result<GroupMeta> {
             let Some(name) = key.strip_suffix("/.zarray") else {
                 continue;
             };
-            if name.contains('/') {
+            if name.split('/').count() > 1 && name.split('/').all(|p| bad_node_name(p).is_none()) {
                 continue;
+            }
+            if let Some(why) = bad_node_name(name) {
+                bail!(meta_error(
+                    store,
+                    ".zmetadata",
+                    format!("consolidated metadata key {key:?}: {why}")
+                ));
             }
             let zattrs = meta.get(&format!("{name}/.zattrs")).cloned();
             arrays.push(v2_entry(store, name, json.clone(), zattrs)?);

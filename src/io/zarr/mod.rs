@@ -35,6 +35,8 @@ mod write;
 use std::fmt;
 use std::ops::Range;
 
+#[cfg(feature = "zarr")]
+pub(crate) use read::open_raw_store;
 pub use read::{open_zarr, open_zarr_with};
 pub(crate) use source::ZarrSource;
 #[cfg(feature = "cli")]

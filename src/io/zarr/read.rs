@@ -13,7 +13,7 @@ use crate::Result;
 use crate::engine::LazyArray;
 use crate::io::OpenOptions;
 use crate::io::decode::decode_opened;
-use crate::io::store::open_store;
+use crate::io::store::{Store, open_store};
 use crate::labelled::{Attrs, Dataset, OpaqueSource, Variable};
 
 /// Opens a Zarr group (v2 or v3) by URL and decodes it with CF conventions, like
@@ -46,7 +46,12 @@ pub fn open_zarr_with(url: &str, opts: &OpenOptions) -> Result<Dataset> {
 }
 
 fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
-    let store = open_store(url, false)?;
+    open_raw_store(&open_store(url, false)?, opts)
+}
+
+/// The raw (not CF-decoded) dataset of the group at the root of `store`.
+pub(crate) fn open_raw_store(store: &Store, opts: &OpenOptions) -> Result<Dataset> {
+    let store = store.clone();
     let group = read_group(&store, opts.consolidated)?;
     let infos: Vec<ArrayInfo> = group
         .arrays
@@ -91,7 +96,11 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
             (None, Kind::Strings { utf32 }) => read_strings(&info, *utf32),
             (None, _) => Ok(Variable::new(
                 dims.clone(),
-                LazyArray::from_source(Arc::new(ZarrSource::new(info.clone(), url, &chunk)?)),
+                LazyArray::from_source(Arc::new(ZarrSource::new(
+                    info.clone(),
+                    &store.url,
+                    &chunk,
+                )?)),
             )?),
         };
         let var = match readable {
@@ -103,7 +112,7 @@ fn open_raw(url: &str, opts: &OpenOptions) -> Result<Dataset> {
                     &name,
                     &info.stored_dtype,
                     &why,
-                    url,
+                    &store.url,
                     info.dtype,
                     &info.shape,
                     &chunk,

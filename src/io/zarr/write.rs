@@ -58,6 +58,10 @@ struct Job {
     raw: LazyArray,
     /// The store chunk shape.
     chunk: Vec<usize>,
+    /// Metadata written only once every chunk is stored: the longer shape of an array
+    /// extended by an append, so that an interrupted append leaves the old shape (and
+    /// appending again writes over the orphan chunks, as if nothing had happened).
+    meta_after: Option<(String, Value, ZarrFormat)>,
 }
 
 /// One array of a write prepared by [`prepare`]: metadata written, chunks not yet.
@@ -79,7 +83,10 @@ pub(crate) struct Prepared {
 /// [`consolidate_url`].
 #[cfg(feature = "cli")]
 pub(crate) fn prepare(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<Vec<Prepared>> {
-    let (_, jobs, _) = prepare_jobs(ds, url, opts)?;
+    let (store, jobs, _) = prepare_jobs(ds, url, opts)?;
+    // The command line keeps its own record of finished chunks, so an append's longer
+    // shape goes in first, as before.
+    write_deferred_metadata(&store, &jobs)?;
     Ok(jobs
         .into_iter()
         .map(|j| Prepared {
@@ -106,10 +113,23 @@ fn write(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<()> {
     crate::distributed::barrier();
     opts.compute.run_into(&outputs, &sinks)?;
     crate::distributed::barrier();
-    if (opts.consolidated || had_consolidated) && crate::distributed::is_root() {
-        consolidate(&store)?;
+    if crate::distributed::is_root() {
+        write_deferred_metadata(&store, &jobs)?;
+        if opts.consolidated || had_consolidated {
+            consolidate(&store)?;
+        }
     }
     crate::distributed::barrier();
+    Ok(())
+}
+
+/// Writes the metadata held back until the chunks are in (an append's longer shape).
+fn write_deferred_metadata(store: &Store, jobs: &[Job]) -> Result<()> {
+    for job in jobs {
+        if let Some((name, json, format)) = &job.meta_after {
+            write_array_meta(store, *format, name, json)?;
+        }
+    }
     Ok(())
 }
 
@@ -123,6 +143,13 @@ fn prepare_jobs(ds: &Dataset, url: &str, opts: &WriteOptions) -> Result<(Store, 
         .map(|(n, c)| (n, &c.var))
         .chain(ds.data_vars())
         .collect();
+    for (name, _) in &all {
+        if let Some(why) = super::meta::bad_node_name(name) {
+            bail!(Error::invalid(format!(
+                "cannot write variable {name:?} to Zarr: {why}"
+            )));
+        }
+    }
     for (name, var) in &all {
         if let Some(stored) = var.stored_dtype() {
             bail!(Error::invalid(format!(
@@ -318,17 +345,17 @@ fn plan(
         shape[axis] += var.shape()[axis];
         let mut json = old.json.clone();
         json["shape"] = json!(shape);
-        if crate::distributed::is_root() {
-            write_array_meta(store, format, name, &json)?;
-        }
-        open_array(
+        let info = open_array(
             store,
             &ArrayEntry {
                 name: name.to_string(),
-                json,
+                json: json.clone(),
             },
             format,
-        )?
+        )?;
+        let mut job = job(info, store, var, offset)?;
+        job.meta_after = Some((name.to_string(), json, format));
+        return Ok(Some(job));
     } else {
         let chunk: Vec<usize> = var
             .dims()
@@ -469,6 +496,7 @@ fn job(info: ArrayInfo, store: &Store, var: &Variable, offset: Vec<usize>) -> Re
             options: CodecOptions::default().with_concurrent_target(1),
         }),
         data,
+        meta_after: None,
     })
 }
 

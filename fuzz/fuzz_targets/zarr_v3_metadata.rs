@@ -1,0 +1,6 @@
+#![no_main]
+//! `tessera::fuzzing::zarr_v3_metadata` under libFuzzer (see `fuzz/README.md`).
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| tessera::fuzzing::zarr_v3_metadata(data));
