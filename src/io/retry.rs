@@ -124,7 +124,12 @@ async fn get_whole(
     location: &Path,
     options: GetOptions,
 ) -> OsResult<GetResult> {
+    // A HEAD request announces the object's range and sends no body.
+    let head = options.head;
     let result = inner.get_opts(location, options).await?;
+    if head {
+        return Ok(result);
+    }
     let range: Range<u64> = result.range.clone();
     let meta = result.meta.clone();
     let attributes = result.attributes.clone();

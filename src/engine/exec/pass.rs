@@ -109,29 +109,38 @@ fn kept_by_all(roots: &[LazyArray], members: &[usize]) -> Vec<usize> {
 /// Bytes a task touches per element of its block: every node below the root that is
 /// evaluated (conservative for broadcast inputs). A reduction below the root (one
 /// computed where it is used, see `aligned`) also holds a partial per cell, and reads
-/// its input blocks, which span its reduced axes' chunks, one at a time.
+/// its input blocks, which span its reduced axes' chunks, one at a time. A block of a
+/// concatenation lies in one of its inputs (its chunks along the axis are theirs), so
+/// only the costliest input counts: a stack of 16 arrays costs one array per block.
 fn bytes_per_element(root: &LazyArray) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    node_bytes(root, root.id(), 1, &mut seen).max(1)
+}
+
+fn node_bytes(
+    n: &LazyArray,
+    root: usize,
+    scale: usize,
+    seen: &mut std::collections::HashSet<usize>,
+) -> usize {
     /// Accumulator bytes per cell, the largest partial (moments: count, mean, M2).
     const PARTIAL_BYTES: usize = 24;
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![(root.clone(), 1usize)];
-    let mut total = 0;
-    while let Some((n, scale)) = stack.pop() {
-        if !seen.insert(n.id()) || seen.len() > 64 {
-            continue;
-        }
-        let mut below = scale;
-        if let Op::Reduce { spec, .. } = n.op() {
-            if n.id() != root.id() {
-                total += scale * (n.dtype().size() + PARTIAL_BYTES);
-                below = scale * reduced_block_span(spec);
-            }
-        } else {
-            total += scale * n.dtype().size();
-        }
-        stack.extend(n.inputs().iter().map(|i| (i.clone(), below)));
+    if !seen.insert(n.id()) || seen.len() > 64 {
+        return 0;
     }
-    total.max(1)
+    let (own, below) = match n.op() {
+        Op::Reduce { spec, .. } if n.id() != root => (
+            scale * (n.dtype().size() + PARTIAL_BYTES),
+            scale * reduced_block_span(spec),
+        ),
+        Op::Reduce { .. } => (0, scale),
+        _ => (scale * n.dtype().size(), scale),
+    };
+    let inputs = n.inputs().iter().map(|i| node_bytes(i, root, below, seen));
+    own + match n.op() {
+        Op::Concat(_) => inputs.max().unwrap_or(0),
+        _ => inputs.sum(),
+    }
 }
 
 /// How many input elements a reduction's block holds per output cell: the longest
