@@ -60,25 +60,7 @@ impl Cli {
 
 /// Parses sizes such as `512MiB`, `2GiB`, `1.5GB` or a plain number of bytes.
 pub(crate) fn parse_bytes(text: &str) -> Result<usize, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("memory limit {text:?}: expected a size such as 2GiB"))?;
-    let scale = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "kib" => 1024.0,
-        "m" | "mb" => 1e6,
-        "mib" => 1024.0 * 1024.0,
-        "g" | "gb" => 1e9,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        other => return Err(format!("memory limit {text:?}: unknown unit {other:?}")),
-    };
-    Ok((n * scale) as usize)
+    tessera::engine::parse_bytes(text).map_err(|e| format!("memory limit: {e}"))
 }
 
 /// The JSON summary of a run, printed last.

@@ -127,32 +127,14 @@ pub fn parse_compressor(text: &str) -> Result<Compressor> {
     }
 }
 
-/// Parses a byte size: `512MiB`, `2GiB`, `1.5GB`, `64k`, `1e9`, `1000000`.
+/// Parses a byte size: `512MiB`, `2GiB`, `1.5GB`, `64k`, `1e9`, `1000000` (at least one byte).
 pub fn parse_bytes(text: &str) -> Result<u64> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let bad = || Error::invalid(format!("{text:?} is not a size (as in 512MiB, 2GiB, 1e9)"));
-    let value: f64 = num.trim().parse().map_err(|_| bad())?;
-    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        "t" | "tb" => 1e12,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        "tib" => 1024.0f64.powi(4),
-        _ => return Err(bad()),
-    };
-    let bytes = value * scale;
-    if !bytes.is_finite() || bytes < 1.0 {
-        return Err(bad());
+    match crate::engine::parse_bytes(text)? {
+        0 => Err(Error::invalid(format!(
+            "{text:?} is not a size (as in 512MiB, 2GiB, 1e9)"
+        ))),
+        n => Ok(n as u64),
     }
-    Ok(bytes as u64)
 }
 
 #[cfg(test)]

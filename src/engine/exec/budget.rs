@@ -128,13 +128,17 @@ impl Budget {
 /// Parses a byte size such as `"512MiB"`, `"2GB"`, `"1.5 GiB"` or `"1000000"`.
 pub fn parse_bytes(text: &str) -> Result<usize> {
     let t = text.trim();
+    // The number ends at the first letter other than an exponent's `e`.
     let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
         .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let value: f64 = num
-        .parse()
-        .map_err(|_| Error::invalid(format!("cannot read a byte size from {text:?}")))?;
+    let bad = || {
+        Error::invalid(format!(
+            "cannot read a byte size from {text:?} (as in 512MiB, 2GiB, 1e9; units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)"
+        ))
+    };
+    let value: f64 = num.trim().parse().map_err(|_| bad())?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kb" => 1e3,
@@ -145,13 +149,13 @@ pub fn parse_bytes(text: &str) -> Result<usize> {
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
         "tib" => 1024.0f64.powi(4),
-        other => {
-            return Err(Error::invalid(format!(
-                "unknown byte unit {other:?} in {text:?} (use B, KB, MB, GB, KiB, MiB, GiB)"
-            )));
-        }
+        _ => return Err(bad()),
     };
-    Ok((value * mult) as usize)
+    let bytes = value * mult;
+    if !bytes.is_finite() || bytes < 0.0 {
+        return Err(bad());
+    }
+    Ok(bytes as usize)
 }
 
 /// Physical memory in bytes, if the system tells.
