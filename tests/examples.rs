@@ -56,14 +56,21 @@ fn run_json(name: &str, extra: &[&str]) -> Value {
 }
 
 fn xarray(analysis: &str, store: &str) -> Option<Value> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/xarray_examples.py");
+    python_json("xarray", "xarray_examples.py", &[analysis, store])
+}
+
+/// Runs `scripts/<script>` with python3 and reads the JSON of its last line; `None`
+/// (with the reason printed) where python3 or its packages are missing.
+fn python_json(what: &str, script: &str, args: &[&str]) -> Option<Value> {
+    let script = format!("{}/scripts/{script}", env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("python3")
-        .args([script, analysis, store])
+        .arg(script)
+        .args(args)
         .output()
         .ok()?;
     if !out.status.success() {
         println!(
-            "skipping the xarray comparison: {}",
+            "skipping the {what} comparison: {}",
             String::from_utf8_lossy(&out.stderr)
                 .lines()
                 .last()
@@ -222,21 +229,9 @@ fn the_batch_checksum_is_the_same_for_every_thread_count_and_matches_dask() {
     assert_eq!(one["tasks"], 3000);
     assert_eq!(one["result_checksum"], three["result_checksum"]);
     // The same simulations written with dask.delayed give the same checksum.
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dask_batch_bench.py");
-    let Ok(out) = Command::new("python3")
-        .args([script, "--tasks", "3000"])
-        .output()
-    else {
+    let Some(dask) = python_json("dask", "dask_batch_bench.py", &["--tasks", "3000"]) else {
         return;
     };
-    if !out.status.success() {
-        println!(
-            "skipping the dask comparison: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return;
-    }
-    let dask: Value = serde_json::from_slice(&out.stdout).unwrap();
     let (a, b) = (
         one["result_checksum"].as_f64().unwrap(),
         dask["result_checksum"].as_f64().unwrap(),
@@ -285,29 +280,25 @@ fn the_simulation_sum_streams_to_zarr_and_matches_its_recomputation_and_dask() {
         "{total} != {other}"
     );
     // The same generator and sum written with dask.array.
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scripts/dask_simulation_sum.py"
-    );
     let dir = std::env::temp_dir().join(format!("tessera-dask-sum-{}", std::process::id()));
-    let Ok(out) = Command::new("python3")
-        .args([
-            script, "--arrays", "3", "--size", "600", "--chunk", "256", "--out",
-        ])
-        .arg(&dir)
-        .output()
-    else {
+    let dask = python_json(
+        "dask",
+        "dask_simulation_sum.py",
+        &[
+            "--arrays",
+            "3",
+            "--size",
+            "600",
+            "--chunk",
+            "256",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let Some(dask) = dask else {
         return;
     };
-    let _ = std::fs::remove_dir_all(&dir);
-    if !out.status.success() {
-        println!(
-            "skipping the dask comparison: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return;
-    }
-    let dask: Value = serde_json::from_slice(&out.stdout).unwrap();
     let expected = dask["sum_total"].as_f64().unwrap();
     assert!(
         (total - expected).abs() <= 1e-6 * expected.abs(),
