@@ -751,3 +751,39 @@ fn write_throughput_of_a_200_mb_variable() {
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// HDF5 locks the files it opens; a process spawned while one is open must not inherit
+/// the lock (a child outliving the write made the finished file unreadable until it
+/// exited). The computation of the data spawns the child while the file is open.
+#[test]
+fn a_child_spawned_during_a_write_does_not_keep_the_file_locked() {
+    let dir = temp_dir("ncw-child");
+    let _cleanup = Cleanup(dir.clone());
+    let children = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let spawned = children.clone();
+    let data = LazyArray::from_fn(
+        "spawns",
+        DType::F64,
+        ChunkGrid::regular(&[4], &[4]).unwrap(),
+        move |_, region| {
+            let child = Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .expect("the test spawns `sleep`");
+            spawned.lock().unwrap().push(child);
+            let n = region[0].len();
+            Ok(ArrayData::new(Array::from_elem(IxDyn(&[n]), 1.5)))
+        },
+    );
+    let mut ds = Dataset::new();
+    ds.insert("x", Variable::new(["i"], data).unwrap()).unwrap();
+    let path = dir.join("child.nc");
+    let written = ds.to_netcdf(&path, &NetcdfWriteOptions::default());
+    let reopened = written.and_then(|()| tessera::open_netcdf(&path));
+    let values = reopened.and_then(|back| back.get("x").unwrap().values::<f64>());
+    for mut child in children.lock().unwrap().drain(..) {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert_eq!(values.unwrap().iter().copied().collect::<Vec<_>>(), [1.5; 4]);
+}

@@ -13,6 +13,7 @@
 //! [`Dataset::to_netcdf`](crate::labelled::Dataset::to_netcdf) writes one (netCDF-4 or
 //! netCDF-3), with xarray's encodings, computing chunks in parallel under the budget.
 
+mod cloexec;
 mod filters;
 mod read;
 mod source;

@@ -125,6 +125,7 @@ fn group_attrs<'a>(
 fn open_raw(path: &str, opts: &OpenOptions) -> Result<Dataset> {
     quiet_hdf5_errors();
     let file = netcdf::open(path).map_err(|e| store_error(path, "", "cannot open as netCDF", e))?;
+    super::cloexec::keep_from_children(path);
     let file = Arc::new(file);
     let group = opts.group_path();
     // The netcdf crate unwraps some library errors; a damaged file must not panic here.

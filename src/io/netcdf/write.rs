@@ -146,13 +146,17 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
         let nc = catch_unwind(|| netcdf::append(path))
             .map_err(|_| write_error(&file, "", "the netCDF library failed to open the file"))?
             .map_err(|e| write_error(&file, "", format!("cannot open the file to append (HDF5 refuses while a dataset opened from it is alive): {e}")))?;
+        super::cloexec::keep_from_children(path);
         return job.run(nc, plans, true, format);
     }
     let tmp = temp_path(path);
     let result = catch_unwind(|| netcdf::create_with(&tmp, format.options()))
         .map_err(|_| write_error(&file, "", "the netCDF library failed to create the file"))?
         .map_err(|e| write_error(&file, "", format!("cannot create the netCDF file: {e}")))
-        .and_then(|nc| job.run(nc, plans, false, format))
+        .and_then(|nc| {
+            super::cloexec::keep_from_children(&tmp);
+            job.run(nc, plans, false, format)
+        })
         .and_then(|()| {
             std::fs::rename(&tmp, path)
                 .map_err(|e| write_error(&file, "", format!("renaming the finished file: {e}")))
