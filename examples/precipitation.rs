@@ -206,6 +206,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         report.set("tmean_jja_c", jja);
         report.set("pcp_annual_total_mm", pcp_annual_total);
         report.set("pcp_ensemble_spread_mm_per_day", pcp_spread);
+        report.set_store_reads(&compute);
         report.print_json();
     }
     Ok(ok)

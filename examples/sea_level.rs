@@ -154,6 +154,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
         report.set("sla_std_mean_m", std_mean);
         report.set("eke_mean_cm2_s2", eke_mean);
         report.set("n_time", n_time);
+        report.set_store_reads(&compute);
         report.print_json();
     }
     Ok(ok)

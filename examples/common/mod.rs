@@ -47,7 +47,10 @@ pub(crate) struct Cli {
 impl Cli {
     /// The executor settings asked for.
     pub(crate) fn compute(&self) -> Result<tessera::engine::Compute, String> {
-        let mut c = tessera::engine::Compute::new().progress(!self.quiet && !self.json);
+        // The profile is kept for its store-read counters (`store_read_ratio`).
+        let mut c = tessera::engine::Compute::new()
+            .progress(!self.quiet && !self.json)
+            .record_profile();
         if let Some(n) = self.threads {
             c = c.threads(n);
         }
@@ -86,6 +89,16 @@ impl Report {
             _ => v,
         };
         self.values.insert(key.to_string(), v);
+    }
+
+    /// Records `store_read_ratio`: how many times the last computation of `compute`
+    /// read the stored chunks it needed (1.0: each once; null: it read no store).
+    pub(crate) fn set_store_reads(&mut self, compute: &tessera::engine::Compute) {
+        let ratio = compute.last_profile().and_then(|p| p.read_ratio());
+        self.set(
+            "store_read_ratio",
+            ratio.map(|r| (r * 1000.0).round() / 1000.0),
+        );
     }
 
     /// Seconds since the start.

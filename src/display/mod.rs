@@ -19,7 +19,7 @@
 //! ```
 
 mod chunks;
-mod escape;
+pub(crate) mod escape;
 mod evcxr;
 mod labelled;
 #[cfg(feature = "plot")]

@@ -31,7 +31,7 @@ pub use exec::{
     ChunkSink, Compute, MemorySink, Progress, ProgressCallback, default_limit, parse_bytes,
     physical_memory,
 };
-pub use exec::{Profile, TaskRecord};
+pub use exec::{Profile, StoreRead, TaskRecord};
 pub use expr::{BinaryOp, Expr, ExprBuilder, Scalar, UnaryOp};
 pub use graph::{AxisSlice, LazyArray, Op, ScanKind};
 pub use grid::{ChunkGrid, Region, region_shape};

@@ -37,6 +37,11 @@ pub trait ChunkSource: Send + Sync + fmt::Debug {
     fn describe(&self) -> String {
         "source".into()
     }
+    /// Whether reads come from a store (a file, an object store) rather than from
+    /// memory or a generator: the profile counts those reads.
+    fn stored(&self) -> bool {
+        false
+    }
 }
 
 /// An array held in memory as separate chunks, so that reading a whole chunk shares

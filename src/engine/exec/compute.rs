@@ -9,6 +9,7 @@ use super::budget::{Budget, default_limit};
 use super::profile::{Profile, TaskRecord};
 use super::progress::{Progress, ProgressCallback, ProgressSink};
 use super::sink::{ChunkSink, MemorySink};
+use super::store_reads::StoreReads;
 use super::{aligned, pass, stage};
 
 use crate::engine::chunk::ArrayData;
@@ -190,6 +191,14 @@ impl Compute {
         let progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
         let pool = pool(threads)?;
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
+        // Store reads are counted for the profile and the progress bar only: the
+        // default path is untouched.
+        let mut store_reads = StoreReads::default();
+        let roots = if record || self.progress_bar {
+            store_reads.wrap(&roots)?
+        } else {
+            roots
+        };
         let roots = if self.no_optimize {
             roots
         } else {
@@ -208,8 +217,14 @@ impl Compute {
         let shared = stage::shared_nodes(&roots);
         let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
         records.extend(pass.run(&pool, threads)?);
+        let reads = store_reads.reads();
+        progress.store_reads(
+            reads.iter().map(|r| r.bytes_read).sum(),
+            reads.iter().map(|r| r.bytes_stored).sum(),
+        );
         if record {
-            let profile = Profile::new(records, budget.samples(), limit, threads);
+            let profile =
+                Profile::new(records, budget.samples(), limit, threads).with_store_reads(reads);
             if let Some(path) = &self.profile {
                 profile.write_html(path)?;
             }

@@ -13,10 +13,11 @@ mod progress;
 mod progress_text;
 mod sink;
 mod stage;
+mod store_reads;
 pub(crate) mod tile;
 
 pub use budget::{default_limit, parse_bytes, physical_memory};
 pub use compute::Compute;
-pub use profile::{Profile, TaskRecord};
+pub use profile::{Profile, StoreRead, TaskRecord};
 pub use progress::{Progress, ProgressCallback};
 pub use sink::{ChunkSink, MemorySink};

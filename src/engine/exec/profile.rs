@@ -33,6 +33,20 @@ pub struct Profile {
     pub limit: usize,
     /// Number of workers.
     pub workers: usize,
+    /// What the computation read from each store-backed array (files, object stores).
+    pub store_reads: Vec<StoreRead>,
+}
+
+/// The reads of one store-backed array during a computation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreRead {
+    /// The array (its path or URL and variable).
+    pub source: String,
+    /// Bytes read, decoded.
+    pub bytes_read: u64,
+    /// Bytes stored (decoded) in the chunks that were read: reading each needed
+    /// chunk once makes `bytes_read` equal to this.
+    pub bytes_stored: u64,
 }
 
 impl Profile {
@@ -48,7 +62,31 @@ impl Profile {
             memory,
             limit,
             workers,
+            store_reads: vec![],
         }
+    }
+
+    /// The profile with the store reads counted during the computation.
+    pub fn with_store_reads(mut self, reads: Vec<StoreRead>) -> Self {
+        self.store_reads = reads;
+        self
+    }
+
+    /// Bytes read from stores, decoded.
+    pub fn store_bytes_read(&self) -> u64 {
+        self.store_reads.iter().map(|r| r.bytes_read).sum()
+    }
+
+    /// Bytes stored (decoded) in the store chunks the computation read.
+    pub fn store_bytes_stored(&self) -> u64 {
+        self.store_reads.iter().map(|r| r.bytes_stored).sum()
+    }
+
+    /// How many times the computation read what it needed from stores: 1.0 when each
+    /// stored chunk it needed was read once (`None` when it read no store).
+    pub fn read_ratio(&self) -> Option<f64> {
+        let stored = self.store_bytes_stored();
+        (stored > 0).then(|| self.store_bytes_read() as f64 / stored as f64)
     }
 
     /// The most bytes accounted at once.
@@ -144,13 +182,39 @@ impl Profile {
         );
         format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tessera profile</title></head><body>\
-             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.</p>{svg}</body></html>",
+             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.{}</p>{svg}</body></html>",
             self.tasks.len(),
             self.workers,
             dur,
             self.peak_bytes() as f64 / 1048576.0,
-            self.limit as f64 / 1048576.0
+            self.limit as f64 / 1048576.0,
+            self.reads_sentence()
         )
+    }
+
+    /// " Read 1200.0 MiB from stores holding 1100.0 MiB in the chunks needed
+    /// (1.09×): …" with each array read more than once, or nothing.
+    fn reads_sentence(&self) -> String {
+        let Some(ratio) = self.read_ratio() else {
+            return String::new();
+        };
+        let mib = |b: u64| b as f64 / 1048576.0;
+        let mut out = format!(
+            " Read {:.1} MiB from stores holding {:.1} MiB in the chunks needed ({ratio:.2}×).",
+            mib(self.store_bytes_read()),
+            mib(self.store_bytes_stored())
+        );
+        for r in &self.store_reads {
+            if r.bytes_read > r.bytes_stored + r.bytes_stored / 10 {
+                let _ = write!(
+                    out,
+                    " {} was read {:.2} times over.",
+                    crate::display::escape::escape(&r.source),
+                    r.bytes_read as f64 / r.bytes_stored.max(1) as f64
+                );
+            }
+        }
+        out
     }
 
     /// Writes the page to a file.

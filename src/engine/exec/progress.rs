@@ -113,6 +113,18 @@ impl ProgressSink {
         }
     }
 
+    /// Where a bar or progress lines are shown, says under them what the whole
+    /// computation read from stores against what they hold in the chunks it needed.
+    pub(crate) fn store_reads(&self, read: u64, stored: u64) {
+        #[cfg(feature = "progress")]
+        let shown = self.bar.is_some();
+        #[cfg(not(feature = "progress"))]
+        let shown = false;
+        if (shown || self.text.is_some()) && stored > 0 {
+            eprintln!("{}", super::progress_text::reads_line(read, stored));
+        }
+    }
+
     /// Called when a pass fails.
     pub(crate) fn abandon(&self) {
         #[cfg(feature = "progress")]

@@ -53,6 +53,16 @@ pub(crate) fn line(p: &Progress) -> String {
     )
 }
 
+/// `tessera: read 12.0 MiB from stores holding 12.0 MiB in the chunks needed (1.00×)`.
+pub(crate) fn reads_line(read: u64, stored: u64) -> String {
+    format!(
+        "tessera: read {:.1} MiB from stores holding {:.1} MiB in the chunks needed ({:.2}×)",
+        read as f64 / 1048576.0,
+        stored as f64 / 1048576.0,
+        read as f64 / stored.max(1) as f64
+    )
+}
+
 impl<W: Write + Send> TextProgress<W> {
     pub(crate) fn new(out: W) -> Self {
         TextProgress {

@@ -133,6 +133,9 @@ pub(crate) fn quiet_hdf5_errors() {
 }
 
 impl ChunkSource for NetcdfSource {
+    fn stored(&self) -> bool {
+        true
+    }
     fn shape(&self) -> &[usize] {
         &self.shape
     }

@@ -130,6 +130,9 @@ impl ZarrSource {
 }
 
 impl ChunkSource for ZarrSource {
+    fn stored(&self) -> bool {
+        true
+    }
     fn shape(&self) -> &[usize] {
         &self.info.shape
     }
