@@ -23,3 +23,6 @@ mod fuzz_corpus;
 mod hostile_metadata;
 #[path = "reliability/interrupted_writes.rs"]
 mod interrupted_writes;
+#[cfg(feature = "cloud")]
+#[path = "reliability/s3_restart.rs"]
+mod s3_restart;
