@@ -9,12 +9,15 @@
 mod support {
     #[allow(dead_code)]
     pub(crate) mod counting_alloc;
+    pub(crate) mod zarr_fixtures;
 }
 
 #[path = "reliability/concurrency.rs"]
 mod concurrency;
 #[path = "reliability/credentials.rs"]
 mod credentials;
+#[path = "reliability/edited_metadata.rs"]
+mod edited_metadata;
 #[path = "reliability/faulty_store.rs"]
 mod faulty_store;
 #[path = "reliability/fuzz_corpus.rs"]
