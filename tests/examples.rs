@@ -314,3 +314,151 @@ fn the_simulation_sum_streams_to_zarr_and_matches_its_recomputation_and_dask() {
         "tessera {total} vs dask {expected}"
     );
 }
+
+/// A copy of the sea-level fixture with its consolidated metadata removed (so that the
+/// damaged array metadata is what is read), then damaged by `damage`.
+fn damaged_fixture(label: &str, damage: impl FnOnce(&std::path::Path)) -> PathBuf {
+    let src = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data-fixtures/sea_level.zarr"
+    ));
+    let dst = std::env::temp_dir().join(format!(
+        "tessera-examples-{}-{label}.zarr",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dst);
+    copy_dir(src, &dst);
+    let root = dst.join("zarr.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&root).unwrap()).unwrap();
+    meta.as_object_mut()
+        .unwrap()
+        .remove("consolidated_metadata");
+    std::fs::write(&root, meta.to_string()).unwrap();
+    damage(&dst);
+    dst
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Rewrites `array/zarr.json` of the store through `edit`.
+fn edit_meta(store: &std::path::Path, array: &str, edit: impl FnOnce(&mut Value)) {
+    let path = store.join(array).join("zarr.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut meta);
+    std::fs::write(&path, meta.to_string()).unwrap();
+}
+
+/// Broken stores of every kind RELIABILITY.md lists: the example exits non-zero with one
+/// line on stderr, `error: ` and what was wrong, never a panic trace.
+#[test]
+fn a_broken_store_of_any_kind_is_one_line_and_a_non_zero_exit() {
+    type Damage = Box<dyn FnOnce(&std::path::Path)>;
+    let cases: Vec<(&str, &str, Damage)> = vec![
+        (
+            "bad-json",
+            "sla",
+            Box::new(|s| std::fs::write(s.join("sla/zarr.json"), "{\"zarr_format\": 3,").unwrap()),
+        ),
+        (
+            "unknown-codec",
+            "lz77-magic",
+            Box::new(|s| edit_meta(s, "sla", |m| m["codecs"][1]["name"] = "lz77-magic".into())),
+        ),
+        (
+            "unknown-dtype",
+            "int128",
+            Box::new(|s| edit_meta(s, "sla", |m| m["data_type"] = "int128".into())),
+        ),
+        (
+            "absurd-shape",
+            "sla",
+            Box::new(|s| {
+                edit_meta(s, "sla", |m| {
+                    m["shape"] = serde_json::json!([1_000_000_000_000_000u64, 16, 32])
+                })
+            }),
+        ),
+        (
+            "zero-chunk",
+            "sla",
+            Box::new(|s| {
+                edit_meta(s, "sla", |m| {
+                    m["chunk_grid"]["configuration"]["chunk_shape"] = serde_json::json!([0, 16, 32])
+                })
+            }),
+        ),
+        (
+            "wrong-dims",
+            "sla",
+            Box::new(|s| {
+                edit_meta(s, "sla", |m| {
+                    m["dimension_names"] = serde_json::json!(["time", "latitude"])
+                })
+            }),
+        ),
+        (
+            "bad-time-units",
+            "time",
+            Box::new(|s| {
+                edit_meta(s, "time", |m| {
+                    m["attributes"]["units"] = "fortnights since yesterday".into()
+                })
+            }),
+        ),
+        (
+            "string-scale-factor",
+            "sla",
+            Box::new(|s| edit_meta(s, "sla", |m| m["attributes"]["scale_factor"] = "ten".into())),
+        ),
+        (
+            "truncated-chunk",
+            "sla/c/3/0/0",
+            Box::new(|s| {
+                let chunk = s.join("sla/c/3/0/0");
+                let bytes = std::fs::read(&chunk).unwrap();
+                std::fs::write(&chunk, &bytes[..bytes.len() / 2]).unwrap();
+            }),
+        ),
+        (
+            "garbage-chunk",
+            "sla/c/5/0/0",
+            Box::new(|s| {
+                let garbage: Vec<u8> = (0..4000u32)
+                    .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                    .collect();
+                std::fs::write(s.join("sla/c/5/0/0"), garbage).unwrap();
+            }),
+        ),
+    ];
+    for (label, named, damage) in cases {
+        let store = damaged_fixture(label, damage);
+        let out = Command::new(example("sea_level"))
+            .arg(&store)
+            .args(["--no-plots", "--json", "--quiet"])
+            .output()
+            .expect("runs");
+        let _ = std::fs::remove_dir_all(&store);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(out.status.code(), Some(1), "{label}: {err}");
+        assert!(!err.contains("panicked"), "{label}: {err}");
+        assert_eq!(lines.len(), 1, "{label}: not one line:\n{err}");
+        println!("{label}: {}", lines[0]);
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains(named),
+            "{label}: the error does not name {named:?}: {}",
+            lines[0]
+        );
+    }
+}
