@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use common::Report;
-use tessera::delayed::{Delayed, delayed};
+use tessera::delayed::{Delayed, compute_spread, delayed};
 use tessera::io::{WriteMode, WriteOptions};
 use tessera::labelled::{DataArray, Dataset};
 
@@ -93,9 +93,10 @@ fn batch(args: &Args) -> tessera::Result<bool> {
     let runs: Vec<Delayed<(f64, f64, f64)>> = (0..n)
         .map(|k| delayed(move || simulate(k, rate(k, n))))
         .collect();
-    let gathered = Delayed::combine(&runs, |rs| rs.iter().map(|&&r| r).collect::<Vec<_>>());
+    // Under mpirun each rank runs its share of the simulations; every rank gets all
+    // the results.
+    let results = compute_spread(&runs, &compute)?;
     drop(runs);
-    let results = gathered.compute_with(&compute)?;
     let elapsed = start.elapsed().as_secs_f64();
 
     let checksum: f64 = results.iter().map(|(a, b, c)| a + b + c).sum();

@@ -33,7 +33,7 @@ check() { # name args...
         python3 - "$single" "$multi" <<'PY'
 import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-skip = {"seconds", "peak_rss_mb", "tasks_per_s", "overhead_us_per_task"}
+skip = {"seconds", "peak_rss_mb", "tasks_per_s", "overhead_us_per_task", "store_read_ratio"}
 bad = []
 for k, v in a.items():
     if k in skip:

@@ -30,10 +30,12 @@
 
 mod node;
 mod schedule;
+mod spread;
 
 use std::sync::Arc;
 
 use node::{Node, Task};
+pub use spread::compute_spread;
 
 use crate::{Compute, Result};
 

@@ -127,6 +127,15 @@ pub(crate) fn barrier() {
     }
 }
 
+/// Every rank's bytes, in rank order (just `mine` on one rank).
+pub(crate) fn all_gather_bytes(mine: Vec<u8>) -> Result<Vec<Vec<u8>>> {
+    #[cfg(feature = "mpi")]
+    if is_distributed() {
+        return mpi_world::all_gather_by_rank(&mine);
+    }
+    Ok(vec![mine])
+}
+
 /// Makes every rank's in-memory result whole: each rank contributes the regions it
 /// computed, and receives everyone else's.
 pub(crate) fn gather_regions(

@@ -27,6 +27,27 @@ pub(super) fn barrier() {
 
 /// Gathers from every rank a variable-length buffer into one, in rank order.
 fn all_gather<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<Vec<T>> {
+    Ok(all_gather_counted(mine)?.0)
+}
+
+/// Every rank's buffer, in rank order.
+pub(super) fn all_gather_by_rank<T: Equivalence + Default + Clone>(
+    mine: &[T],
+) -> Result<Vec<Vec<T>>> {
+    let (all, counts) = all_gather_counted(mine)?;
+    let mut rest = all.as_slice();
+    Ok(counts
+        .iter()
+        .map(|&c| {
+            let (part, tail) = rest.split_at(c as usize);
+            rest = tail;
+            part.to_vec()
+        })
+        .collect())
+}
+
+/// [`all_gather`] and the length each rank sent.
+fn all_gather_counted<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<(Vec<T>, Vec<i32>)> {
     let world = SimpleCommunicator::world();
     let count = i32::try_from(mine.len()).map_err(|_| {
         Error::invalid(format!(
@@ -51,7 +72,7 @@ fn all_gather<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<Vec<T>> {
         let mut partition = PartitionMut::new(&mut all[..], &counts[..], &displs[..]);
         world.all_gather_varcount_into(mine, &mut partition);
     }
-    Ok(all)
+    Ok((all, counts))
 }
 
 /// Every rank sends the regions it wrote into `data` (bounds, then values in order) and
