@@ -335,12 +335,16 @@ def timing_table(results):
     for r in results:
         t, p, f = (median(x, "seconds") for x in (r.tessera, r.python, r.floor))
         rows.append(
-            f"| {r.analysis.name} | {t:.3f} | {p:.3f} | **{p / t:.2f}×** "
+            f"| {r.analysis.name} | {t:.3f} | {p:.3f} | **{times(p, t, '.2f')}** "
             f"| {median(r.tessera, 'rss_mb'):.0f} | {median(r.python, 'rss_mb'):.0f} "
-            f"| {fmt(f, '.3f')} | {fmt(t / f if f else None, '.2f')}"
-            f"{'×' if f else ''} | {fmt(p / f if f else None, '.1f')}{'×' if f else ''} |"
+            f"| {fmt(f, '.3f')} | {times(t, f, '.2f')} | {times(p, f, '.1f')} |"
         )
     return rows
+
+
+def times(a, b, spec):
+    """a as a multiple of b ("—" without a b)."""
+    return f"{a / b:{spec}}×" if b else "—"
 
 
 def value_table(results, tolerance):
@@ -410,6 +414,8 @@ def main():
     if args.only:
         words = args.only.split(",")
         chosen = [a for a in chosen if any(w in a.name for w in words)]
+        if not chosen:
+            p.error(f"--only {args.only}: no analysis name has any of these words")
     stores = {kind: ensure_store(kind, getattr(size, kind), bins, work)
               for kind in sorted({a.store for a in chosen if a.store})}
     load_before = os.getloadavg()[0]
