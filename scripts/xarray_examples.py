@@ -10,6 +10,11 @@ the two can be compared value by value and timed side by side.
     python3 scripts/xarray_examples.py sea_level data-fixtures/sea_level.zarr
     python3 scripts/xarray_examples.py precipitation data-fixtures/precipitation.zarr
     python3 scripts/xarray_examples.py sea_level 'daily/dt_global_allsat_phy_l4_*.nc'
+    python3 scripts/xarray_examples.py climatology_anomaly data-fixtures/sea_level.zarr
+
+`gmsl_trend`, `climatology_anomaly` and `annual_spread` are the parts of the two
+analyses alone, as `examples/analysis_parts.rs` computes them (`scripts/compare.py`
+times each).
 
 Needs: pip install xarray dask zarr numcodecs (flox is used when installed).
 """
@@ -90,7 +95,43 @@ def precipitation(ds):
     }
 
 
-ANALYSES = {"sea_level": sea_level, "precipitation": precipitation}
+def gmsl_trend(ds):
+    """The area-weighted GMSL and its trend alone (`examples/analysis_parts.rs gmsl-trend`)."""
+    weights = np.cos(np.deg2rad(ds["latitude"]))
+    (gmsl,) = dask.compute(ds["sla"].weighted(weights).mean(["latitude", "longitude"]))
+    years = years_since_start(gmsl["time"].values)
+    return {"gmsl_trend_mm_per_yr": slope(years, gmsl.values) * 1000.0}
+
+
+def climatology_anomaly(ds):
+    """The monthly climatology of sla and the std of its anomalies, as xarray spells it
+    (`examples/analysis_parts.rs climatology-anomaly`)."""
+    g = ds["sla"].groupby("time.month")
+    clim = g.mean()
+    anomaly_std = (g - clim).std("time")
+    clim_mean, std_mean = dask.compute(clim.mean(), anomaly_std.mean())
+    return {"sla_climatology_mean_m": float(clim_mean), "sla_anomaly_std_mean_m": float(std_mean)}
+
+
+def annual_spread(ds):
+    """The annual precipitation totals and the ensemble spread alone
+    (`examples/analysis_parts.rs annual-spread`)."""
+    inside = ds["mask"] == 1
+    pcp = ds["pcp"]
+    total, spread = dask.compute(
+        pcp.resample(time="YS").sum().where(inside).mean(),
+        pcp.mean("time").std("ensemble").where(inside).mean(),
+    )
+    return {"pcp_annual_total_mm": float(total), "pcp_ensemble_spread_mm_per_day": float(spread)}
+
+
+ANALYSES = {
+    "sea_level": sea_level,
+    "precipitation": precipitation,
+    "gmsl_trend": gmsl_trend,
+    "climatology_anomaly": climatology_anomaly,
+    "annual_spread": annual_spread,
+}
 
 
 def open_any(path):
