@@ -785,8 +785,5 @@ fn a_child_spawned_during_a_write_does_not_keep_the_file_locked() {
         let _ = child.kill();
         let _ = child.wait();
     }
-    assert_eq!(
-        values.unwrap().iter().copied().collect::<Vec<_>>(),
-        [1.5; 4]
-    );
+    assert_eq!(values.unwrap().iter().copied().collect::<Vec<_>>(), [1.5; 4]);
 }
