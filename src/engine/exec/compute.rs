@@ -74,6 +74,8 @@ fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
 impl Compute {
     /// Defaults: all cores (`RAYON_NUM_THREADS` respected), budget from
     /// `TESSERA_MEMORY_LIMIT` or half the physical memory, no progress bar.
+    /// NUMA mode from `TESSERA_NUMA` ([`NumaMode::Auto`] when unset: on a one-node
+    /// machine, one unbound pool).
     pub fn new() -> Self {
         Self::default()
     }
