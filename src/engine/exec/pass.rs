@@ -273,7 +273,7 @@ impl<'a> Pass<'a> {
                     self.segments
                         .iter()
                         .map(|s| s.first_unit..s.first_unit + s.n_units),
-                    nodes.nodes.len(),
+                    &nodes.steal_order,
                 );
                 nodes.run_workers(&|w, node| self.worker(w, Some((&queues, node))));
                 self.remote_steals.store(queues.steals(), Ordering::Relaxed);

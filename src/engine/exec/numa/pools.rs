@@ -19,6 +19,9 @@ pub(crate) struct NodePool {
 /// The pools of every node, in node order.
 pub(crate) struct NodePools {
     pub(crate) nodes: Vec<NodePool>,
+    /// For each node, the other nodes to take tasks from when its own queue is empty,
+    /// nearest first.
+    pub(crate) steal_order: Vec<Vec<usize>>,
 }
 
 impl NodePools {
@@ -89,6 +92,28 @@ pub(crate) fn split_threads(cpus_per_node: &[usize], threads: usize) -> Vec<usiz
     out
 }
 
+/// For each node (by position), the other nodes by increasing distance, ties broken
+/// by going round from the next node, so that idle nodes do not all pick the same one.
+/// A node's `distance` line is indexed by node number; a missing entry counts as remote.
+pub(crate) fn steal_order(topology: &Topology) -> Vec<Vec<usize>> {
+    let nodes = topology.nodes();
+    let n = nodes.len();
+    (0..n)
+        .map(|k| {
+            let mut others: Vec<usize> = (1..n).map(|d| (k + d) % n).collect();
+            others.sort_by_key(|&j| {
+                let d = nodes[k]
+                    .distances
+                    .get(nodes[j].id)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                (d, (j + n - k) % n)
+            });
+            others
+        })
+        .collect()
+}
+
 /// Pools for these nodes and thread count, started once and shared by every
 /// computation that asks for the same.
 fn node_pools(topology: &Topology, threads: usize) -> Result<Arc<NodePools>> {
@@ -123,7 +148,10 @@ fn node_pools(topology: &Topology, threads: usize) -> Result<Arc<NodePools>> {
             threads: t,
         });
     }
-    let p = Arc::new(NodePools { nodes });
+    let p = Arc::new(NodePools {
+        nodes,
+        steal_order: steal_order(topology),
+    });
     pools.insert(key, p.clone());
     Ok(p)
 }
@@ -141,6 +169,21 @@ mod tests {
         assert_eq!(split_threads(&[16; 8], 4), vec![1; 8]);
         let s = split_threads(&[3, 3, 2], 7);
         assert_eq!(s.iter().sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn steals_go_to_the_nearest_nodes_first() {
+        let topo = Topology::from_sysfs(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("data-fixtures/numa/epyc-2x-nps4"),
+            &[],
+        );
+        let order = steal_order(&topo);
+        // Node 1: its socket's nodes (distance 12) before the other socket's (32).
+        assert_eq!(order[1], vec![2, 3, 0, 4, 5, 6, 7]);
+        assert_eq!(order[7], vec![4, 5, 6, 0, 1, 2, 3]);
+        let mock = steal_order(&Topology::single(vec![0, 1, 2]).mock(3));
+        assert_eq!(mock, vec![vec![1, 2], vec![2, 0], vec![0, 1]]);
     }
 
     #[test]

@@ -39,13 +39,19 @@ impl Queue {
 /// The queues of one pass, one per node.
 pub(crate) struct NodeQueues {
     queues: Vec<Queue>,
+    /// Per node, the nodes it takes tasks from when its own queue is empty.
+    steal_order: Vec<Vec<usize>>,
     steals: AtomicUsize,
 }
 
 impl NodeQueues {
-    /// Queues over `segments` (ranges of task numbers) for `nodes` nodes.
-    pub(crate) fn new(segments: impl IntoIterator<Item = Range<usize>>, nodes: usize) -> Self {
-        let nodes = nodes.max(1);
+    /// Queues over `segments` (ranges of task numbers), one per entry of `steal_order`
+    /// (for each node, the other nodes in the order it takes their tasks).
+    pub(crate) fn new(
+        segments: impl IntoIterator<Item = Range<usize>>,
+        steal_order: &[Vec<usize>],
+    ) -> Self {
+        let nodes = steal_order.len().max(1);
         let mut ranges = vec![vec![]; nodes];
         for s in segments {
             let n = s.len();
@@ -65,19 +71,21 @@ impl NodeQueues {
                     next: AtomicUsize::new(0),
                 })
                 .collect(),
+            steal_order: steal_order.to_vec(),
             steals: AtomicUsize::new(0),
         }
     }
 
     /// The next task for a worker on `node`: its own node's next, else a task taken
-    /// from the next node (in node order after it) that has one; `None` when all are done.
+    /// from the first node in its steal order that has one; `None` when all are done.
     pub(crate) fn next(&self, node: usize) -> Option<usize> {
-        let n = self.queues.len();
-        if let Some(t) = self.queues[node % n].pop() {
+        let node = node % self.queues.len();
+        if let Some(t) = self.queues[node].pop() {
             return Some(t);
         }
-        for k in 1..n {
-            if let Some(t) = self.queues[(node + k) % n].pop() {
+        let others = self.steal_order.get(node).map_or(&[][..], |o| &o[..]);
+        for &k in others {
+            if let Some(t) = self.queues.get(k).and_then(Queue::pop) {
                 self.steals.fetch_add(1, Ordering::Relaxed);
                 return Some(t);
             }
@@ -97,7 +105,7 @@ mod tests {
 
     #[test]
     fn contiguous_homes_then_steals() {
-        let q = NodeQueues::new([0..6, 6..9], 2);
+        let q = NodeQueues::new([0..6, 6..9], &[vec![1], vec![0]]);
         let own: Vec<usize> = std::iter::from_fn(|| q.queues[0].pop()).collect();
         assert_eq!(own, vec![0, 1, 2, 6]);
         assert_eq!(q.steals(), 0);
@@ -110,8 +118,22 @@ mod tests {
     }
 
     #[test]
+    fn steals_follow_the_order() {
+        // Node 0 takes from node 2 before node 1.
+        let q = NodeQueues::new([0..3], &[vec![2, 1], vec![0, 2], vec![0, 1]]);
+        assert_eq!(q.next(0), Some(0));
+        assert_eq!(q.next(0), Some(2));
+        assert_eq!(q.next(0), Some(1));
+        assert_eq!(q.next(0), None);
+        assert_eq!(q.steals(), 2);
+    }
+
+    #[test]
     fn every_task_once_under_contention() {
-        let q = NodeQueues::new([0..1000, 1000..1001, 1001..1400], 3);
+        let q = NodeQueues::new(
+            [0..1000, 1000..1001, 1001..1400],
+            &[vec![2, 1], vec![0, 2], vec![1, 0]],
+        );
         let got = std::sync::Mutex::new(vec![]);
         std::thread::scope(|s| {
             for w in 0..6 {
