@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn steals_follow_the_order() {
         // Node 0 takes from node 2 before node 1.
-        let q = NodeQueues::new([0..3], &[vec![2, 1], vec![0, 2], vec![0, 1]]);
+        let q = NodeQueues::new(std::iter::once(0..3), &[vec![2, 1], vec![0, 2], vec![0, 1]]);
         assert_eq!(q.next(0), Some(0));
         assert_eq!(q.next(0), Some(2));
         assert_eq!(q.next(0), Some(1));
