@@ -4,7 +4,9 @@
 //! - `fused_chain_1gib`: a 5-op elementwise chain + sum over 1 GiB of in-memory f32,
 //!   against a hand-written single loop;
 //! - `generated_sum_4gib`: the sum over axis 0 of a generated 64 × 4096 × 4096 f32
-//!   array under a 512 MiB budget, with its peak heap printed.
+//!   array under a 512 MiB budget, with its peak heap printed;
+//! - `numa_overhead`: a 256 MiB reduction and 100,000 one-element chunks, with
+//!   `TESSERA_NUMA` modes `off` and `mock:2` (the cost of per-node pools and queues).
 //!
 //! Run: `cargo bench --bench engine` (set `TESSERA_BENCH_THREADS` to pin the pool).
 
@@ -162,10 +164,49 @@ fn generated_sum_4gib(c: &mut Criterion) {
     );
 }
 
+/// The same reductions with NUMA `off` and `mock:2` (two fake nodes, each with a pool
+/// bound to half the CPUs and its own task queue): the executor's NUMA overhead.
+fn numa_overhead(c: &mut Criterion) {
+    use tessera::engine::numa::NumaMode;
+    let shape = [64, 1024, 1024];
+    let grid = ChunkGrid::regular(&shape, &[1, 1024, 1024]).expect("valid grid");
+    let x = LazyArray::from_fn("generated", DType::F32, grid, |idx, region| {
+        let t = idx[0] as f32;
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        Ok(ArrayData::new(Array::from_shape_fn(IxDyn(&shape), |i| {
+            t + (i[2] % 16) as f32
+        })))
+    });
+    let big = x.sum(&[0]).expect("valid plan");
+    const N: usize = 100_000;
+    let grid = ChunkGrid::regular(&[N], &[1]).expect("valid grid");
+    let ones = LazyArray::from_fn("ones", DType::F64, grid, |_, region| {
+        Ok(ArrayData::new(ArrayD::<f64>::ones(IxDyn(&[
+            region[0].len()
+        ]))))
+    });
+    let small = ones.sum(&[0]).expect("valid plan");
+    let mut group = c.benchmark_group("numa_overhead");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    for mode in [NumaMode::Off, NumaMode::Mock(2)] {
+        let run = compute().numa(mode);
+        group.bench_function(format!("sum_axis0_256MiB_{mode}"), |b| {
+            b.iter(|| black_box(run.run(&[&big]).expect("computes")))
+        });
+        group.bench_function(format!("sum_100k_chunks_{mode}"), |b| {
+            b.iter(|| black_box(run.run(&[&small]).expect("computes")))
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     per_chunk_overhead,
     fused_chain_1gib,
-    generated_sum_4gib
+    generated_sum_4gib,
+    numa_overhead
 );
 criterion_main!(benches);

@@ -73,6 +73,10 @@
 //! curve. Labelled arrays take the same settings through `compute_with`, and
 //! `DataArray::compute_many` computes several results in one pass over shared inputs.
 //!
+//! On a machine with several NUMA nodes, workers run in one pool per node, bound to the
+//! node's CPUs, each chunk task on its home node ([`engine::numa`]; `TESSERA_NUMA=off`,
+//! `auto` (default) or `mock:N`, or `Compute::numa`).
+//!
 //! ## Features
 //!
 //! | feature | default | what it adds |

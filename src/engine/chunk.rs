@@ -128,7 +128,11 @@ impl ArrayData {
 
     /// An array of `T::default()` (zeros, `false`).
     pub fn zeros(dtype: DType, shape: &[usize]) -> Self {
-        crate::with_dtype!(dtype, T => T::wrap(ArrayD::<T>::default(IxDyn(shape))))
+        // `from_elem` builds with `vec![zero; n]`, which asks the allocator for zeroed
+        // memory: a large array's pages stay untouched until written, so an in-memory
+        // result is first touched by the tasks that write its chunks, on their NUMA
+        // nodes, not all by the calling thread (and no memset of the whole result).
+        crate::with_dtype!(dtype, T => T::wrap(ArrayD::<T>::from_elem(IxDyn(shape), T::default())))
     }
 
     /// An array filled with one value.

@@ -27,6 +27,7 @@ pub(crate) mod source;
 
 pub use chunk::{ArrayData, Storable};
 pub use dtype::{DType, Element, FloatFn, Kind};
+pub use exec::numa;
 pub use exec::{
     ChunkSink, Compute, MemorySink, Progress, ProgressCallback, default_limit, parse_bytes,
     physical_memory,

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::budget::{Budget, default_limit};
+use super::numa::NumaMode;
+use super::numa::pools::{NodePools, plan as numa_plan};
 use super::profile::{Profile, TaskRecord};
 use super::progress::{Progress, ProgressCallback, ProgressSink};
 use super::sink::{ChunkSink, MemorySink};
@@ -36,6 +38,7 @@ pub struct Compute {
     profile: Option<PathBuf>,
     no_optimize: bool,
     report: Option<Arc<Mutex<Option<Profile>>>>,
+    numa: Option<NumaMode>,
 }
 
 impl std::fmt::Debug for Compute {
@@ -72,6 +75,8 @@ fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
 impl Compute {
     /// Defaults: all cores (`RAYON_NUM_THREADS` respected), budget from
     /// `TESSERA_MEMORY_LIMIT` or half the physical memory, no progress bar.
+    /// NUMA mode from `TESSERA_NUMA` ([`NumaMode::Auto`] when unset: on a one-node
+    /// machine, one unbound pool).
     pub fn new() -> Self {
         Self::default()
     }
@@ -124,6 +129,13 @@ impl Compute {
         self.report
             .as_ref()
             .and_then(|r| r.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// How workers use NUMA nodes (default: `TESSERA_NUMA`, else
+    /// [`NumaMode::Auto`], which on a one-node machine is the plain single pool).
+    pub fn numa(mut self, mode: NumaMode) -> Self {
+        self.numa = Some(mode);
+        self
     }
 
     /// Skips the optimizer (for testing that optimized and plain plans agree).
@@ -190,6 +202,12 @@ impl Compute {
         budget.hold(sinks.iter().map(|s| s.resident_bytes()).sum());
         let progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
         let pool = pool(threads)?;
+        let numa = match self.numa {
+            Some(m) => m,
+            None => NumaMode::from_env()?,
+        };
+        let nodes = numa_plan(numa, threads)?;
+        let workers = nodes.as_ref().map_or(threads, |n| n.threads());
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
         // Store reads are counted for the profile and the progress bar only: the
         // default path is untouched.
@@ -210,21 +228,25 @@ impl Compute {
             budget: &budget,
             progress: &progress,
             pool: &pool,
-            threads,
+            threads: workers,
             record,
+            nodes: nodes.as_deref(),
+            steals: Default::default(),
         };
         let roots = stage_nested(roots, &ctx, &mut records)?;
         let shared = stage::shared_nodes(&roots);
         let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
-        records.extend(pass.run(&pool, threads)?);
+        records.extend(pass.run(&pool, workers, ctx.nodes)?);
+        ctx.steals.set(ctx.steals.get() + pass.remote_steals());
         let reads = store_reads.reads();
         progress.store_reads(
             reads.iter().map(|r| r.bytes_read).sum(),
             reads.iter().map(|r| r.bytes_stored).sum(),
         );
         if record {
-            let profile =
-                Profile::new(records, budget.samples(), limit, threads).with_store_reads(reads);
+            let mut profile =
+                Profile::new(records, budget.samples(), limit, workers).with_store_reads(reads);
+            profile.remote_steals = ctx.steals.get();
             if let Some(path) = &self.profile {
                 profile.write_html(path)?;
             }
@@ -249,6 +271,10 @@ struct PassContext<'a> {
     pool: &'a rayon::ThreadPool,
     threads: usize,
     record: bool,
+    /// The NUMA node pools, when the computation uses them.
+    nodes: Option<&'a NodePools>,
+    /// Remote steals over every pass so far.
+    steals: std::cell::Cell<usize>,
 }
 
 /// Computes the reductions nested inside the roots first (recursively: theirs first)
@@ -290,7 +316,8 @@ fn stage_nested(
         ctx.record,
         shared,
     );
-    records.extend(pass.run(ctx.pool, ctx.threads)?);
+    records.extend(pass.run(ctx.pool, ctx.threads, ctx.nodes)?);
+    ctx.steals.set(ctx.steals.get() + pass.remote_steals());
     drop(pass);
     drop(dyn_sinks);
     // Every rank needs the whole staged result for the passes that use it.

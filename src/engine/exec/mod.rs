@@ -6,6 +6,7 @@ mod aligned;
 mod budget;
 mod compute;
 pub(crate) mod eval;
+pub mod numa;
 pub(crate) mod order_stat;
 mod pass;
 mod profile;

@@ -13,6 +13,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
 use super::budget::Budget;
+use super::numa::pools::NodePools;
+use super::numa::queue::NodeQueues;
 use super::progress::ProgressSink;
 use super::sink::ChunkSink;
 use crate::distributed::Partition;
@@ -75,6 +77,8 @@ pub(super) struct Pass<'a> {
     records: Option<Mutex<Vec<TaskRecord>>>,
     shared: Arc<std::collections::HashSet<usize>>,
     start: Instant,
+    /// Tasks run away from their home NUMA node (set by `run`).
+    remote_steals: AtomicUsize,
 }
 
 fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>) {
@@ -224,6 +228,7 @@ impl<'a> Pass<'a> {
             records: profile.then(|| Mutex::new(vec![])),
             shared,
             start: Instant::now(),
+            remote_steals: AtomicUsize::new(0),
         }
     }
 
@@ -235,8 +240,14 @@ impl<'a> Pass<'a> {
             .sum()
     }
 
-    /// Runs the pass on `workers` threads of the current rayon pool.
-    pub(super) fn run(&self, pool: &rayon::ThreadPool, workers: usize) -> Result<Vec<TaskRecord>> {
+    /// Runs the pass on `workers` threads of `pool`, or on the NUMA node pools when
+    /// given (then `workers` is their total): each task on its home node's queue.
+    pub(super) fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        workers: usize,
+        nodes: Option<&NodePools>,
+    ) -> Result<Vec<TaskRecord>> {
         self.progress.start(self.total_units, self.total_bytes());
         // Private partials first when a set per worker, and the shared ones, take at
         // most half the budget.
@@ -251,11 +262,23 @@ impl<'a> Pass<'a> {
             partial_bytes.saturating_mul(workers + 1) <= self.budget.limit() / 2,
             Ordering::Relaxed,
         );
-        pool.scope(|s| {
-            for w in 0..workers.max(1) {
-                s.spawn(move |_| self.worker(w));
+        match nodes {
+            None => pool.scope(|s| {
+                for w in 0..workers.max(1) {
+                    s.spawn(move |_| self.worker(w, None));
+                }
+            }),
+            Some(nodes) => {
+                let queues = NodeQueues::new(
+                    self.segments
+                        .iter()
+                        .map(|s| s.first_unit..s.first_unit + s.n_units),
+                    &nodes.steal_order,
+                );
+                nodes.run_workers(&|w, node| self.worker(w, Some((&queues, node))));
+                self.remote_steals.store(queues.steals(), Ordering::Relaxed);
             }
-        });
+        }
         if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
             self.progress.abandon();
             return Err(e);
@@ -267,6 +290,11 @@ impl<'a> Pass<'a> {
             .as_ref()
             .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(|e| e.into_inner())))
             .unwrap_or_default())
+    }
+
+    /// Tasks that ran away from their home NUMA node in the last `run`.
+    pub(super) fn remote_steals(&self) -> usize {
+        self.remote_steals.load(Ordering::Relaxed)
     }
 
     fn fail(&self, e: Error) {
@@ -310,14 +338,20 @@ impl<'a> Pass<'a> {
         (seg, idx)
     }
 
-    fn worker(&self, wid: usize) {
+    fn worker(&self, wid: usize, queues: Option<(&NodeQueues, usize)>) {
         let mut ev = Evaluator::new(self.shared.clone());
         let mut local: Vec<LocalPartial> = vec![];
         loop {
             if self.cancelled.load(Ordering::Relaxed) {
                 break;
             }
-            let unit = self.next.fetch_add(1, Ordering::Relaxed);
+            let unit = match queues {
+                Some((q, node)) => match q.next(node) {
+                    Some(u) => u,
+                    None => break,
+                },
+                None => self.next.fetch_add(1, Ordering::Relaxed),
+            };
             if unit >= self.total_units {
                 break;
             }

@@ -33,6 +33,8 @@ pub struct Profile {
     pub limit: usize,
     /// Number of workers.
     pub workers: usize,
+    /// Chunk tasks that ran on another NUMA node than their home (0 without NUMA).
+    pub remote_steals: usize,
     /// What the computation read from each store-backed array (files, object stores).
     pub store_reads: Vec<StoreRead>,
 }
@@ -63,6 +65,7 @@ impl Profile {
             limit,
             workers,
             store_reads: vec![],
+            remote_steals: 0,
         }
     }
 
@@ -180,9 +183,17 @@ impl Profile {
             width + 20.0,
             top + h + 14.0
         );
+        let steals = if self.remote_steals > 0 {
+            format!(
+                "<p>{} tasks ran on another NUMA node than their home (remote steals).</p>",
+                self.remote_steals
+            )
+        } else {
+            String::new()
+        };
         format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tessera profile</title></head><body>\
-             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.{}</p>{svg}</body></html>",
+             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.{}</p>{steals}{svg}</body></html>",
             self.tasks.len(),
             self.workers,
             dur,
