@@ -28,3 +28,5 @@ mod props;
 mod smoke;
 #[path = "engine/window_props.rs"]
 mod window_props;
+#[path = "engine/window_kernel_props.rs"]
+mod window_kernel_props;
