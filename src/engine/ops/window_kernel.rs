@@ -95,6 +95,7 @@ fn run<T: Float>(x: &ArrayD<T>, axis: usize, inner: Range<usize>, w: &Window) ->
     let cols: usize = shape[axis + 1..].iter().product();
     let n = inner.len();
     let mut out = vec![T::NAN; outer * n * cols];
+    let mut scratch = Scratch::new(cols.min(COLS), w);
     if cols > 0 {
         for o in 0..outer {
             let rows = Rows {
@@ -106,9 +107,13 @@ fn run<T: Float>(x: &ArrayD<T>, axis: usize, inner: Range<usize>, w: &Window) ->
             for c0 in (0..cols).step_by(COLS) {
                 let tile = c0..(c0 + COLS).min(cols);
                 match w.kind {
-                    RollingKind::Min => extremes::<T, false>(&rows, dst, tile, &inner, w),
-                    RollingKind::Max => extremes::<T, true>(&rows, dst, tile, &inner, w),
-                    _ => moments(&rows, dst, tile, &inner, w),
+                    RollingKind::Min => {
+                        extremes::<T, false>(&rows, dst, tile, &inner, w, &mut scratch)
+                    }
+                    RollingKind::Max => {
+                        extremes::<T, true>(&rows, dst, tile, &inner, w, &mut scratch)
+                    }
+                    _ => moments(&rows, dst, tile, &inner, w, &mut scratch.moments),
                 }
             }
         }
@@ -135,6 +140,30 @@ impl<T> Rows<'_, T> {
     }
 }
 
+/// The buffers of a block's column tiles, allocated once per block.
+struct Scratch<T> {
+    moments: Moments,
+    /// Suffix extremes of the current segment, one row per position in it.
+    suffix: Vec<T>,
+    /// Prefix extreme of the next segment, up to the current position.
+    prefix: Vec<T>,
+    /// Valid values in each column's window.
+    count: Vec<u32>,
+}
+
+impl<T: Float> Scratch<T> {
+    fn new(tc: usize, w: &Window) -> Self {
+        let extremes = matches!(w.kind, RollingKind::Min | RollingKind::Max);
+        let (mt, et) = if extremes { (0, tc) } else { (tc, 0) };
+        Scratch {
+            moments: Moments::new(mt),
+            suffix: vec![T::NAN; (w.before + w.after + 1) * et],
+            prefix: vec![T::NAN; et],
+            count: vec![0; et],
+        }
+    }
+}
+
 /// Running count, shifted sum and shifted sum of squares of one column tile. The
 /// updates are written without branches (selects), so that they vectorize.
 struct Moments {
@@ -154,32 +183,44 @@ impl Moments {
         }
     }
 
+    /// Empties the accumulators of the first `n` columns.
+    fn reset(&mut self, n: usize) {
+        self.count[..n].fill(0.0);
+        self.shift[..n].fill(f64::NAN);
+        self.sum[..n].fill(0.0);
+        self.sumsq[..n].fill(0.0);
+    }
+
     fn add<T: Float>(&mut self, row: &[T]) {
-        let it = self.count.iter_mut().zip(&mut self.shift);
-        for ((((c, sh), s), ss), &v) in it.zip(&mut self.sum).zip(&mut self.sumsq).zip(row) {
-            let v: f64 = v.into();
-            // The first valid value a column sees becomes its shift.
-            let shift = if sh.is_nan() { v } else { *sh };
-            *sh = shift;
+        let n = row.len();
+        let (c, sh) = (&mut self.count[..n], &mut self.shift[..n]);
+        let (s, ss) = (&mut self.sum[..n], &mut self.sumsq[..n]);
+        for i in 0..n {
+            let v: f64 = row[i].into();
             let valid = !v.is_nan();
+            // The first valid value a column sees becomes its shift.
+            let shift = if sh[i].is_nan() { v } else { sh[i] };
+            sh[i] = shift;
             let d = if valid { v - shift } else { 0.0 };
-            *c += if valid { 1.0 } else { 0.0 };
-            *s += d;
-            *ss += d * d;
+            c[i] += if valid { 1.0 } else { 0.0 };
+            s[i] += d;
+            ss[i] += d * d;
         }
     }
 
     fn remove<T: Float>(&mut self, row: &[T]) {
-        let it = self.count.iter_mut().zip(&self.shift);
-        for ((((c, sh), s), ss), &v) in it.zip(&mut self.sum).zip(&mut self.sumsq).zip(row) {
-            let v: f64 = v.into();
+        let n = row.len();
+        let (c, sh) = (&mut self.count[..n], &self.shift[..n]);
+        let (s, ss) = (&mut self.sum[..n], &mut self.sumsq[..n]);
+        for i in 0..n {
+            let v: f64 = row[i].into();
             let valid = !v.is_nan();
-            let d = if valid { v - *sh } else { 0.0 };
-            *c -= if valid { 1.0 } else { 0.0 };
+            let d = if valid { v - sh[i] } else { 0.0 };
+            let left = c[i] - if valid { 1.0 } else { 0.0 };
+            c[i] = left;
             // An empty window restarts from exact zeros.
-            let empty = *c == 0.0;
-            *s = if empty { 0.0 } else { *s - d };
-            *ss = if empty { 0.0 } else { *ss - d * d };
+            s[i] = if left == 0.0 { 0.0 } else { s[i] - d };
+            ss[i] = if left == 0.0 { 0.0 } else { ss[i] - d * d };
         }
     }
 
@@ -244,8 +285,9 @@ fn moments<T: Float>(
     tile: Range<usize>,
     inner: &Range<usize>,
     w: &Window,
+    m: &mut Moments,
 ) {
-    let mut m = Moments::new(tile.len());
+    m.reset(tile.len());
     for (k, c) in inner.clone().enumerate() {
         let c = c as isize;
         if k == 0 {
@@ -274,15 +316,15 @@ fn extremes<T: Float, const MAX: bool>(
     tile: Range<usize>,
     inner: &Range<usize>,
     w: &Window,
+    scratch: &mut Scratch<T>,
 ) {
     let tc = tile.len();
     let width = w.before + w.after + 1;
     let n = inner.len();
-    // Suffix extremes of the current segment, one row per position in it.
-    let mut suffix = vec![T::NAN; width * tc];
-    // Prefix extreme of the next segment, up to the current position.
-    let mut prefix = vec![T::NAN; tc];
-    let mut count = vec![0u32; tc];
+    let suffix = &mut scratch.suffix[..width * tc];
+    let prefix = &mut scratch.prefix[..tc];
+    let count = &mut scratch.count[..tc];
+    count.fill(0);
     let first = inner.start as isize - w.before as isize;
     for seg in (0..n).step_by(width) {
         let s = first + seg as isize;
@@ -304,10 +346,10 @@ fn extremes<T: Float, const MAX: bool>(
         for j in 0..width.min(n - seg) {
             let k = seg + j;
             let c = (inner.start + k) as isize;
-            update_count(rows, &tile, c, k == 0, w, &mut count);
+            update_count(rows, &tile, c, k == 0, w, count);
             let out = &mut dst[k * rows.cols + tile.start..k * rows.cols + tile.end];
             let h = &suffix[j * tc..(j + 1) * tc];
-            for (((o, &h), &p), &cnt) in out.iter_mut().zip(h).zip(&prefix).zip(&count) {
+            for (((o, &h), &p), &cnt) in out.iter_mut().zip(h).zip(&*prefix).zip(&*count) {
                 *o = if (cnt as usize) < w.min_periods {
                     T::NAN
                 } else {
