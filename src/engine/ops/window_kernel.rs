@@ -268,7 +268,9 @@ impl Moments {
             RollingKind::Var(ddof) | RollingKind::Std(ddof) => {
                 let (ddof, root) = (ddof as f64, matches!(w.kind, RollingKind::Std(_)));
                 for ((((o, &n), _), &s), &ss) in it {
-                    let var = (ss - s * s / n).max(0.0) / (n - ddof);
+                    // One value has no spread: exactly zero, whatever the sums kept.
+                    let spread = if n == 1.0 { 0.0 } else { ss - s * s / n };
+                    let var = spread.max(0.0) / (n - ddof);
                     let v = if root { var.sqrt() } else { var };
                     *o = T::from_f64(if n >= min && n > ddof { v } else { f64::NAN });
                 }
@@ -437,6 +439,10 @@ mod tests {
         same(&lane(&v, 2, 0, RollingKind::Max), &max);
         let min = [-2.0, -2.0, -2.0, -2.0, 5.0, 4.0, 4.0, 4.0, 4.0];
         same(&lane(&v, 0, 3, RollingKind::Min), &min);
+        // A window left with one valid value has a variance of exactly zero, whatever
+        // the values that passed through the running sums.
+        let v = [1000.1, 2.3, 7.9, nan, nan, 5.7];
+        assert_eq!(lane(&v, 2, 0, RollingKind::Var(0))[5], 0.0);
     }
 
     #[test]
