@@ -64,6 +64,16 @@ def main():
         s.rolling(step=7, center=True).mean())
     add("rolling_series_center8_std_minp2", "s", "rolling", {"dim": "step", "window": 8, "center": True, "min_periods": 2, "func": "std"},
         s.rolling(step=8, center=True, min_periods=2).std())
+    # Windows far longer than the chunks (7 steps) and NaN runs longer than the window:
+    # the running-sum and van Herk/Gil-Werman kernels on merged chunks.
+    for reduction in ["min", "max", "std", "mean", "sum"]:
+        add(f"rolling_time20_center_minp5_{reduction}", "v", "rolling",
+            {"dim": "time", "window": 20, "center": True, "min_periods": 5, "func": reduction},
+            getattr(v.rolling(time=20, center=True, min_periods=5), reduction)())
+    for reduction in ["var", "count", "max"]:
+        add(f"rolling_time3_minp1_{reduction}", "v", "rolling",
+            {"dim": "time", "window": 3, "center": False, "min_periods": 1, "func": reduction},
+            getattr(v.rolling(time=3, min_periods=1), reduction)())
     for deg in (1, 2):
         add(f"polyfit_time_deg{deg}", "v", "polyfit", {"dim": "time", "deg": deg}, v.polyfit("time", deg))
     add("polyfit_x_deg1", "v", "polyfit", {"dim": "x", "deg": 1}, v.polyfit("x", 1))

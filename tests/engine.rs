@@ -26,5 +26,7 @@ mod ffill_props;
 mod props;
 #[path = "engine/smoke.rs"]
 mod smoke;
+#[path = "engine/window_kernel_props.rs"]
+mod window_kernel_props;
 #[path = "engine/window_props.rs"]
 mod window_props;

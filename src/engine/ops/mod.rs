@@ -10,3 +10,5 @@ pub(crate) mod quantile;
 pub(crate) mod reduce;
 pub(crate) mod shape;
 pub(crate) mod window;
+pub(crate) mod window_grid;
+pub(crate) mod window_kernel;

@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use ndarray::{ArrayD, Axis, IxDyn};
-
+use super::window_grid::{cores, merged_grid};
+use super::window_kernel::{Window, rolling_block};
 use crate::engine::graph::Op;
 use crate::engine::{ArrayData, DType, LazyArray};
 use crate::{Error, Result};
@@ -60,6 +60,23 @@ impl LazyArray {
         dtype: DType,
         f: impl Fn(&ArrayData, Range<usize>, usize) -> Result<ArrayData> + Send + Sync + 'static,
     ) -> Result<LazyArray> {
+        self.overlap_on(self.chunks().clone(), axis, before, after, name, dtype, f)
+    }
+
+    /// The overlap node of [`map_overlap_at`](Self::map_overlap_at) with the output
+    /// chunks `grid` (of this array's shape): each output chunk reads its positions and
+    /// the halo, whatever the input's chunks are.
+    #[allow(clippy::too_many_arguments)]
+    fn overlap_on(
+        &self,
+        grid: crate::engine::ChunkGrid,
+        axis: usize,
+        before: usize,
+        after: usize,
+        name: impl Into<String>,
+        dtype: DType,
+        f: impl Fn(&ArrayData, Range<usize>, usize) -> Result<ArrayData> + Send + Sync + 'static,
+    ) -> Result<LazyArray> {
         if axis >= self.ndim() {
             return Err(Error::AxisOutOfRange {
                 axis: axis as isize,
@@ -85,7 +102,7 @@ impl LazyArray {
             vec![self.clone()],
             self.shape().to_vec(),
             dtype,
-            self.chunks().clone(),
+            grid,
         ))
     }
 
@@ -93,6 +110,11 @@ impl LazyArray {
     /// skipped; a window with fewer than `min_periods` valid values gives NaN. A
     /// trailing window ends at its position; a centred one covers
     /// `[i - window/2, i + (window-1)/2]`, as pandas and xarray place it.
+    ///
+    /// The work per element does not grow with the window (running sums; van
+    /// Herk/Gil-Werman for the extremes). The output's chunks along `axis` are the
+    /// input's, merged where they are short next to the window, so that the halo each
+    /// chunk reads again from its neighbours stays a small part of what it reads.
     pub fn rolling(
         &self,
         axis: usize,
@@ -115,110 +137,27 @@ impl LazyArray {
             DType::F32 => DType::F32,
             _ => DType::F64,
         };
-        let min_periods = min_periods.max(1);
-        self.map_overlap(
+        if axis >= self.ndim() {
+            return Err(Error::AxisOutOfRange {
+                axis: axis as isize,
+                ndim: self.ndim(),
+            });
+        }
+        let w = Window {
+            before,
+            after,
+            min_periods: min_periods.max(1),
+            kind,
+        };
+        let grid = merged_grid(self.chunks(), axis, before + after, out.size(), cores());
+        self.overlap_on(
+            grid,
             axis,
             before,
             after,
             format!("rolling {kind:?}"),
             out,
-            move |block, inner| {
-                let x = block.clone().cast(DType::F64).into_typed::<f64>()?;
-                let start = inner.start;
-                let mut shape = x.shape().to_vec();
-                shape[axis] = inner.len();
-                let mut y = ArrayD::<f64>::zeros(IxDyn(&shape));
-                for (lane_in, mut lane_out) in
-                    x.lanes(Axis(axis)).into_iter().zip(y.lanes_mut(Axis(axis)))
-                {
-                    let values: Vec<f64> = lane_in.iter().copied().collect();
-                    let sums = (!matches!(kind, RollingKind::Min | RollingKind::Max))
-                        .then(|| PrefixSums::new(&values));
-                    for (k, out) in lane_out.iter_mut().enumerate() {
-                        let i = start + k;
-                        let lo = i.saturating_sub(before);
-                        let hi = (i + after + 1).min(values.len());
-                        *out = match &sums {
-                            Some(p) => p.stat(lo..hi, kind, min_periods),
-                            None => extreme(&values[lo..hi], kind, min_periods),
-                        };
-                    }
-                }
-                Ok(ArrayData::new(y).cast(out))
-            },
+            move |block, inner, _| rolling_block(block, axis, inner, &w),
         )
-    }
-}
-
-/// Running count, sum and sum of squares of the valid values of a lane, so that any
-/// window's sum, mean and variance cost O(1). Values are shifted by the lane's first
-/// valid value first, which keeps the sum of squares from cancelling catastrophically.
-struct PrefixSums {
-    shift: f64,
-    count: Vec<usize>,
-    sum: Vec<f64>,
-    sumsq: Vec<f64>,
-}
-
-impl PrefixSums {
-    fn new(values: &[f64]) -> PrefixSums {
-        let shift = values.iter().copied().find(|v| !v.is_nan()).unwrap_or(0.0);
-        let n = values.len();
-        let (mut count, mut sum, mut sumsq) = (vec![0; n + 1], vec![0.0; n + 1], vec![0.0; n + 1]);
-        for (i, &v) in values.iter().enumerate() {
-            let valid = !v.is_nan();
-            let d = if valid { v - shift } else { 0.0 };
-            count[i + 1] = count[i] + usize::from(valid);
-            sum[i + 1] = sum[i] + d;
-            sumsq[i + 1] = sumsq[i] + d * d;
-        }
-        PrefixSums {
-            shift,
-            count,
-            sum,
-            sumsq,
-        }
-    }
-
-    fn stat(&self, w: Range<usize>, kind: RollingKind, min_periods: usize) -> f64 {
-        let n = self.count[w.end] - self.count[w.start];
-        // A window with too few valid values has no statistic, not even a count (xarray).
-        if n < min_periods || n == 0 && kind != RollingKind::Count {
-            return f64::NAN;
-        }
-        if kind == RollingKind::Count {
-            return n as f64;
-        }
-        let s = self.sum[w.end] - self.sum[w.start];
-        let mean = s / n as f64;
-        match kind {
-            RollingKind::Sum => s + self.shift * n as f64,
-            RollingKind::Mean => mean + self.shift,
-            RollingKind::Var(ddof) | RollingKind::Std(ddof) => {
-                if n <= ddof {
-                    return f64::NAN;
-                }
-                let ss = (self.sumsq[w.end] - self.sumsq[w.start] - s * mean).max(0.0);
-                let var = ss / (n - ddof) as f64;
-                if matches!(kind, RollingKind::Std(_)) {
-                    var.sqrt()
-                } else {
-                    var
-                }
-            }
-            _ => unreachable!("min and max are not prefix sums"),
-        }
-    }
-}
-
-/// A window's minimum or maximum over its valid values.
-fn extreme(values: &[f64], kind: RollingKind, min_periods: usize) -> f64 {
-    let valid = values.iter().copied().filter(|v| !v.is_nan());
-    if valid.clone().count() < min_periods {
-        return f64::NAN;
-    }
-    match kind {
-        RollingKind::Min => valid.fold(f64::INFINITY, f64::min),
-        _ => valid.fold(f64::NEG_INFINITY, f64::max),
     }
 }
