@@ -14,6 +14,7 @@
 
 mod calendar;
 mod components;
+pub(crate) mod count_guard;
 mod datetime;
 mod decode;
 mod period;

@@ -165,6 +165,9 @@ impl DateRange {
                  to \"D\" when one of the others is missing)",
             ));
         }
+        if let Some(p) = self.periods {
+            super::count_guard::ensure_fits(p as u128, || format!("date_range with {p} periods"))?;
+        }
         let dates = match freq {
             None => linear(
                 start.unwrap_or(0),
@@ -172,7 +175,15 @@ impl DateRange {
                 self.periods.unwrap_or(0),
             ),
             Some(f) => match Freq::parse(f)? {
-                Freq::Tick(step) => ticks(start, end, self.periods, step),
+                Freq::Tick(step) => {
+                    if let (Some(s), Some(e), None) = (start, end, self.periods) {
+                        let count = (i128::from(e) - i128::from(s)).max(0) / i128::from(step) + 1;
+                        super::count_guard::ensure_fits(count as u128, || {
+                            format!("date_range with freq {f:?}")
+                        })?;
+                    }
+                    ticks(start, end, self.periods, step)
+                }
                 Freq::Months {
                     months,
                     base,
@@ -372,5 +383,27 @@ mod tests {
         assert!(e.to_string().contains("5X"), "{e}");
         assert!(DateRange::new().start("2000").values().is_err());
         assert!("middle".parse::<Inclusive>().is_err());
+    }
+
+    /// Ranges too long for memory are refused before they are built, whether by a
+    /// frequency too fine for the span or by a number of periods.
+    #[test]
+    fn ranges_too_long_for_memory_are_an_error() {
+        let fine = DateRange::new()
+            .start("2000-01-01")
+            .end("2010-01-01")
+            .freq("us");
+        let err = fine.values().unwrap_err().to_string();
+        assert!(err.contains("freq \"us\""), "{err}");
+        let many = DateRange::new()
+            .start("2000-01-01")
+            .periods(1 << 60)
+            .freq("D");
+        assert!(many.values().unwrap_err().to_string().contains("periods"));
+        let fine_enough = DateRange::new()
+            .start("2000-01-01")
+            .end("2000-01-02")
+            .freq("s");
+        assert_eq!(fine_enough.values().unwrap().len(), 86401);
     }
 }

@@ -256,7 +256,7 @@ impl DataArray {
         );
         let rule = BinRule::new(Freq::parse(freq)?, opts)?;
         let (times, cal) = times_of(&var, dim, "resample")?;
-        let groups = resample::resample_groups(&times, rule, cal, var.encoding().clone());
+        let groups = resample::resample_groups(&times, rule, cal, var.encoding().clone())?;
         GroupBy::new(self, cdim, dim.to_string(), groups, Kind::Resample)
     }
 }

@@ -192,17 +192,17 @@ pub(crate) fn resample_groups(
     rule: BinRule,
     cal: Calendar,
     encoding: Attrs,
-) -> Groups {
+) -> Result<Groups> {
     let valid = times.iter().copied().filter(|&t| t != NAT);
     let Some(t0) = valid.clone().min() else {
-        return Groups {
+        return Ok(Groups {
             codes: vec![-1; times.len()],
             labels: GroupLabels::Time {
                 values: vec![],
                 calendar: cal,
                 encoding,
             },
-        };
+        });
     };
     // Every freq becomes: a key per time (a monotone integer), the key of bin 0's
     // start, the keys per bin, and the label of bin k.
@@ -258,6 +258,13 @@ pub(crate) fn resample_groups(
         })
         .collect();
     let n = codes.iter().copied().max().unwrap_or(-1) + 1;
+    crate::time::count_guard::ensure_fits(n.max(0) as u128, || {
+        let step = match rule.freq {
+            Freq::Tick(micros) => format!("bins of {micros} µs"),
+            Freq::Months { months, .. } => format!("bins of {months} months"),
+        };
+        format!("resampling {} time steps to {step}", times.len())
+    })?;
     let values = (0..n)
         .map(|k| match rule.freq {
             Freq::Tick(_) => first + (k + rule.label_right as i64) * step,
@@ -272,14 +279,14 @@ pub(crate) fn resample_groups(
             }
         })
         .collect();
-    Groups {
+    Ok(Groups {
         codes,
         labels: GroupLabels::Time {
             values,
             calendar: cal,
             encoding,
         },
-    }
+    })
 }
 
 #[cfg(test)]
@@ -312,16 +319,16 @@ mod tests {
             .iter()
             .map(|s| at(cal, s))
             .collect();
-        let g = resample_groups(&t, rule("ME"), cal, Attrs::new());
+        let g = resample_groups(&t, rule("ME"), cal, Attrs::new()).unwrap();
         assert_eq!(g.codes, vec![0, 0, 1, 3]);
         assert_eq!(labels(&g, cal)[..2], ["2000-01-31", "2000-02-29"]);
-        let g = resample_groups(&t, rule("QS-DEC"), cal, Attrs::new());
+        let g = resample_groups(&t, rule("QS-DEC"), cal, Attrs::new()).unwrap();
         assert_eq!(g.codes, vec![0, 0, 0, 1]);
         assert_eq!(labels(&g, cal), ["1999-12-01", "2000-03-01"]);
-        let g = resample_groups(&t, rule("6h"), cal, Attrs::new());
+        let g = resample_groups(&t, rule("6h"), cal, Attrs::new()).unwrap();
         assert_eq!(g.codes[..2], [0, 2]);
         let d360 = Calendar::Day360;
-        let g = resample_groups(&[at(d360, "2001-02-30")], rule("ME"), d360, Attrs::new());
+        let g = resample_groups(&[at(d360, "2001-02-30")], rule("ME"), d360, Attrs::new()).unwrap();
         assert_eq!(labels(&g, d360), ["2001-02-30"]);
     }
 
@@ -360,5 +367,16 @@ mod tests {
             assert!(e.contains("QS-DEC"), "{e}");
         }
         assert_eq!(Freq::parse("2h").unwrap(), Freq::Tick(7_200_000_000));
+    }
+
+    /// A microsecond frequency over years is refused before its 10^14 bins are
+    /// allocated (fuzzing found the allocation aborting the process).
+    #[test]
+    fn bins_too_many_for_memory_are_an_error() {
+        let cal = Calendar::Standard;
+        let t = [at(cal, "2000-01-01"), at(cal, "2010-01-01")];
+        let err = resample_groups(&t, rule("1us"), cal, Attrs::new()).unwrap_err();
+        assert!(err.to_string().contains("bins of 1 µs"), "{err}");
+        assert!(resample_groups(&t, rule("D"), cal, Attrs::new()).is_ok());
     }
 }
