@@ -4,10 +4,11 @@
 //! Call [`init`] once at the start of `main` and keep the [`Session`] it returns alive
 //! until the end (dropping it finalizes MPI). From then on:
 //!
-//! - every pass of the executor gives each rank a contiguous share of the output chunks
-//!   (for a reduction, of the output chunks of the axes it keeps: all the blocks that feed
-//!   one output chunk are read and reduced on one rank, so nothing but finished chunks
-//!   crosses the network);
+//! - every pass of the executor gives each rank a contiguous share of its tasks (runs
+//!   of blocks, in an order that keeps the blocks of a reduction's output chunk
+//!   together): most output chunks are read and reduced on one rank, and a chunk whose
+//!   blocks fall on several ranks (a reduction to one value, say) has its partials
+//!   merged after the pass, in rank order, by the first of them;
 //! - results computed into memory (`Compute::run`, `compute()`, staged intermediate
 //!   reductions) are gathered, so every rank holds the whole result;
 //! - `Dataset::to_zarr` writes each rank's chunks straight into the store, while rank 0
@@ -32,7 +33,7 @@
 mod mpi_world;
 mod partition;
 
-pub(crate) use partition::Partition;
+pub(crate) use partition::share;
 
 use std::sync::OnceLock;
 
@@ -136,16 +137,17 @@ pub(crate) fn all_gather_bytes(mine: Vec<u8>) -> Result<Vec<Vec<u8>>> {
     Ok(vec![mine])
 }
 
-/// Makes every rank's in-memory result whole: each rank contributes the regions it
-/// computed, and receives everyone else's.
+/// Makes an in-memory result whole: each rank contributes the regions it computed,
+/// and receives everyone else's (only rank 0 receives with `root_only`).
 pub(crate) fn gather_regions(
     data: &mut crate::engine::ArrayData,
     mine: &[Vec<std::ops::Range<usize>>],
+    root_only: bool,
 ) -> Result<()> {
     #[cfg(feature = "mpi")]
     if is_distributed() {
-        return mpi_world::gather_regions(data, mine);
+        return mpi_world::gather_regions(data, mine, root_only);
     }
-    let _ = (data, mine);
+    let _ = (data, mine, root_only);
     Ok(())
 }

@@ -25,9 +25,29 @@ pub(super) fn barrier() {
     SimpleCommunicator::world().barrier();
 }
 
-/// Gathers from every rank a variable-length buffer into one, in rank order.
-fn all_gather<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<Vec<T>> {
-    Ok(all_gather_counted(mine)?.0)
+/// Gathers from every rank a variable-length buffer into one, in rank order: on every
+/// rank, or on rank 0 only when `root_only` (the others get `None`).
+fn gather<T: Equivalence + Default + Clone>(mine: &[T], root_only: bool) -> Result<Option<Vec<T>>> {
+    if !root_only {
+        return Ok(Some(all_gather_counted(mine)?.0));
+    }
+    let world = SimpleCommunicator::world();
+    let root = world.process_at_rank(0);
+    let count = message_len(mine)?;
+    if world.rank() != 0 {
+        root.gather_into(&count);
+        root.gather_varcount_into(mine);
+        return Ok(None);
+    }
+    let mut counts = vec![0i32; world.size() as usize];
+    root.gather_into_root(&count, &mut counts[..]);
+    let displs = displacements(&counts);
+    let mut all = vec![T::default(); counts.iter().map(|&c| c as usize).sum()];
+    {
+        let mut partition = PartitionMut::new(&mut all[..], &counts[..], &displs[..]);
+        root.gather_varcount_into_root(mine, &mut partition);
+    }
+    Ok(Some(all))
 }
 
 /// Every rank's buffer, in rank order.
@@ -49,23 +69,10 @@ pub(super) fn all_gather_by_rank<T: Equivalence + Default + Clone>(
 /// [`all_gather`] and the length each rank sent.
 fn all_gather_counted<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<(Vec<T>, Vec<i32>)> {
     let world = SimpleCommunicator::world();
-    let count = i32::try_from(mine.len()).map_err(|_| {
-        Error::invalid(format!(
-            "a rank's share of a result ({} elements) is too large for one MPI message; \
-             write it to Zarr instead of keeping it in memory",
-            mine.len()
-        ))
-    })?;
+    let count = message_len(mine)?;
     let mut counts = vec![0i32; world.size() as usize];
     world.all_gather_into(&count, &mut counts[..]);
-    let displs: Vec<i32> = counts
-        .iter()
-        .scan(0i32, |acc, &c| {
-            let d = *acc;
-            *acc += c;
-            Some(d)
-        })
-        .collect();
+    let displs = displacements(&counts);
     let total: usize = counts.iter().map(|&c| c as usize).sum();
     let mut all = vec![T::default(); total];
     {
@@ -75,9 +82,36 @@ fn all_gather_counted<T: Equivalence + Default + Clone>(mine: &[T]) -> Result<(V
     Ok((all, counts))
 }
 
+/// The length of a rank's buffer as MPI counts it.
+fn message_len<T>(mine: &[T]) -> Result<i32> {
+    i32::try_from(mine.len()).map_err(|_| {
+        Error::invalid(format!(
+            "a rank's share of a result ({} elements) is too large for one MPI message; \
+             write it to Zarr instead of keeping it in memory",
+            mine.len()
+        ))
+    })
+}
+
+/// Where each rank's buffer starts in the gathered one.
+fn displacements(counts: &[i32]) -> Vec<i32> {
+    counts
+        .iter()
+        .scan(0i32, |acc, &c| {
+            let d = *acc;
+            *acc += c;
+            Some(d)
+        })
+        .collect()
+}
+
 /// Every rank sends the regions it wrote into `data` (bounds, then values in order) and
-/// writes everyone else's into its own copy.
-pub(super) fn gather_regions(data: &mut ArrayData, mine: &[Vec<Range<usize>>]) -> Result<()> {
+/// writes everyone else's into its own copy; with `root_only`, only rank 0 receives.
+pub(super) fn gather_regions(
+    data: &mut ArrayData,
+    mine: &[Vec<Range<usize>>],
+    root_only: bool,
+) -> Result<()> {
     let ndim = data.shape().len();
     // A 0-d region has no bounds: it is sent as one placeholder pair.
     let bounds: Vec<u64> = mine
@@ -90,7 +124,14 @@ pub(super) fn gather_regions(data: &mut ArrayData, mine: &[Vec<Range<usize>>]) -
             if ndim == 0 { vec![0, 1] } else { pairs }
         })
         .collect();
-    let all_bounds = all_gather(&bounds)?;
+    let Some(all_bounds) = gather(&bounds, root_only)? else {
+        // Not rank 0, gathering on rank 0: send the values too, and keep nothing.
+        match_data!(data, a: T => {
+            let values = region_values(a, mine);
+            gather(&values, true)?;
+            return Ok(());
+        })
+    };
     let regions: Vec<Vec<Range<usize>>> = all_bounds
         .chunks(2 * ndim.max(1))
         .map(|b| {
@@ -101,12 +142,9 @@ pub(super) fn gather_regions(data: &mut ArrayData, mine: &[Vec<Range<usize>>]) -
         })
         .collect();
     match_data!(data, a: T => {
-        let mut values: Vec<T> = vec![];
-        for r in mine {
-            let region = a.slice(crate::engine::chunk::slice_info(r).as_slice());
-            values.extend(region.iter().copied());
-        }
-        let all_values = all_gather(&values)?;
+        let values = region_values(a, mine);
+        let all_values = gather(&values, root_only)?
+            .ok_or_else(|| Error::internal("distributed", "rank 0 received no values"))?;
         let mut at = 0;
         for r in &regions {
             let n: usize = r.iter().map(|x| x.len()).product();
@@ -122,4 +160,14 @@ pub(super) fn gather_regions(data: &mut ArrayData, mine: &[Vec<Range<usize>>]) -
         }
         Ok(())
     })
+}
+
+/// The values of `regions` of `a`, one region after the other in C order.
+fn region_values<T: Copy>(a: &ndarray::ArrayD<T>, regions: &[Vec<Range<usize>>]) -> Vec<T> {
+    let mut values = vec![];
+    for r in regions {
+        let region = a.slice(crate::engine::chunk::slice_info(r).as_slice());
+        values.extend(region.iter().copied());
+    }
+    values
 }

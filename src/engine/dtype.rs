@@ -208,7 +208,16 @@ impl fmt::Display for DType {
 /// Implemented for `bool`, `i8..i64`, `u8..u64`, `f32`, `f64`. Conversions follow
 /// numpy's C casting (`as` in Rust): integers wrap, floats saturate into integers.
 pub trait Element:
-    Copy + Send + Sync + PartialOrd + PartialEq + fmt::Debug + Default + 'static
+    Copy
+    + Send
+    + Sync
+    + PartialOrd
+    + PartialEq
+    + fmt::Debug
+    + Default
+    + serde::Serialize
+    + serde::de::DeserializeOwned
+    + 'static
 {
     /// The runtime dtype of this type.
     const DTYPE: DType;

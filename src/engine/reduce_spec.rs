@@ -304,23 +304,32 @@ impl ReduceSpec {
             .any(|(axis, r)| *r != AxisRole::Keep && self.in_grid.axis_chunks(axis).is_empty())
     }
 
-    /// How many input blocks feed output chunk `out_idx`.
-    pub fn blocks_of_out_chunk(&self, out_idx: &[usize]) -> usize {
+    /// The input chunks feeding output chunk `out_idx`, as a range of chunk indices
+    /// along each input axis.
+    pub(crate) fn blocks_along(&self, out_idx: &[usize]) -> Vec<std::ops::Range<usize>> {
         let mut out_axis = 0;
-        let mut blocks = 1;
+        let mut along = vec![];
         for (axis, r) in self.roles.iter().enumerate() {
-            match r {
-                AxisRole::Keep => out_axis += 1,
+            along.push(match r {
+                AxisRole::Keep => {
+                    out_axis += 1;
+                    out_idx[out_axis - 1]..out_idx[out_axis - 1] + 1
+                }
                 AxisRole::Reduce => {
-                    blocks *= self.in_grid.axis_chunks(axis).len();
                     out_axis += usize::from(self.keepdims);
+                    0..self.in_grid.axis_chunks(axis).len()
                 }
                 AxisRole::Group { .. } => {
-                    blocks *= self.grouped(axis).inputs(out_idx[out_axis]).len();
                     out_axis += 1;
+                    self.grouped(axis).inputs(out_idx[out_axis - 1])
                 }
-            }
+            });
         }
-        blocks
+        along
+    }
+
+    /// How many input blocks feed output chunk `out_idx`.
+    pub fn blocks_of_out_chunk(&self, out_idx: &[usize]) -> usize {
+        self.blocks_along(out_idx).iter().map(|r| r.len()).product()
     }
 }

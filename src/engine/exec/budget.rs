@@ -78,19 +78,6 @@ impl Budget {
         self.sample(st.used);
     }
 
-    /// Accounts for long-lived state only if it fits in the budget now (or nothing
-    /// else is accounted); returns whether it did.
-    pub(crate) fn try_hold(&self, bytes: usize) -> bool {
-        let mut st = self.lock();
-        if st.used + bytes > self.limit && st.used > 0 {
-            return false;
-        }
-        st.used += bytes;
-        st.peak = st.peak.max(st.used);
-        self.sample(st.used);
-        true
-    }
-
     /// Returns bytes taken with [`hold`](Self::hold).
     pub(crate) fn unhold(&self, bytes: usize) {
         let mut st = self.lock();

@@ -145,7 +145,35 @@ impl Compute {
     }
 
     /// Computes the arrays in one pass, sharing their reads; returns them in order.
+    /// Under MPI every rank receives the whole results.
     pub fn run(&self, outputs: &[&LazyArray]) -> Result<Vec<ArrayData>> {
+        self.run_gathered(outputs, false)?.ok_or_else(|| {
+            Error::internal("executor", "results gathered on every rank went missing")
+        })
+    }
+
+    /// [`run`](Self::run), with the results sent to rank 0 only: `Some` there, `None` on
+    /// the other ranks (which then hold no copy). Without MPI it is `run`'s result.
+    ///
+    /// ```
+    /// use tessera::engine::{Compute, LazyArray};
+    ///
+    /// let v = ndarray::Array1::from_iter((0..100).map(f64::from)).into_dyn();
+    /// let total = LazyArray::from_ndarray(v, &[10])?.sum(&[0])?;
+    /// if let Some(out) = Compute::new().run_on_root(&[&total])? {
+    ///     assert_eq!(out[0].to_f64_vec(), vec![4950.0]);
+    /// }
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn run_on_root(&self, outputs: &[&LazyArray]) -> Result<Option<Vec<ArrayData>>> {
+        self.run_gathered(outputs, true)
+    }
+
+    fn run_gathered(
+        &self,
+        outputs: &[&LazyArray],
+        root_only: bool,
+    ) -> Result<Option<Vec<ArrayData>>> {
         // Results that cannot fit in this machine's memory are refused before anything
         // is allocated for them: a huge lazy array (10^15 elements in a Zarr store)
         // computed whole would otherwise abort the process (issue 21).
@@ -171,7 +199,10 @@ impl Compute {
         self.run_into(outputs, &dyn_sinks)?;
         drop(dyn_sinks);
         for s in &sinks {
-            s.gather()?;
+            s.gather(root_only)?;
+        }
+        if root_only && !crate::distributed::is_root() {
+            return Ok(None);
         }
         sinks
             .into_iter()
@@ -179,7 +210,8 @@ impl Compute {
                 Ok(s) => Ok(s.into_data()),
                 Err(_) => Err(Error::internal("executor", "a sink outlived its pass")),
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
     }
 
     /// Computes the arrays in one pass, writing each output's chunks to its sink.
@@ -322,7 +354,7 @@ fn stage_nested(
     drop(dyn_sinks);
     // Every rank needs the whole staged result for the passes that use it.
     for s in &sinks {
-        s.gather()?;
+        s.gather(false)?;
     }
     let mut done = HashMap::new();
     for (n, s) in nested.iter().zip(sinks) {

@@ -4,6 +4,7 @@
 pub(crate) mod accumulate;
 mod aligned;
 mod budget;
+mod combine;
 mod compute;
 pub(crate) mod eval;
 pub mod numa;
@@ -12,6 +13,7 @@ mod pass;
 mod profile;
 mod progress;
 mod progress_text;
+mod runs;
 mod sink;
 mod stage;
 mod store_reads;

@@ -1,23 +1,25 @@
 //! One pass over the data: workers pull block tasks, evaluate them, feed reductions'
 //! partials or write output chunks.
 //!
-//! Outputs whose tasks iterate the same grid share a *segment*: each task evaluates
-//! one block for all of them with one memo, so their common reads happen once. Tasks
-//! are numbered, never materialized: a million-chunk pass allocates no per-chunk state.
+//! Outputs whose tasks iterate the same grid share a *segment*: each block is evaluated
+//! for all of them with one memo, so their common reads happen once. A task is a run of
+//! consecutive blocks (see `runs`), whose partials are merged in run order (see
+//! `combine`), so reductions are bit-identical under any schedule. Tasks are numbered,
+//! never materialized: a million-chunk pass allocates no per-chunk state.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::budget::Budget;
+use super::combine::{ChunkKey, ChunkRuns, Combiner, Held};
 use super::numa::pools::NodePools;
 use super::numa::queue::NodeQueues;
 use super::progress::ProgressSink;
+use super::runs::{RunCosts, Runs};
 use super::sink::ChunkSink;
-use crate::distributed::Partition;
 use crate::engine::exec::accumulate::{Partial, new_partial};
 use crate::engine::exec::eval::{Evaluator, panic_error};
 use crate::engine::exec::profile::TaskRecord;
@@ -26,28 +28,15 @@ use crate::engine::grid::ChunkGrid;
 use crate::engine::reduce_spec::{AxisRole, ReduceSpec};
 use crate::{Error, Result};
 
-/// Partials shared by workers, keyed by (root, output chunk).
-type SharedPartials = HashMap<(usize, Vec<usize>), Slot>;
-
-/// A shared partial: at rest with the number of blocks it has absorbed, or checked out
-/// by a worker feeding it a block.
-enum Slot {
-    Idle(Box<dyn Partial>, usize),
-    Busy,
-}
-
-/// Outputs that iterate one grid together, and the order blocks are visited in.
+/// Outputs that iterate one grid together, and how its blocks are cut into runs.
 struct Segment {
     grid: ChunkGrid,
-    /// Axes from outermost to innermost: kept axes before reduced ones, so that the
-    /// blocks of one output chunk come together and its partials finish early.
-    order: Vec<usize>,
+    runs: Runs,
     roots: Vec<usize>,
     first_unit: usize,
-    n_units: usize,
     bytes_per_element: usize,
-    /// This rank's share of the blocks (all of them on one rank).
-    partition: Partition,
+    /// The runs this rank runs (all of them on one rank).
+    share: Range<usize>,
 }
 
 /// Per-root information for reductions.
@@ -65,14 +54,11 @@ pub(super) struct Pass<'a> {
     total_units: usize,
     next: AtomicUsize,
     cancelled: AtomicBool,
-    /// Whether workers start private partials before a shared one exists (set by
-    /// `run`, which knows the number of workers).
-    private_first: AtomicBool,
     error: Mutex<Option<Error>>,
     budget: &'a Budget,
-    partials: Mutex<SharedPartials>,
-    /// Signalled when a shared partial is checked back in.
-    partial_returned: Condvar,
+    combiner: Combiner,
+    /// Output chunks whose runs other ranks share, merged over this rank's runs.
+    split: Mutex<Vec<(ChunkKey, Held)>>,
     progress: &'a ProgressSink,
     records: Option<Mutex<Vec<TaskRecord>>>,
     shared: Arc<std::collections::HashSet<usize>>,
@@ -81,33 +67,25 @@ pub(super) struct Pass<'a> {
     remote_steals: AtomicUsize,
 }
 
-fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>) {
+/// The grid a root's tasks iterate, its axes from outermost to innermost, and how many
+/// of the first ones it keeps: kept axes come before reduced ones, so that the blocks
+/// of one output chunk come together and its partial finishes early.
+fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
     match root.op() {
         Op::Reduce { spec, .. } => {
             let mut order: Vec<usize> = (0..spec.roles.len())
                 .filter(|&a| spec.roles[a] == AxisRole::Keep)
                 .collect();
+            let leading = order.len();
             order.extend((0..spec.roles.len()).filter(|&a| spec.roles[a] != AxisRole::Keep));
-            (spec.in_grid.clone(), order)
+            (spec.in_grid.clone(), order, leading)
         }
-        _ => (root.chunks().clone(), (0..root.ndim()).collect()),
+        _ => (
+            root.chunks().clone(),
+            (0..root.ndim()).collect(),
+            root.ndim(),
+        ),
     }
-}
-
-/// The axes of an iteration grid that every output iterating it keeps: blocks that agree
-/// along them feed the same output chunks, so ranks share the work along them.
-fn kept_by_all(roots: &[LazyArray], members: &[usize]) -> Vec<usize> {
-    let ndim = members
-        .first()
-        .map_or(0, |&r| iteration_grid(&roots[r]).0.ndim());
-    (0..ndim)
-        .filter(|&axis| {
-            members.iter().all(|&r| match roots[r].op() {
-                Op::Reduce { spec, .. } => spec.roles[axis] == AxisRole::Keep,
-                _ => true,
-            })
-        })
-        .collect()
 }
 
 /// Bytes a task touches per element of its block: every node below the root that is
@@ -175,41 +153,31 @@ impl<'a> Pass<'a> {
         profile: bool,
         shared: Arc<std::collections::HashSet<usize>>,
     ) -> Self {
-        let mut segments: Vec<Segment> = vec![];
-        let mut reduce = vec![];
-        for (i, r) in roots.iter().enumerate() {
-            reduce.push(match r.op() {
+        let reduce: Vec<Option<ReduceRoot>> = roots
+            .iter()
+            .map(|r| match r.op() {
                 Op::Reduce { spec, pre } => Some(ReduceRoot {
                     spec: spec.clone(),
                     pre: pre.clone(),
                 }),
                 _ => None,
-            });
-            let (grid, order) = iteration_grid(r);
-            let bpe = bytes_per_element(r);
-            match segments.iter_mut().find(|s| s.grid == grid) {
-                Some(s) => {
-                    s.roots.push(i);
-                    s.bytes_per_element += bpe;
-                }
-                None => segments.push(Segment {
-                    n_units: grid.n_chunks(),
-                    partition: Partition::new(&grid, vec![]),
-                    grid,
-                    order,
-                    roots: vec![i],
-                    first_unit: 0,
-                    bytes_per_element: bpe,
-                }),
+            })
+            .collect();
+        // Roots iterating the same grid share a segment.
+        let mut members: Vec<(ChunkGrid, Vec<usize>)> = vec![];
+        for (i, r) in roots.iter().enumerate() {
+            let grid = iteration_grid(r).0;
+            match members.iter_mut().find(|(g, _)| *g == grid) {
+                Some((_, m)) => m.push(i),
+                None => members.push((grid, vec![i])),
             }
         }
-        for s in &mut segments {
-            s.partition = Partition::new(&s.grid, kept_by_all(roots, &s.roots));
-        }
+        let mut segments = vec![];
         let mut total = 0;
-        for s in &mut segments {
-            s.first_unit = total;
-            total += s.n_units;
+        for (grid, members) in members {
+            let s = Self::segment(roots, &reduce, grid, members, budget, total);
+            total += s.runs.n_units();
+            segments.push(s);
         }
         Pass {
             roots,
@@ -219,16 +187,56 @@ impl<'a> Pass<'a> {
             total_units: total,
             next: AtomicUsize::new(0),
             cancelled: AtomicBool::new(false),
-            private_first: AtomicBool::new(false),
             error: Mutex::new(None),
             budget,
-            partials: Mutex::new(HashMap::new()),
-            partial_returned: Condvar::new(),
+            combiner: Combiner::default(),
+            split: Mutex::new(vec![]),
             progress,
             records: profile.then(|| Mutex::new(vec![])),
             shared,
             start: Instant::now(),
             remote_steals: AtomicUsize::new(0),
+        }
+    }
+
+    /// The segment of `members` over `grid`, its runs numbered from `first_unit`. Its
+    /// blocks are visited in the order of its first reduction (of its first root when
+    /// none reduces), whose output chunks' blocks thus come together.
+    fn segment(
+        roots: &[LazyArray],
+        reduce: &[Option<ReduceRoot>],
+        grid: ChunkGrid,
+        members: Vec<usize>,
+        budget: &Budget,
+        first_unit: usize,
+    ) -> Segment {
+        let lead = members
+            .iter()
+            .copied()
+            .find(|&r| reduce[r].is_some())
+            .unwrap_or(members[0]);
+        let (_, order, leading) = iteration_grid(&roots[lead]);
+        let bytes_per_element: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();
+        let partial_bytes = members
+            .iter()
+            .filter_map(|&r| {
+                let spec = &reduce[r].as_ref()?.spec;
+                Some(new_partial(spec, 1).nbytes() * roots[r].chunks().max_chunk_len())
+            })
+            .sum();
+        let costs = RunCosts {
+            partial_bytes,
+            block_bytes: grid.max_chunk_len() * bytes_per_element,
+            budget: budget.limit(),
+        };
+        let runs = Runs::new(grid.grid_shape(), order, leading, &costs);
+        Segment {
+            share: crate::distributed::share(runs.n_units()),
+            runs,
+            grid,
+            roots: members,
+            first_unit,
+            bytes_per_element,
         }
     }
 
@@ -248,20 +256,8 @@ impl<'a> Pass<'a> {
         workers: usize,
         nodes: Option<&NodePools>,
     ) -> Result<Vec<TaskRecord>> {
-        self.progress.start(self.total_units, self.total_bytes());
-        // Private partials first when a set per worker, and the shared ones, take at
-        // most half the budget.
-        let partial_bytes: usize = (0..self.roots.len())
-            .filter_map(|r| {
-                let red = self.reduce[r].as_ref()?;
-                let cells = self.roots[r].chunks().max_chunk_len();
-                Some(new_partial(&red.spec, 1).nbytes() * cells)
-            })
-            .sum();
-        self.private_first.store(
-            partial_bytes.saturating_mul(workers + 1) <= self.budget.limit() / 2,
-            Ordering::Relaxed,
-        );
+        let blocks = self.segments.iter().map(|s| s.runs.n_blocks()).sum();
+        self.progress.start(blocks, self.total_bytes());
         match nodes {
             None => pool.scope(|s| {
                 for w in 0..workers.max(1) {
@@ -272,7 +268,7 @@ impl<'a> Pass<'a> {
                 let queues = NodeQueues::new(
                     self.segments
                         .iter()
-                        .map(|s| s.first_unit..s.first_unit + s.n_units),
+                        .map(|s| s.first_unit..s.first_unit + s.runs.n_units()),
                     &nodes.steal_order,
                 );
                 nodes.run_workers(&|w, node| self.worker(w, Some((&queues, node))));
@@ -283,6 +279,7 @@ impl<'a> Pass<'a> {
             self.progress.abandon();
             return Err(e);
         }
+        self.merge_split_chunks()?;
         self.finish_empty_reductions()?;
         self.progress.finish();
         Ok(self
@@ -304,43 +301,20 @@ impl<'a> Pass<'a> {
         }
         self.cancelled.store(true, Ordering::Relaxed);
         self.budget.wake_all();
-        self.partial_returned.notify_all();
     }
 
-    fn lock_partials(&self) -> MutexGuard<'_, SharedPartials> {
-        // A worker that panicked while holding the lock left a consistent map: slots
-        // are replaced whole.
-        self.partials.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn wait_for_partial<'g>(
-        &self,
-        map: MutexGuard<'g, SharedPartials>,
-    ) -> MutexGuard<'g, SharedPartials> {
-        self.partial_returned
-            .wait(map)
-            .unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn locate(&self, unit: usize) -> (&Segment, Vec<usize>) {
+    /// The segment of run `unit`, and the run's number within it.
+    fn locate(&self, unit: usize) -> (&Segment, usize) {
         let seg = self
             .segments
             .iter()
-            .find(|s| unit < s.first_unit + s.n_units)
+            .find(|s| unit < s.first_unit + s.runs.n_units())
             .expect("unit below the total belongs to a segment");
-        let mut rem = unit - seg.first_unit;
-        let gs = seg.grid.grid_shape();
-        let mut idx = vec![0; gs.len()];
-        for &axis in seg.order.iter().rev() {
-            idx[axis] = rem % gs[axis];
-            rem /= gs[axis];
-        }
-        (seg, idx)
+        (seg, unit - seg.first_unit)
     }
 
     fn worker(&self, wid: usize, queues: Option<(&NodeQueues, usize)>) {
         let mut ev = Evaluator::new(self.shared.clone());
-        let mut local: Vec<LocalPartial> = vec![];
         loop {
             if self.cancelled.load(Ordering::Relaxed) {
                 break;
@@ -355,48 +329,66 @@ impl<'a> Pass<'a> {
             if unit >= self.total_units {
                 break;
             }
-            let (seg, idx) = self.locate(unit);
-            if !seg.partition.owns(&seg.grid, &idx) {
-                // Another rank's block.
-                self.progress.advance(1, 0);
+            let (seg, run) = self.locate(unit);
+            let blocks = seg.runs.blocks(run);
+            if !seg.share.contains(&run) {
+                self.progress.advance(blocks.len(), 0);
                 continue;
             }
-            let region = seg.grid.chunk_region(&idx);
-            let elements: usize = region.iter().map(|r| r.len()).product();
-            let bytes = elements * seg.bytes_per_element;
-            self.budget.acquire(bytes, &self.cancelled);
-            let t0 = self.start.elapsed();
-            let result = catch_unwind(AssertUnwindSafe(|| {
-                self.process(seg, &idx, &region, &mut ev, &mut local)
-            }));
-            ev.clear_memo();
-            self.budget.release(bytes);
-            match result {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => self.fail(e),
-                Err(p) => self.fail(panic_error("a chunk task", p)),
+            let mut parts: Vec<RunPartial> = vec![];
+            for pos in blocks {
+                if self.cancelled.load(Ordering::Relaxed) {
+                    break;
+                }
+                let idx = seg.runs.block_index(pos);
+                if let Err(e) = self.block(wid, seg, &idx, &mut ev, &mut parts) {
+                    self.fail(e);
+                }
             }
-            if let Some(rec) = &self.records {
-                let t1 = self.start.elapsed();
-                rec.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(TaskRecord {
-                        worker: wid,
-                        start: t0.as_secs_f64(),
-                        end: t1.as_secs_f64(),
-                        bytes,
-                        label: format!("{idx:?}"),
-                    });
+            if self.cancelled.load(Ordering::Relaxed) {
+                break;
             }
-            self.progress.advance(1, bytes);
-        }
-        if !self.cancelled.load(Ordering::Relaxed) {
-            for lp in local.drain(..) {
-                if let Err(e) = self.flush(lp) {
+            for part in parts {
+                if let Err(e) = self.hand_in(seg, run, part) {
                     self.fail(e);
                 }
             }
         }
+    }
+
+    /// Evaluates one block for every root of its segment, within the budget.
+    fn block(
+        &self,
+        wid: usize,
+        seg: &Segment,
+        idx: &[usize],
+        ev: &mut Evaluator,
+        parts: &mut Vec<RunPartial>,
+    ) -> Result<()> {
+        let region = seg.grid.chunk_region(idx);
+        let elements: usize = region.iter().map(|r| r.len()).product();
+        let bytes = elements * seg.bytes_per_element;
+        self.budget.acquire(bytes, &self.cancelled);
+        let t0 = self.start.elapsed();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            self.process(seg, idx, &region, ev, parts)
+        }));
+        ev.clear_memo();
+        self.budget.release(bytes);
+        if let Some(rec) = &self.records {
+            let t1 = self.start.elapsed();
+            rec.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(TaskRecord {
+                    worker: wid,
+                    start: t0.as_secs_f64(),
+                    end: t1.as_secs_f64(),
+                    bytes,
+                    label: format!("{idx:?}"),
+                });
+        }
+        self.progress.advance(1, bytes);
+        result.unwrap_or_else(|p| Err(panic_error("a chunk task", p)))
     }
 
     fn process(
@@ -405,7 +397,7 @@ impl<'a> Pass<'a> {
         idx: &[usize],
         region: &[Range<usize>],
         ev: &mut Evaluator,
-        local: &mut Vec<LocalPartial>,
+        parts: &mut Vec<RunPartial>,
     ) -> Result<()> {
         for &r in &seg.roots {
             let root = &self.roots[r];
@@ -419,65 +411,32 @@ impl<'a> Pass<'a> {
                 continue;
             }
             let out_idx = red.spec.out_chunk_of_block(idx);
-            let pos = match local
+            let pos = match parts
                 .iter()
                 .position(|p| p.root == r && p.out_idx == out_idx)
             {
                 Some(p) => p,
                 None => {
-                    // Keep a few partials per worker; hand older ones to the shared map.
-                    if local.iter().filter(|p| p.root == r).count() >= 4 {
-                        let oldest = local
-                            .iter()
-                            .position(|p| p.root == r)
-                            .expect("counted above");
-                        self.flush(local.remove(oldest))?;
-                    }
-                    // Workers feed private partials (merged later, without
-                    // contention) while the budget has room, else they take turns on
-                    // the shared one. Where every worker's partials fit easily, the
-                    // first private one flushed becomes the shared one, so no partial
-                    // is allocated for nothing (a grouped partial can be a tenth of
-                    // the data); otherwise the first is the shared one, held before
-                    // any private one, so that the fallback never adds to a budget
-                    // the private ones have filled.
                     let cells = self.out_cells(r, &out_idx);
-                    // Partial sizes are linear in their cells: size one without
-                    // allocating it.
-                    let bytes = new_partial(&red.spec, 1).nbytes() * cells;
-                    let key = (r, out_idx);
-                    let shared_first = !self.private_first.load(Ordering::Relaxed)
-                        && !self.lock_partials().contains_key(&key);
-                    let out_idx = key.1;
-                    if shared_first || !self.budget.try_hold(bytes) {
-                        self.feed_shared(r, red, out_idx, region, ev)?;
-                        continue;
-                    }
                     let partial = new_partial(&red.spec, cells);
-                    local.push(LocalPartial {
+                    let bytes = partial.nbytes();
+                    self.budget.hold(bytes);
+                    parts.push(RunPartial {
                         root: r,
                         out_idx,
-                        partial,
-                        blocks: 0,
-                        bytes,
+                        held: Held { partial, bytes },
                     });
-                    local.len() - 1
+                    parts.len() - 1
                 }
             };
-            let lp = &mut local[pos];
             ev.feed_block(
                 root,
                 &red.spec,
                 &red.pre,
                 region,
                 region,
-                lp.partial.as_mut(),
+                parts[pos].held.partial.as_mut(),
             )?;
-            lp.blocks += 1;
-            if lp.blocks == red.spec.blocks_of_out_chunk(&lp.out_idx) {
-                let lp = local.remove(pos);
-                self.finish_chunk(lp.root, &lp.out_idx, lp.partial, lp.bytes)?;
-            }
         }
         Ok(())
     }
@@ -491,104 +450,94 @@ impl<'a> Pass<'a> {
             .product()
     }
 
-    /// Feeds one block into the shared partial of its output chunk (created if it
-    /// does not exist yet), waiting while another worker holds it.
-    fn feed_shared(
-        &self,
-        r: usize,
-        red: &ReduceRoot,
-        out_idx: Vec<usize>,
-        region: &[Range<usize>],
-        ev: &mut Evaluator,
-    ) -> Result<()> {
-        let key = (r, out_idx);
-        let mut map = self.lock_partials();
-        let (mut partial, blocks) = loop {
-            if self.cancelled.load(Ordering::Relaxed) {
-                return Ok(());
-            }
-            match map.get_mut(&key) {
-                Some(Slot::Busy) => map = self.wait_for_partial(map),
-                Some(slot) => match std::mem::replace(slot, Slot::Busy) {
-                    Slot::Idle(p, b) => break (p, b),
-                    Slot::Busy => unreachable!("matched Idle above"),
-                },
-                None => {
-                    map.insert(key.clone(), Slot::Busy);
-                    drop(map);
-                    let p = new_partial(&red.spec, self.out_cells(r, &key.1));
-                    self.budget.hold(p.nbytes());
-                    map = self.lock_partials();
-                    break (p, 0);
-                }
-            }
-        };
-        drop(map);
-        let fed = ev.feed_block(
-            &self.roots[r],
-            &red.spec,
-            &red.pre,
-            region,
-            region,
-            partial.as_mut(),
-        );
-        // Check the partial back in even on error, so no one waits for it forever.
-        let blocks = blocks + fed.is_ok() as usize;
-        self.check_in(key, partial, blocks)?;
-        fed
-    }
-
-    /// Returns a partial to the shared map, or finishes its chunk if it is complete.
-    fn check_in(
-        &self,
-        key: (usize, Vec<usize>),
-        partial: Box<dyn Partial>,
-        blocks: usize,
-    ) -> Result<()> {
-        let total = self.reduce[key.0]
+    /// Hands a run's partial to the merge of its output chunk, and finishes the chunk
+    /// when that was its last run.
+    fn hand_in(&self, seg: &Segment, run: usize, part: RunPartial) -> Result<()> {
+        let spec = &self.reduce[part.root]
             .as_ref()
             .expect("partials exist only for reductions")
-            .spec
-            .blocks_of_out_chunk(&key.1);
-        let mut map = self.lock_partials();
-        if blocks == total {
-            map.remove(&key);
-            drop(map);
-            self.partial_returned.notify_all();
-            let bytes = partial.nbytes();
-            return self.finish_chunk(key.0, &key.1, partial, bytes);
-        }
-        map.insert(key, Slot::Idle(partial, blocks));
-        drop(map);
-        self.partial_returned.notify_all();
-        Ok(())
-    }
-
-    /// Merges a worker's partial into the shared one of its output chunk, finishing the
-    /// chunk when every block has been absorbed.
-    fn flush(&self, lp: LocalPartial) -> Result<()> {
-        let key = (lp.root, lp.out_idx.clone());
-        let mut map = self.lock_partials();
-        let (partial, blocks) = loop {
-            match map.get_mut(&key) {
-                Some(Slot::Busy) if self.cancelled.load(Ordering::Relaxed) => return Ok(()),
-                Some(Slot::Busy) => map = self.wait_for_partial(map),
-                Some(slot) => match std::mem::replace(slot, Slot::Busy) {
-                    Slot::Idle(mut existing, b) => {
-                        existing.merge(lp.partial);
-                        self.budget.unhold(lp.bytes);
-                        break (existing, b + lp.blocks);
-                    }
-                    Slot::Busy => unreachable!("matched Idle above"),
-                },
-                None => {
-                    map.insert(key.clone(), Slot::Busy);
-                    break (lp.partial, lp.blocks);
-                }
+            .spec;
+        let key = (part.root, part.out_idx);
+        let runs_of = || {
+            let all = seg.runs.units_of(&spec.blocks_along(&key.1));
+            let here: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|u| seg.share.contains(u))
+                .collect();
+            ChunkRuns {
+                elsewhere: here.len() < all.len(),
+                here,
             }
         };
-        drop(map);
-        self.check_in(key, partial, blocks)
+        let Some(merged) =
+            self.combiner
+                .submit(key.clone(), run, part.held, runs_of, self.budget)?
+        else {
+            return Ok(());
+        };
+        if merged.elsewhere {
+            lock(&self.split).push((key, merged.held));
+            return Ok(());
+        }
+        self.finish_chunk(key.0, &key.1, merged.held.partial, merged.held.bytes)
+    }
+
+    /// Finishes the output chunks whose runs several ranks shared: every rank sends its
+    /// partial of each, and the first rank holding one merges them in rank order (the
+    /// order of their runs) and writes the chunk. Called by every rank (nothing on one).
+    fn merge_split_chunks(&self) -> Result<()> {
+        if !crate::distributed::is_distributed() {
+            return Ok(());
+        }
+        let mine = std::mem::take(&mut *lock(&self.split));
+        let wire: Vec<(usize, Vec<usize>, Vec<u8>)> = mine
+            .iter()
+            .map(|((root, idx), held)| (*root, idx.clone(), held.partial.to_bytes()))
+            .collect();
+        for (_, held) in mine {
+            self.budget.unhold(held.bytes);
+        }
+        let encoded = bincode::serialize(&wire)
+            .map_err(|e| Error::internal("executor", format!("partials to send: {e}")))?;
+        drop(wire);
+        let mut parts: std::collections::BTreeMap<ChunkKey, Vec<(usize, Vec<u8>)>> =
+            Default::default();
+        for (rank, bytes) in crate::distributed::all_gather_bytes(encoded)?
+            .into_iter()
+            .enumerate()
+        {
+            let list: Vec<(usize, Vec<usize>, Vec<u8>)> = bincode::deserialize(&bytes)
+                .map_err(|e| Error::internal("executor", format!("partials received: {e}")))?;
+            for (root, idx, part) in list {
+                parts.entry((root, idx)).or_default().push((rank, part));
+            }
+        }
+        for ((root, idx), from) in parts {
+            if from[0].0 != crate::distributed::rank() {
+                continue;
+            }
+            let spec = &self.reduce[root]
+                .as_ref()
+                .ok_or_else(|| {
+                    Error::internal("executor", "a partial of a root that reduces nothing")
+                })?
+                .spec;
+            let cells = self.out_cells(root, &idx);
+            let mut whole: Option<Box<dyn Partial>> = None;
+            for (_, bytes) in from {
+                let mut p = new_partial(spec, cells);
+                p.load_bytes(&bytes)?;
+                match whole.as_mut() {
+                    None => whole = Some(p),
+                    Some(w) => w.merge(p),
+                }
+            }
+            if let Some(w) = whole {
+                self.finish_chunk(root, &idx, w, 0)?;
+            }
+        }
+        Ok(())
     }
 
     fn finish_chunk(
@@ -632,10 +581,14 @@ impl<'a> Pass<'a> {
     }
 }
 
-struct LocalPartial {
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A worker that panicked while holding the lock left a whole vector behind.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A partial one run feeds, for one output chunk of one root.
+struct RunPartial {
     root: usize,
     out_idx: Vec<usize>,
-    partial: Box<dyn Partial>,
-    blocks: usize,
-    bytes: usize,
+    held: Held,
 }

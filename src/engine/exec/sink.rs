@@ -37,14 +37,15 @@ impl MemorySink {
         }
     }
 
-    /// Completes the array with the regions other ranks computed (nothing on one rank).
-    pub(crate) fn gather(&self) -> Result<()> {
+    /// Completes the array with the regions other ranks computed (nothing on one rank);
+    /// with `root_only`, on rank 0 only.
+    pub(crate) fn gather(&self, root_only: bool) -> Result<()> {
         let Some(written) = &self.written else {
             return Ok(());
         };
         let mine = std::mem::take(&mut *written.lock().unwrap_or_else(|e| e.into_inner()));
         let mut data = self.data.lock().unwrap_or_else(|e| e.into_inner());
-        crate::distributed::gather_regions(&mut data, &mine)
+        crate::distributed::gather_regions(&mut data, &mine, root_only)
     }
 
     /// The collected array.

@@ -26,6 +26,14 @@ impl<T: Element> AnyAllAcc<T> {
             _t: PhantomData,
         }
     }
+    fn state(&self) -> &Vec<bool> {
+        &self.v
+    }
+    fn set_state(&mut self, v: Vec<bool>) -> Result<()> {
+        super::partial::same_cells(self.v.len(), v.len())?;
+        self.v = v;
+        Ok(())
+    }
     fn merge_same(&mut self, o: Self) {
         let all = self.all;
         self.v

@@ -24,6 +24,14 @@ impl<T: Element> CountAcc<T> {
             _t: PhantomData,
         }
     }
+    fn state(&self) -> &Vec<i64> {
+        &self.n
+    }
+    fn set_state(&mut self, n: Vec<i64>) -> Result<()> {
+        super::partial::same_cells(self.n.len(), n.len())?;
+        self.n = n;
+        Ok(())
+    }
     fn merge_same(&mut self, o: Self) {
         self.n.iter_mut().zip(o.n).for_each(|(a, b)| *a += b);
     }

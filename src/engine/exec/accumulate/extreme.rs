@@ -62,6 +62,20 @@ impl<T: Element> ExtremeAcc<T> {
             self.seen[c] = true;
         }
     }
+    #[allow(clippy::type_complexity)]
+    fn state(&self) -> (&Vec<T>, &Vec<usize>, &Vec<bool>, &Vec<usize>) {
+        (&self.val, &self.pos, &self.seen, &self.nan_pos)
+    }
+    fn set_state(
+        &mut self,
+        (val, pos, seen, nan_pos): (Vec<T>, Vec<usize>, Vec<bool>, Vec<usize>),
+    ) -> Result<()> {
+        for len in [pos.len(), seen.len(), nan_pos.len(), val.len()] {
+            super::partial::same_cells(self.val.len(), len)?;
+        }
+        (self.val, self.pos, self.seen, self.nan_pos) = (val, pos, seen, nan_pos);
+        Ok(())
+    }
     fn merge_same(&mut self, o: Self) {
         for c in 0..self.val.len() {
             self.nan_pos[c] = self.nan_pos[c].min(o.nan_pos[c]);

@@ -65,6 +65,20 @@ impl<T: Element> MomentAcc<T> {
             self.s2[c] = m2b;
         }
     }
+    #[allow(clippy::type_complexity)]
+    fn state(&self) -> (&Vec<f64>, &Vec<f64>, &Vec<f64>, &Vec<f64>) {
+        (&self.n, &self.k, &self.s1, &self.s2)
+    }
+    fn set_state(
+        &mut self,
+        (n, k, s1, s2): (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>),
+    ) -> Result<()> {
+        for len in [k.len(), s1.len(), s2.len(), n.len()] {
+            super::partial::same_cells(self.n.len(), len)?;
+        }
+        (self.n, self.k, self.s1, self.s2) = (n, k, s1, s2);
+        Ok(())
+    }
     fn merge_same(&mut self, o: Self) {
         for c in 0..self.n.len() {
             let (n, m, m2) = o.moments(c);

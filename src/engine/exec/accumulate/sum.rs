@@ -64,6 +64,15 @@ impl<T: Element, D: Domain> SumAcc<T, D> {
             _t: PhantomData,
         }
     }
+    fn state(&self) -> (&Vec<D>, &Vec<u64>) {
+        (&self.vals, &self.counts)
+    }
+    fn set_state(&mut self, (vals, counts): (Vec<D>, Vec<u64>)) -> Result<()> {
+        super::partial::same_cells(self.vals.len(), vals.len())?;
+        super::partial::same_cells(self.counts.len(), counts.len())?;
+        (self.vals, self.counts) = (vals, counts);
+        Ok(())
+    }
     fn merge_same(&mut self, o: Self) {
         for (a, b) in self.vals.iter_mut().zip(o.vals) {
             *a = if self.prod { a.times(b) } else { a.plus(b) };
