@@ -165,6 +165,9 @@ pub fn parse_datetime(text: &str) -> Result<(CfDatetime, Precision, i64)> {
     Ok((dt, precision, tz))
 }
 
+/// The largest timezone offset accepted, in minutes (real ones stay within 14 hours).
+const MAX_TZ_MINUTES: i64 = 24 * 60;
+
 fn split_tz<'a>(s: &'a str, input: &str) -> Result<(&'a str, i64)> {
     let upper = s.to_ascii_uppercase();
     for suffix in [" UTC", "UTC", " GMT", "Z"] {
@@ -178,14 +181,27 @@ fn split_tz<'a>(s: &'a str, input: &str) -> Result<(&'a str, i64)> {
         if let Some(i) = rest.rfind(['+', '-']) {
             let off = rest[i + 1..].trim();
             let sign = if rest.as_bytes()[i] == b'-' { -1 } else { 1 };
-            let (h, m) = match off.split_once(':') {
-                Some((h, m)) => (h, m),
-                None if off.len() == 4 => (&off[..2], &off[2..]),
-                None => (off, "0"),
-            };
+            // Only an all-ASCII offset may be split by byte position: "+3€" is 4 bytes
+            // too, and slicing it at 2 would cut the euro sign (found by fuzzing).
             if !off.is_empty() && off.chars().all(|c| c.is_ascii_digit() || c == ':') {
-                let mins = num::<i64>(h, "timezone hours", input)? * 60
-                    + num::<i64>(m, "timezone minutes", input)?;
+                let (h, m) = match off.split_once(':') {
+                    Some((h, m)) => (h, m),
+                    None if off.len() == 4 => (&off[..2], &off[2..]),
+                    None => (off, "0"),
+                };
+                let (h, m) = (
+                    num::<i64>(h, "timezone hours", input)?,
+                    num::<i64>(m, "timezone minutes", input)?,
+                );
+                // Bounded so that callers can turn it into microseconds without overflow.
+                let mins = h
+                    .checked_mul(60)
+                    .and_then(|hm| hm.checked_add(m))
+                    .filter(|&mins| mins <= MAX_TZ_MINUTES)
+                    .ok_or_else(|| Error::InvalidDate {
+                        input: input.into(),
+                        reason: format!("the timezone offset {off:?} is beyond 24:00"),
+                    })?;
                 return Ok((s[..tpos + 1 + i].trim_end(), sign * mins));
             }
         }
@@ -226,6 +242,30 @@ mod tests {
         for bad in ["", "yesterday", "2000-13x", "2000-01-01T25:aa", "2000--01"] {
             let e = parse_datetime(bad).unwrap_err().to_string();
             assert!(e.contains(&format!("{bad:?}")), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_timezone_offset_with_a_multibyte_character_is_an_error_not_a_panic() {
+        // Fuzzing (user_strings): "+3€" is 4 bytes, and was once split at byte 2.
+        for bad in ["0 -3\u{20ac}", "2000-01-01 00:00 +3\u{fffd}"] {
+            let e = parse_datetime(bad).unwrap_err().to_string();
+            assert!(e.contains(&format!("{bad:?}")), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_timezone_offset_beyond_a_day_is_an_error_not_an_overflow() {
+        assert_eq!(parse_datetime("2000-01-01 00:00 -24:00").unwrap().2, -1440);
+        for bad in [
+            "2000-01-01 00:00 +24:01",
+            "2000-01-01 00:00 -99999999999999999:0",
+        ] {
+            let e = parse_datetime(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("beyond 24:00") && e.contains(&format!("{bad:?}")),
+                "{e}"
+            );
         }
     }
 
