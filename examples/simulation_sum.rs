@@ -93,13 +93,15 @@ fn simulation_sum(args: &Args) -> Result<bool, String> {
     } else {
         write_zarr(sum, args, &compute).map_err(|e| e.to_string())?
     };
+    // Only rank 0 reports the total (the other ranks' output is silenced): under MPI
+    // the ranks share the sum's blocks, and only rank 0 receives the result.
     let total = compute
-        .run(&[&result
+        .run_on_root(&[&result
             .cast(tessera::engine::DType::F64)
             .and_then(|r| r.sum(&[0, 1]))
             .map_err(|e| e.to_string())?])
-        .map_err(|e| e.to_string())?[0]
-        .to_f64_vec()[0];
+        .map_err(|e| e.to_string())?
+        .map_or(f64::NAN, |out| out[0].to_f64_vec()[0]);
     let (checked, max_abs_diff) =
         check_sample(&swaths, &result, args).map_err(|e| e.to_string())?;
     let gib = (args.arrays * args.size * args.size * 4) as f64 / (1u64 << 30) as f64;

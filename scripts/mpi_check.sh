@@ -4,9 +4,10 @@
 # single-process run (to 1e-12 relative; timings and memory are not compared).
 # Needs the examples built with the mpi feature:
 #   cargo build --release --features mpi --example sea_level --example simulation_sum --example batch
+# (BIN=target/debug/examples for a debug build.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=target/release/examples
+BIN=${BIN:-target/release/examples}
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 # Open MPI refuses root without these (CI runs as root); oversubscribe: 3 ranks on 2 cores.
