@@ -388,6 +388,7 @@ impl<'a> Pass<'a> {
                         label: format!("{idx:?}"),
                     });
             }
+            self.progress.task(wid, self.start, t0, bytes, &idx);
             self.progress.advance(1, bytes);
         }
         if !self.cancelled.load(Ordering::Relaxed) {
