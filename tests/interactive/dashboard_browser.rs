@@ -66,7 +66,7 @@ fn element_text<'a>(dom: &'a str, id: &str) -> &'a str {
 fn pixels(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
     let step = info.color_type.samples();
     assert!(step >= 3, "{:?}", info.color_type);
