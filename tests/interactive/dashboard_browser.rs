@@ -121,7 +121,7 @@ fn dashboard_in_headless_chromium_shows_lanes_and_progress() {
         .and_then(|p| p.split_whitespace().last())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{progress}"));
-    assert!(done >= 20 && done < CHUNKS, "{progress}");
+    assert!((20..CHUNKS).contains(&done), "{progress}");
     assert!(
         element_text(&dom, "memory-text").contains("of a 64.0 MiB budget"),
         "{dom}"
