@@ -10,6 +10,10 @@
 //! shows the figure inline, and a [`Profile`](crate::engine::Profile) shows its task
 //! stream. The text repr (`Display`) is unchanged.
 //!
+//! With the `dashboard` feature, [`Dashboard`] serves the same task stream live, with
+//! progress, memory and the plan, while a computation runs
+//! ([`Compute::dashboard`](crate::Compute::dashboard), `TESSERA_DASHBOARD`).
+//!
 //! ```
 //! use tessera::prelude::*;
 //! let da = DataArray::from_ndarray("t", ["x"], ndarray::arr1(&[1.0, 2.0]).into_dyn(), &[1])?;
@@ -19,6 +23,11 @@
 //! ```
 
 mod chunks;
+#[cfg(feature = "dashboard")]
+pub(crate) mod dashboard;
+#[cfg(not(feature = "dashboard"))]
+#[path = "dashboard/disabled.rs"]
+pub(crate) mod dashboard;
 pub(crate) mod escape;
 mod evcxr;
 mod labelled;
@@ -27,4 +36,6 @@ mod plot;
 mod profile;
 mod style;
 
+#[cfg(feature = "dashboard")]
+pub use dashboard::Dashboard;
 pub use evcxr::evcxr_html;

@@ -98,6 +98,11 @@ impl Budget {
         self.lock().peak
     }
 
+    /// The bytes accounted now (the live dashboard's memory in use).
+    pub(crate) fn in_use(&self) -> usize {
+        self.lock().used
+    }
+
     /// The configured limit.
     pub(crate) fn limit(&self) -> usize {
         self.limit

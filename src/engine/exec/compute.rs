@@ -14,6 +14,7 @@ use super::sink::{ChunkSink, MemorySink};
 use super::store_reads::StoreReads;
 use super::{aligned, pass, stage};
 
+use crate::display::dashboard::{self, LiveSample};
 use crate::engine::chunk::ArrayData;
 use crate::engine::graph::LazyArray;
 use crate::engine::optimize::optimize;
@@ -39,6 +40,7 @@ pub struct Compute {
     no_optimize: bool,
     report: Option<Arc<Mutex<Option<Profile>>>>,
     numa: Option<NumaMode>,
+    dashboard: Option<String>,
 }
 
 impl std::fmt::Debug for Compute {
@@ -48,6 +50,7 @@ impl std::fmt::Debug for Compute {
             .field("memory_limit", &self.memory_limit)
             .field("progress_bar", &self.progress_bar)
             .field("profile", &self.profile)
+            .field("dashboard", &self.dashboard)
             .finish()
     }
 }
@@ -129,6 +132,31 @@ impl Compute {
         self.report
             .as_ref()
             .and_then(|r| r.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    }
+
+    /// Serves the live dashboard at `addr` while this computes: a page with the task
+    /// stream (a lane per worker), progress in chunks and bytes, bytes read from
+    /// stores, memory in use against the budget and the plan, updated twice a second.
+    ///
+    /// `addr` is `127.0.0.1:8787`, or a port alone (`8787`) on 127.0.0.1; another
+    /// interface (`0.0.0.0:8787`) only when written out. Without this, the environment
+    /// variable `TESSERA_DASHBOARD` (same forms) turns the dashboard on for every
+    /// computation. The server starts with the first computation that asks for it and
+    /// stays for the life of the process, showing the latest computation given its
+    /// address ([`Dashboard`](crate::display::Dashboard) starts one ahead, on a port
+    /// the system chooses). Needs the `dashboard` feature (on by default); the run
+    /// fails, naming `addr`, when the address cannot be read or bound.
+    ///
+    /// ```no_run
+    /// use tessera::engine::{Compute, LazyArray};
+    /// let a = LazyArray::from_ndarray(ndarray::Array::from_elem(vec![4000, 1000], 1.0f32).into_dyn(), &[10, 1000])?;
+    /// // Open http://127.0.0.1:8787/ while this runs.
+    /// let out = Compute::new().dashboard("127.0.0.1:8787").run(&[&a.mean(&[0])?])?;
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn dashboard(mut self, addr: impl Into<String>) -> Self {
+        self.dashboard = Some(addr.into());
+        self
     }
 
     /// How workers use NUMA nodes (default: `TESSERA_NUMA`, else
@@ -232,7 +260,6 @@ impl Compute {
         let budget = Budget::new(limit, record);
         // In-memory results live through the whole pass: they take their share first.
         budget.hold(sinks.iter().map(|s| s.resident_bytes()).sum());
-        let progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
         let pool = pool(threads)?;
         let numa = match self.numa {
             Some(m) => m,
@@ -240,11 +267,17 @@ impl Compute {
         };
         let nodes = numa_plan(numa, threads)?;
         let workers = nodes.as_ref().map_or(threads, |n| n.threads());
+        let live = dashboard::begin_run(self.dashboard.as_deref(), workers, limit)?;
+        let mut progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
+        if let Some(live) = &live {
+            let (feed, clock) = live.task_feed();
+            progress = progress.with_task_feed(feed, clock);
+        }
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
-        // Store reads are counted for the profile and the progress bar only: the
-        // default path is untouched.
+        // Store reads are counted for the profile, the progress bar and the dashboard
+        // only: the default path is untouched.
         let mut store_reads = StoreReads::default();
-        let roots = if record || self.progress_bar {
+        let roots = if record || self.progress_bar || live.is_some() {
             store_reads.wrap(&roots)?
         } else {
             roots
@@ -255,7 +288,9 @@ impl Compute {
             optimize(&roots)?
         };
         let roots = stage::attach_scan_totals(&roots)?;
-        let mut records = vec![];
+        if let Some(live) = &live {
+            live.set_plan(roots.iter().map(|r| r.explain()).collect());
+        }
         let ctx = PassContext {
             budget: &budget,
             progress: &progress,
@@ -265,11 +300,31 @@ impl Compute {
             nodes: nodes.as_deref(),
             steals: Default::default(),
         };
-        let roots = stage_nested(roots, &ctx, &mut records)?;
-        let shared = stage::shared_nodes(&roots);
-        let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
-        records.extend(pass.run(&pool, workers, ctx.nodes)?);
-        ctx.steals.set(ctx.steals.get() + pass.remote_steals());
+        let passes = || -> Result<Vec<TaskRecord>> {
+            let mut records = vec![];
+            let roots = stage_nested(roots, &ctx, &mut records)?;
+            let shared = stage::shared_nodes(&roots);
+            let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
+            records.extend(pass.run(&pool, workers, ctx.nodes)?);
+            ctx.steals.set(ctx.steals.get() + pass.remote_steals());
+            Ok(records)
+        };
+        let records = match &live {
+            None => passes()?,
+            Some(live) => {
+                let sample = || {
+                    let reads = store_reads.reads();
+                    LiveSample {
+                        progress: progress.snapshot(),
+                        passes: progress.passes(),
+                        memory_in_use: budget.in_use(),
+                        store_bytes_read: reads.iter().map(|r| r.bytes_read).sum(),
+                        store_bytes_stored: reads.iter().map(|r| r.bytes_stored).sum(),
+                    }
+                };
+                live.watch(sample, passes)?
+            }
+        };
         let reads = store_reads.reads();
         progress.store_reads(
             reads.iter().map(|r| r.bytes_read).sum(),

@@ -387,6 +387,7 @@ impl<'a> Pass<'a> {
                     label: format!("{idx:?}"),
                 });
         }
+        self.progress.task(wid, self.start, t0, bytes, idx);
         self.progress.advance(1, bytes);
         result.unwrap_or_else(|p| Err(panic_error("a chunk task", p)))
     }

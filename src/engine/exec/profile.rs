@@ -105,6 +105,32 @@ impl Profile {
 
     /// Renders the page.
     pub fn to_html(&self) -> String {
+        let dur = self.duration().max(1e-9);
+        let svg = self.task_stream_svg();
+        let steals = if self.remote_steals > 0 {
+            format!(
+                "<p>{} tasks ran on another NUMA node than their home (remote steals).</p>",
+                self.remote_steals
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tessera profile</title></head><body>\
+             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.{}</p>{steals}{svg}</body></html>",
+            self.tasks.len(),
+            self.workers,
+            dur,
+            self.peak_bytes() as f64 / 1048576.0,
+            self.limit as f64 / 1048576.0,
+            self.reads_sentence()
+        )
+    }
+
+    /// The task stream (one lane per worker, a rectangle per task) above the memory
+    /// curve against the budget, as one SVG element: the page's picture, also drawn
+    /// live by the dashboard. Lanes are `class="lane"`, tasks `class="task"`.
+    pub(crate) fn task_stream_svg(&self) -> String {
         let width = 1000.0;
         let lane = 18.0;
         let dur = self.duration().max(1e-9);
@@ -121,7 +147,7 @@ impl Profile {
         for w in 0..self.workers {
             let _ = write!(
                 svg,
-                r#"<text x="4" y="{}">worker {w}</text>"#,
+                r#"<text class="lane" x="4" y="{}">worker {w}</text>"#,
                 20.0 + w as f64 * lane + 12.0
             );
         }
@@ -130,7 +156,7 @@ impl Profile {
             let hue = (t.label.len() * 47 + t.worker * 13) % 360;
             let _ = write!(
                 svg,
-                r#"<rect x="{:.2}" y="{y}" width="{:.2}" height="{}" fill="hsl({hue},60%,55%)"><title>block {} {:.3}-{:.3}s {:.1} MiB</title></rect>"#,
+                r#"<rect class="task" x="{:.2}" y="{y}" width="{:.2}" height="{}" fill="hsl({hue},60%,55%)"><title>block {} {:.3}-{:.3}s {:.1} MiB</title></rect>"#,
                 x(t.start),
                 ((t.end - t.start) / dur * width).max(0.5),
                 lane - 2.0,
@@ -183,24 +209,7 @@ impl Profile {
             width + 20.0,
             top + h + 14.0
         );
-        let steals = if self.remote_steals > 0 {
-            format!(
-                "<p>{} tasks ran on another NUMA node than their home (remote steals).</p>",
-                self.remote_steals
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tessera profile</title></head><body>\
-             <h2>tessera task stream</h2><p>{} tasks on {} workers in {:.3} s; peak accounted memory {:.1} MiB of a {:.1} MiB budget.{}</p>{steals}{svg}</body></html>",
-            self.tasks.len(),
-            self.workers,
-            dur,
-            self.peak_bytes() as f64 / 1048576.0,
-            self.limit as f64 / 1048576.0,
-            self.reads_sentence()
-        )
+        svg
     }
 
     /// " Read 1200.0 MiB from stores holding 1100.0 MiB in the chunks needed

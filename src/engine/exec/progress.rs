@@ -1,16 +1,18 @@
 //! Progress of a computation: chunks and bytes done out of totals known before the
 //! run starts, delivered to a callback and, with the `progress` feature, an
-//! indicatif bar with an ETA.
+//! indicatif bar with an ETA; and, for the live dashboard, each finished task as it
+//! ends (a [`TaskFeed`]).
 
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use super::profile::TaskRecord;
 use super::progress_text::TextProgress;
 
 /// A snapshot of a running computation.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Progress {
     /// Chunk tasks finished.
     pub chunks_done: usize,
@@ -40,6 +42,11 @@ impl Progress {
 /// A user callback receiving progress snapshots.
 pub type ProgressCallback = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// Receives each finished task as it ends, its times in seconds since the feed's clock
+/// (one clock for every pass of a computation, where the profile's times restart at each
+/// pass): the live dashboard's task stream.
+pub(crate) type TaskFeed = Arc<dyn Fn(TaskRecord) + Send + Sync>;
+
 /// Collects progress from workers and forwards it, at most every 50 ms (and at the end).
 pub(crate) struct ProgressSink {
     callback: Option<ProgressCallback>,
@@ -51,6 +58,10 @@ pub(crate) struct ProgressSink {
     bytes: AtomicUsize,
     totals: Mutex<(usize, usize, Option<Instant>)>,
     last: Mutex<Instant>,
+    /// Passes started so far (staged reductions run passes before the last).
+    passes: AtomicUsize,
+    /// The live dashboard's feed and the instant its times count from.
+    tasks: Option<(TaskFeed, Instant)>,
 }
 
 impl ProgressSink {
@@ -76,13 +87,54 @@ impl ProgressSink {
             bytes: AtomicUsize::new(0),
             totals: Mutex::new((0, 0, None)),
             last: Mutex::new(Instant::now()),
+            passes: AtomicUsize::new(0),
+            tasks: None,
         }
+    }
+
+    /// Also sends each finished task to `feed`, timed from `clock`.
+    pub(crate) fn with_task_feed(mut self, feed: TaskFeed, clock: Instant) -> Self {
+        self.tasks = Some((feed, clock));
+        self
+    }
+
+    /// Called by a worker right after a task of the pass that began at `pass_start`
+    /// finished, having started `start` after it: forwards it to the task feed, if any
+    /// (a branch and nothing else without one).
+    pub(crate) fn task(
+        &self,
+        worker: usize,
+        pass_start: Instant,
+        start: Duration,
+        bytes: usize,
+        block: &[usize],
+    ) {
+        let Some((feed, clock)) = &self.tasks else {
+            return;
+        };
+        // The pass's times count from its own start: the task ended just now on the
+        // feed's clock, and lasted as long as the pass measured.
+        let lasted = pass_start.elapsed().saturating_sub(start).as_secs_f64();
+        let now = clock.elapsed().as_secs_f64();
+        feed(TaskRecord {
+            worker,
+            start: (now - lasted).max(0.0),
+            end: now,
+            bytes,
+            label: format!("{block:?}"),
+        });
+    }
+
+    /// Passes started so far.
+    pub(crate) fn passes(&self) -> usize {
+        self.passes.load(Ordering::Relaxed)
     }
 
     /// Called when a pass begins.
     pub(crate) fn start(&self, chunks: usize, bytes: usize) {
         self.done.store(0, Ordering::Relaxed);
         self.bytes.store(0, Ordering::Relaxed);
+        self.passes.fetch_add(1, Ordering::Relaxed);
         *self.totals.lock().unwrap_or_else(|e| e.into_inner()) =
             (chunks, bytes, Some(Instant::now()));
         #[cfg(feature = "progress")]
@@ -133,7 +185,8 @@ impl ProgressSink {
         }
     }
 
-    fn snapshot(&self) -> Progress {
+    /// Where the current pass stands.
+    pub(crate) fn snapshot(&self) -> Progress {
         let (chunks_total, bytes_total, started) =
             *self.totals.lock().unwrap_or_else(|e| e.into_inner());
         Progress {
