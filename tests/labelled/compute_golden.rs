@@ -673,8 +673,8 @@ fn compute_matches_xarray() {
             }
             "err_au_exclude_not_core" => msg.contains("\"lat\"") && msg.contains("excluded"),
             "err_mbt_wrong_block_shape" => {
-                msg.contains("[5, 5, 4]")
-                    && msg.contains("[3, 5, 4]")
+                msg.contains("[5, 2, 4]")
+                    && msg.contains("[3, 2, 4]")
                     && msg.contains("block [0, 0, 0]")
             }
             id if id.contains("unknown") => msg.contains("depth"),

@@ -71,7 +71,8 @@ impl DataArray {
     /// with the template's dims (in its order) and the shape of the template's block
     /// `i`, else an [`Error::UserFunction`] naming the block index and both shapes.
     /// The result is the template with `f`'s values: its dims, shape, chunks, dtype
-    /// (`f`'s values are cast to it), coordinates, name and attributes.
+    /// (`f`'s values are cast to it), coordinates (in the input's order), name and
+    /// attributes.
     ///
     /// The template needs as many chunks as the input along each dim they share; a dim
     /// only the template has is one chunk (every block gets all of it); an input dim
@@ -101,9 +102,23 @@ impl DataArray {
         Ok(DataArray::from_parts(
             template.name().map(str::to_string),
             Variable::new(template.dims().to_vec(), data)?.with_attrs(template.attrs().clone()),
-            template.coords().clone(),
+            input_order(self.coords(), template.coords()),
         ))
     }
+}
+
+/// The template's coordinates, those the input has first and in its order (a
+/// template built by `concat` or `coarsen` may list them otherwise).
+fn input_order(input: &Coords, template: &Coords) -> Coords {
+    let mut out = Coords::new();
+    let known = input.iter().map(|(n, _)| n.clone());
+    let others = template.iter().map(|(n, _)| n.clone());
+    for name in known.chain(others) {
+        if let (Some(c), None) = (template.get(&name), out.get(&name)) {
+            out.insert_with_index(name, c.var.clone(), c.index.clone());
+        }
+    }
+    out
 }
 
 /// One block function over an input, with the dims and chunks its results make up.
