@@ -13,8 +13,16 @@ the dask fixture (apply_ufunc's "core dimension in several chunks" exists only t
 
 Ops and their args (tests/labelled/compute_golden.rs replays them):
     map_blocks    target, func (block_demean: b - b.mean(), plus_lon: b + b.lon)
-    apply_ufunc   func (a name in FUNCS), inputs [[var, core_dims, isel or null]],
-                  output_core_dims, output_sizes, vectorize, allow_rechunk, output_dtype
+    mb_template   map_blocks with a template: target, func ({"isel": {dim: [start, stop,
+                  step]}} | {"coarsen": {dim: window}, "reduce": name} (boundary trim) |
+                  {"mean": dim}), template ({"isel": {dim: [positions]}} | "blocks": f
+                  applied to each block, concatenated along `along` | "whole": f applied
+                  to the whole array), then rechunked to template_chunks {dim: [sizes]}
+    apply_ufunc   func (a name in FUNCS), inputs [[var, core_dims, isel or null, gt or
+                  null (the input is var > gt, booleans)]], output_core_dims (a list per
+                  output), output_sizes, vectorize, allow_rechunk, output_dtypes (one per
+                  output), exclude_dims, output (which output of several is recorded)
+    da_rolling    target, dim, window, center, min_periods, func
     dot           arrays [vars], dim: null | [dims] | "..."
     cov / corr    a, b, dim (null: all), ddof (cov)
     histogram     target, bins, dim (null: all), density
@@ -109,13 +117,34 @@ FUNCS = {
     "demean": lambda x: x - np.nanmean(x, axis=-1, keepdims=True),
     "half_f32": lambda x: (x * 0.5).astype(np.float32),
     "outer": lambda a, b: a[..., :, None] * b[..., None, :],
+    "mean_and_minmax": lambda x: (np.nanmean(x, axis=-1), _minmax(x)),
+    "sort_and_count": lambda x: (np.sort(x, axis=-1), np.sum(~np.isnan(x), axis=-1)),
+    "count_true": lambda x: np.sum(x, axis=-1),
+    "thin": lambda x: x[..., ::2],
+    "concat": lambda a, b: np.concatenate([a, b], axis=-1),
+    "sum_both": lambda a, b: np.nansum(a, axis=-1) + np.nansum(b, axis=-1),
+    "last_and_diff": lambda x: (x[..., -1], np.diff(x, axis=-1)),
 }
 
 
-def U(func, inputs, out=(), sizes=None, vectorize=False, allow_rechunk=False, dtype=None):
-    return {"func": func, "inputs": [[v, list(c), s] for v, c, s in inputs],
-            "output_core_dims": list(out), "output_sizes": sizes or {},
-            "vectorize": vectorize, "allow_rechunk": allow_rechunk, "output_dtype": dtype}
+def U(func, inputs, out=(), sizes=None, vectorize=False, allow_rechunk=False, dtype=None,
+      exclude=(), output=None):
+    """One output (`out` its core dims) or several (`out` a list of lists, `dtype` a list)."""
+    outs = [list(o) for o in out] if output is not None else [list(out)]
+    dtypes = list(dtype) if output is not None else [dtype or "float64"]
+    return {"func": func, "inputs": [[i[0], list(i[1]), i[2], i[3] if len(i) > 3 else None] for i in inputs],
+            "output_core_dims": outs, "output_sizes": sizes or {},
+            "vectorize": vectorize, "allow_rechunk": allow_rechunk, "output_dtypes": dtypes,
+            "exclude_dims": list(exclude), "output": output}
+
+
+def MB(target, func, template, chunks):
+    return {"target": target, "func": func, "template": template, "template_chunks": chunks}
+
+
+def RO(target, dim, window, func, center=False, min_periods=None):
+    return {"target": target, "dim": dim, "window": window, "center": center,
+            "min_periods": min_periods, "func": func}
 
 
 def G(grouped, other, op, reflected, kind="clim", isel=None, rename=None):
@@ -247,7 +276,91 @@ CASES = [
     ("gb_sub_clim_ds", "gb_arith", G("t", ["t", "u"], "sub", False), None),
     ("gb_rsub_clim_ds", "gb_arith", G("t", ["t", "u"], "sub", True), None),
     ("err_dsgb_sub_no_group_dim", "gb_arith", G(["t", "u"], ["c"], "sub", False, kind="plain"), "ValueError"),
+    # apply_ufunc: several outputs, a dtype each, integer and boolean inputs, exclude_dims
+    ("au_multi_mean_minmax_0", "apply_ufunc",
+     U("mean_and_minmax", [("t", ["lon"], None)], [[], ["stat"]], {"stat": 2}, dtype=["float64", "float64"], output=0), None),
+    ("au_multi_mean_minmax_1", "apply_ufunc",
+     U("mean_and_minmax", [("t", ["lon"], None)], [[], ["stat"]], {"stat": 2}, dtype=["float64", "float64"], output=1), None),
+    ("au_multi_vectorize_1", "apply_ufunc",
+     U("mean_and_minmax", [("u", ["lat"], None)], [[], ["stat"]], {"stat": 2}, vectorize=True, dtype=["float64", "float32"], output=1), None),
+    ("au_multi_sort_count_0", "apply_ufunc",
+     U("sort_and_count", [("t", ["lon"], None)], [["lon"], []], dtype=["float64", "int64"], output=0), None),
+    ("au_multi_sort_count_int64_1", "apply_ufunc",
+     U("sort_and_count", [("t", ["lon"], None)], [["lon"], []], dtype=["float64", "int64"], output=1), None),
+    ("au_multi_last_diff_1", "apply_ufunc",
+     U("last_and_diff", [("u", ["time"], None)], [[], ["time"]], allow_rechunk=True, dtype=["float64", "float64"],
+       exclude=["time"], sizes={"time": 11}, output=1), None),
+    ("au_count_bool_input", "apply_ufunc", U("count_true", [("t", ["lon"], None, 10.0)], dtype="int64"), None),
+    ("au_cumsum_int_input", "apply_ufunc", U("cumsum", [("n", ["lon"], None)], ["lon"], allow_rechunk=True, dtype="int64"), None),
+    # (float32 exact: the function sees float64, so float32 arithmetic would round otherwise)
+    ("au_sort_float32_input", "apply_ufunc", U("sort", [("p", ["time"], None)], ["time"], allow_rechunk=True, dtype="float32"), None),
+    ("au_exclude_thin_lon", "apply_ufunc", U("thin", [("t", ["lon"], None)], ["lon"], {"lon": 2}, exclude=["lon"]), None),
+    ("au_exclude_thin_lon_vectorize", "apply_ufunc",
+     U("thin", [("t", ["lon"], None)], ["lon"], {"lon": 2}, vectorize=True, exclude=["lon"]), None),
+    ("au_exclude_concat_lengths_differ", "apply_ufunc",
+     U("concat", [("t", ["lon"], None), ("t", ["lon"], {"lon": [1, 3]})], ["lon"], {"lon": 6}, exclude=["lon"]), None),
+    ("au_exclude_reduce_lengths_differ", "apply_ufunc",
+     U("sum_both", [("t", ["lon"], None), ("n", ["lon"], {"lon": [0, 1]})], exclude=["lon"], allow_rechunk=True), None),
+    ("err_au_exclude_needs_output_size", "apply_ufunc", U("thin", [("t", ["lon"], None)], ["lon"], exclude=["lon"]), "ValueError"),
+    ("err_au_exclude_not_core", "apply_ufunc", U("thin", [("t", ["lon"], None)], ["lon"], {"lon": 2}, exclude=["lat"]), "ValueError"),
+    # map_blocks with a template: blocks that change shape
+    ("mbt_t_thin_time", "mb_template",
+     MB("t", {"isel": {"time": [None, None, 2]}}, {"isel": {"time": [0, 2, 4, 5, 7, 9, 11]}}, {"time": [3, 4]}), None),
+    ("mbt_t_first_time", "mb_template",
+     MB("t", {"isel": {"time": [0, 1, 1]}}, {"isel": {"time": [0, 5]}}, {"time": [1, 1]}), None),
+    ("mbt_t_thin_lat", "mb_template",
+     MB("t", {"isel": {"lat": [None, None, 2]}}, {"isel": {"lat": [0, 2, 4]}}, {"lat": [1, 2]}), None),
+    ("mbt_t_thin_time_lat", "mb_template",
+     MB("t", {"isel": {"time": [None, None, 3], "lat": [1, None, 1]}}, {"isel": {"time": [0, 3, 5, 8, 11], "lat": [1, 3, 4]}},
+        {"time": [2, 3], "lat": [1, 2]}), None),
+    ("mbt_u_thin_time", "mb_template",
+     MB("u", {"isel": {"time": [None, None, 2]}}, {"isel": {"time": [0, 2, 4, 6, 8, 10]}}, {"time": [2, 4]}), None),
+    ("mbt_n_last_lon_int", "mb_template",
+     MB("n", {"isel": {"lon": [-1, None, 1]}}, {"isel": {"lon": [0, 3]}}, {"lon": [1, 1]}), None),
+    ("mbt_t_coarsen_time_mean", "mb_template",
+     MB("t", {"coarsen": {"time": 2}, "reduce": "mean"}, {"blocks": True, "along": "time"}, {"time": [2, 3]}), None),
+    ("mbt_t_coarsen_lat_sum", "mb_template",
+     MB("t", {"coarsen": {"lat": 2}, "reduce": "sum"}, {"blocks": True, "along": "lat"}, {"lat": [1, 1]}), None),
+    ("mbt_u_coarsen_time_max", "mb_template",
+     MB("u", {"coarsen": {"time": 4}, "reduce": "max"}, {"blocks": True, "along": "time"}, {"time": [1, 2]}), None),
+    ("mbt_t_mean_lon_dropped", "mb_template", MB("t", {"mean": "lon"}, {"whole": True}, {}), None),
+    ("err_mbt_wrong_block_shape", "mb_template",
+     MB("t", {"isel": {"time": [None, None, 1]}}, {"isel": {"time": [0, 2, 4, 5, 7, 9, 11]}}, {"time": [3, 4]}), "ValueError"),
+    # rolling windows longer than the dimension: all NaN unless min_periods is reached
+    ("da_rolling_t_time15_mean", "da_rolling", RO("t", "time", 15, "mean"), None),
+    ("da_rolling_u_time13_center_sum", "da_rolling", RO("u", "time", 13, "sum", center=True), None),
+    ("da_rolling_u_time20_minp2_mean", "da_rolling", RO("u", "time", 20, "mean", min_periods=2), None),
+    ("da_rolling_t_time14_center_minp3_max", "da_rolling", RO("t", "time", 14, "max", center=True, min_periods=3), None),
+    ("da_rolling_n_lon6_minp1_sum_int", "da_rolling", RO("n", "lon", 6, "sum", min_periods=1), None),
+    ("ds_rolling_time15_mean_all_nan", "ds_rolling", {"dim": "time", "window": 15, "center": False, "min_periods": None, "func": "mean", "vars": None}, None),
+    ("ds_rolling_lat9_center_minp2_sum", "ds_rolling", {"dim": "lat", "window": 9, "center": True, "min_periods": 2, "func": "sum", "vars": None}, None),
+    ("ds_rolling_lon5_max", "ds_rolling", {"dim": "lon", "window": 5, "center": False, "min_periods": None, "func": "max", "vars": None}, None),
 ]
+
+
+def mb_func(spec):
+    """The block function of an mb_template case."""
+    if "isel" in spec:
+        return lambda b: b.isel({d: slice(*r) for d, r in spec["isel"].items()})
+    if "coarsen" in spec:
+        return lambda b: getattr(b.coarsen(spec["coarsen"], boundary="trim"), spec["reduce"])()
+    return lambda b: b.mean(spec["mean"])
+
+
+def mb_template(ds, a):
+    da = ds[a["target"]]
+    f = mb_func(a["func"])
+    t = a["template"]
+    if "isel" in t:
+        template = da.isel({d: list(p) for d, p in t["isel"].items()})
+    elif "blocks" in t:
+        dim = t["along"]
+        bounds = np.cumsum((0,) + da.chunksizes[dim])
+        template = xr.concat([f(da.isel({dim: slice(lo, hi)})) for lo, hi in zip(bounds[:-1], bounds[1:])], dim)
+    else:
+        template = f(da)
+    template = template.chunk({d: tuple(c) for d, c in a["template_chunks"].items()})
+    return da.map_blocks(f, template=template).compute()
 
 
 def pick(ds, vars):
@@ -257,20 +370,30 @@ def pick(ds, vars):
 def run(ds, op, a):
     if op == "apply_ufunc":
         arrays, cores = [], []
-        for name, core, isel in a["inputs"]:
+        for name, core, isel, gt in a["inputs"]:
             arr = ds[name]
             if isel:
                 arr = arr.isel({d: slice(*r) for d, r in isel.items()})
+            if gt is not None:
+                arr = arr > gt
             arrays.append(arr)
             cores.append(core)
         kw = {"output_sizes": a["output_sizes"]} if a["output_sizes"] else {}
         if a["allow_rechunk"]:
             kw["allow_rechunk"] = True
-        return xr.apply_ufunc(
+        out = xr.apply_ufunc(
             FUNCS[a["func"]], *arrays, input_core_dims=cores,
-            output_core_dims=[a["output_core_dims"]], vectorize=a["vectorize"],
-            dask="parallelized", output_dtypes=[np.dtype(a["output_dtype"] or "float64")],
-            dask_gufunc_kwargs=kw).compute()
+            output_core_dims=a["output_core_dims"], vectorize=a["vectorize"],
+            dask="parallelized", output_dtypes=[np.dtype(d) for d in a["output_dtypes"]],
+            exclude_dims=set(a["exclude_dims"]), dask_gufunc_kwargs=kw)
+        if a["output"] is not None:
+            out = out[a["output"]]
+        return out.compute()
+    if op == "mb_template":
+        return mb_template(ds, a)
+    if op == "da_rolling":
+        r = ds[a["target"]].rolling({a["dim"]: a["window"]}, center=a["center"], min_periods=a["min_periods"])
+        return getattr(r, a["func"])().compute()
     if op == "map_blocks":
         f = {"block_demean": lambda b: b - b.mean(), "plus_lon": lambda b: b + b.lon}[a["func"]]
         return ds[a["target"]].map_blocks(f).compute()
@@ -326,7 +449,7 @@ def build():
         if err != want_err:
             problems.append(f"{cid}: dask {err}, expected {want_err}")
             continue
-        if got is not None and op == "map_blocks":
+        if got is not None and op in ("map_blocks", "mb_template"):
             # Per-block results depend on the chunks: the dask result is the truth.
             # xarray's coordinate order here varies with the string hash seed: record the input's.
             expected = ser_result(got)

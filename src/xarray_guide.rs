@@ -2,7 +2,7 @@
 //!
 //! A phrasebook: the 60 xarray calls that analysis scripts use most, each with its
 //! tessera spelling and a doc-tested example below the table, then the everyday calls
-//! added since (rows s1–s13 for interpolation and selection, 57a–57i for time, 61–89
+//! added since (rows s1–s13 for interpolation and selection, 57a–57i for time, 61–93
 //! for missing data, reshaping, user functions and Dataset forms). Like ndarray's
 //! guide for NumPy users, it is meant to be read once from the top and then searched.
 //!
@@ -166,7 +166,7 @@
 //! | 75 | `da.item()`, `da.values.tolist()` | `da.item::<f64>()?`, `da.to_vec::<f64>()?` | size 1 / 1-d only, else an error naming the shape |
 //! | 76 | `da.to_zarr(url)`, `da.to_netcdf(path)` | `da.to_zarr(url, &opts)?`, `da.to_netcdf(path, &opts)?` | netCDF names an unnamed array `__xarray_dataarray_variable__`; Zarr needs a name |
 //! | **User functions, statistics, Dataset forms** | | | |
-//! | 77 | `xr.apply_ufunc(f, da, input_core_dims=[["x"]], dask="parallelized")` | `ApplyUfunc::new("f").input(&da, ["x"]).run(f)?` | `output_core_dims`, `output_sizes`, `output_dtype`, `vectorize(true)`, `allow_rechunk(true)` |
+//! | 77 | `xr.apply_ufunc(f, da, input_core_dims=[["x"]], dask="parallelized")` | `ApplyUfunc::new("f").input(&da, ["x"]).run(f)?` | `output_core_dims`, `output_sizes`, `output_dtype`, `vectorize(true)`, `allow_rechunk(true)`; several outputs and `exclude_dims`: rows 91–92 |
 //! | 78 | `xr.dot(a, b)`, `a.dot(b, dim="x")` | `dot(&[&a, &b], None)?`, `a.dot(&b, Some("x".into()))?` | sums over the shared dims; `Some(Dims::All)` for `dim=...` |
 //! | 79 | `xr.cov(a, b, dim="time", ddof=1)` | `cov(&a, &b, "time", 1)?` | pairwise-valid NaN handling, as xarray |
 //! | 80 | `xr.corr(a, b, dim="time")` | `corr(&a, &b, "time")?` | |
@@ -179,11 +179,15 @@
 //! | 87 | `ds.chunk({"time": 10})`, `ds.persist()` | `ds.chunk(&[("time", 10)])?`, `ds.persist()?` | |
 //! | 88 | `ds.cumsum("time")` | `ds.cumsum("time")?` | `cumprod`; `cumulative(dim, kind, skipna)` |
 //! | 89 | `da.map_blocks(f)` | `da.map_blocks("f", DType::F64, f)?` | `f` gets each chunk as a `DataArray` with its coordinates; same shape out |
+//! | 90 | `da.map_blocks(f, template=tmpl)` | `da.map_blocks_template("f", &tmpl, f)?` | block `i` of `f`'s result has the shape of the template's block `i`; dims, chunks, dtype, coords from the template; [`LazyArray::map_blocks_resized`](crate::LazyArray::map_blocks_resized) on plain arrays |
+//! | 91 | `m, q = xr.apply_ufunc(f, da, input_core_dims=[["x"]], output_core_dims=[[], ["q"]], output_dtypes=[float, int], dask="parallelized")` | `let v = ApplyUfunc::new("f").input(&da, ["x"]).output_core_dims_list([vec![], vec!["q"]]).output_dtypes([DType::F64, DType::I64]).output_sizes([("q", 2)]).run_many(f)?;` | `f` returns a `Vec`, one array per output; compute the outputs together (`DataArray::compute_many`) to run `f` once per block |
+//! | 92 | `xr.apply_ufunc(f, a, b, input_core_dims=[["x"], ["x"]], output_core_dims=[["x"]], exclude_dims={"x"}, dask_gufunc_kwargs={"output_sizes": {"x": 6}})` | `ApplyUfunc::new("f").input(&a, ["x"]).input(&b, ["x"]).output_core_dims(["x"]).exclude_dims(["x"]).output_sizes([("x", 6)]).run(f)?` | inputs may differ in length along `x`; their `x` coordinates are dropped |
+//! | 93 | `da.rolling(time=400).mean()` on 365 times | `da.rolling("time", 400)?.mean()?` | a window longer than the dim: all NaN unless `min_periods` is reached (also `Dataset`) |
 //!
 //! Not there yet: cubic `interp` along several dims in one call (call it once per dim),
-//! a `map_blocks` that changes the block shape (use
-//! [`LazyArray::map_blocks`](crate::LazyArray::map_blocks) on `da.data()`), `apply_ufunc`
-//! with several outputs, and weighted `histogram`.
+//! and weighted `histogram`. `apply_ufunc` functions see `f64` views whatever the
+//! inputs' dtypes (integers, booleans as 0/1 and datetimes as microsecond counts are
+//! converted).
 //! `da.plot()` is there (feature `plot`, on by default): `da.plot().save("sla.png")?`
 //! draws a line for a 1-D array and a map for a 2-D one, with dates and a colour bar.
 //!

@@ -22,6 +22,8 @@ mod delayed;
 mod errors;
 #[path = "engine/ffill_props.rs"]
 mod ffill_props;
+#[path = "engine/map_blocks_props.rs"]
+mod map_blocks_props;
 #[path = "engine/props.rs"]
 mod props;
 #[path = "engine/smoke.rs"]

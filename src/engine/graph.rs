@@ -17,8 +17,9 @@ use super::source::ChunkSource;
 use crate::Result;
 use crate::engine::ArrayData;
 
-/// The function of a [`Op::MapBlocks`] node: input blocks in, output block out.
-pub(crate) type BlockFn = dyn Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync;
+/// The function of a [`Op::MapBlocks`] node: the block's index in the chunk grid and
+/// the input blocks in, the output block out.
+pub(crate) type BlockFn = dyn Fn(&[usize], &[ArrayData]) -> Result<ArrayData> + Send + Sync;
 
 /// The function of an [`Op::Overlap`] node: a block extended by up to a halo along
 /// one axis, the extent of the output block inside it along that axis, and the
@@ -153,12 +154,18 @@ pub enum Op {
         /// The function.
         f: Arc<OverlapFn>,
     },
-    /// A user function applied to aligned blocks of the inputs.
+    /// A user function applied to aligned blocks of the inputs: output block `i` (of
+    /// the node's grid) is the function of the inputs' regions of chunk `i` of
+    /// `in_grid`. Both grids have as many chunks per axis; their sizes differ where the
+    /// function changes the block shape (`map_blocks` with a template).
     MapBlocks {
         /// A name for errors and profiles.
         name: String,
         /// The function.
         f: Arc<BlockFn>,
+        /// The inputs' blocks, kept here so that a rewrite of the inputs (a dropped
+        /// rechunk) cannot change which elements a block holds.
+        in_grid: ChunkGrid,
     },
 }
 

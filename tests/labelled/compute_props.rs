@@ -1,5 +1,7 @@
-//! Property tests of apply_ufunc, dot and histogram: per chunk equals the closure on
-//! the whole array, and chunked equals single-chunk.
+//! Property tests of apply_ufunc (one or several outputs, excluded dims), map_blocks
+//! (with and without a template), dot, histogram and rolling windows longer than the
+//! dim: per chunk equals the closure on the whole array (or the eager per-block
+//! function), and chunked equals single-chunk.
 //!
 //! A random (t, x) array with NaNs is cut into random chunks along `t` (and `x`, which
 //! apply_ufunc rechunks when allowed). The closure, a cumulative sum along the core dim
@@ -163,4 +165,96 @@ fn map_blocks_and_apply_ufunc_refuse_wrong_shapes() {
         .unwrap();
     let e = bad.compute().unwrap_err();
     assert!(matches!(e, tessera::Error::UserFunction { .. }), "{e}");
+}
+
+/// Every other element of each block of `values` (`nt` x `nx`, blocks `ct` along t).
+fn thinned_per_block(values: &[f64], nx: usize, ct: &[usize]) -> (Vec<f64>, Vec<usize>) {
+    let (mut out, mut sizes, mut start) = (vec![], vec![], 0);
+    for &n in ct {
+        let rows: Vec<usize> = (start..start + n).step_by(2).collect();
+        sizes.push(rows.len());
+        for r in rows {
+            out.extend_from_slice(&values[r * nx..(r + 1) * nx]);
+        }
+        start += n;
+    }
+    (out, sizes)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn map_blocks_template_equals_the_eager_per_block_function((nt, nx, values, ct, cx) in inputs()) {
+        let (ct, cx) = (cut(nt, &ct), cut(nx, &cx));
+        let da = array("v", [nt, nx], &values, vec![ct.clone(), cx.clone()]);
+        let (want, sizes) = thinned_per_block(&values, nx, &ct);
+        let rows = sizes.iter().sum::<usize>();
+        let template = array("v", [rows, nx], &vec![0.0; rows * nx], vec![sizes.clone(), cx.clone()]);
+        let out = da
+            .map_blocks_template("thin", &template, |b| b.isel_slice("t", None, None, 2))
+            .unwrap();
+        prop_assert_eq!(out.data().chunks(), template.data().chunks());
+        let got = out.values::<f64>().unwrap();
+        prop_assert!(same(got.as_slice().unwrap(), &want));
+        // Read through another chunking, each chunk cutting across the blocks.
+        let other = out.chunk(&[("t", 2), ("x", 2)]).unwrap().values::<f64>().unwrap();
+        prop_assert!(same(other.as_slice().unwrap(), &want));
+    }
+
+    #[test]
+    fn apply_ufunc_several_outputs_and_excluded_dims_chunked_equal_single_chunk(
+        (nt, nx, values, ct, cx) in inputs(),
+        vectorize in any::<bool>(),
+    ) {
+        let chunked = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)]);
+        let single = array("v", [nt, nx], &values, vec![vec![nt], vec![nx]]);
+        let run = |da: &DataArray| {
+            let half = nx.div_ceil(2);
+            let outs = ApplyUfunc::new("first_and_thin")
+                .input(da, ["x"])
+                .output_core_dims_list([vec![], vec!["x"]])
+                .exclude_dims(["x"])
+                .output_sizes([("x", half)])
+                .allow_rechunk(true)
+                .vectorize(vectorize)
+                .run_many(|x| {
+                    let a = &x[0];
+                    let last = Axis(a.ndim() - 1);
+                    Ok(vec![
+                        a.index_axis(last, 0).to_owned(),
+                        a.slice_axis(last, ndarray::Slice::new(0, None, 2)).to_owned(),
+                    ])
+                })
+                .unwrap();
+            outs.iter().map(|o| o.values::<f64>().unwrap().iter().copied().collect::<Vec<f64>>()).collect::<Vec<_>>()
+        };
+        let (c, s) = (run(&chunked), run(&single));
+        prop_assert!(same(&c[0], &s[0]) && same(&c[1], &s[1]));
+        let want_first: Vec<f64> = (0..nt).map(|i| values[i * nx]).collect();
+        prop_assert!(same(&c[0], &want_first));
+    }
+
+    #[test]
+    fn rolling_longer_than_the_dim_chunked_equals_single_chunk(
+        (nt, nx, values, ct, cx) in inputs(),
+        extra in 1usize..5,
+        min_periods in 1usize..4,
+        center in any::<bool>(),
+    ) {
+        let chunked = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)]);
+        let single = array("v", [nt, nx], &values, vec![vec![nt], vec![nx]]);
+        let window = nt + extra;
+        let min_periods = min_periods.min(window);
+        let roll = |da: &DataArray, mp: Option<usize>| {
+            let mut r = da.rolling("t", window).unwrap().center(center);
+            if let Some(m) = mp {
+                r = r.min_periods(m);
+            }
+            r.sum().unwrap().values::<f64>().unwrap().iter().copied().collect::<Vec<f64>>()
+        };
+        // Default min_periods (the window): never reached, all NaN.
+        prop_assert!(roll(&chunked, None).iter().all(|v| v.is_nan()));
+        prop_assert!(same(&roll(&chunked, Some(min_periods)), &roll(&single, Some(min_periods))));
+    }
 }

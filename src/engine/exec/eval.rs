@@ -219,15 +219,17 @@ impl Evaluator {
                         .map(Arc::new)
                 })
             }
-            Op::MapBlocks { name, f } => {
+            Op::MapBlocks { name, f, in_grid } => {
+                // Output block `idx` comes from input block `idx`, whatever their sizes;
+                // `assemble` cuts the requested region out of the output blocks.
                 let grid = node.chunks().clone();
                 assemble(&grid, node.dtype(), region, |idx| {
-                    let creg = grid.chunk_region(idx);
+                    let in_region = in_grid.chunk_region(idx);
                     let blocks = inputs
                         .iter()
-                        .map(|i| self.eval_owned(i, &creg))
+                        .map(|i| self.eval_owned(i, &in_region))
                         .collect::<Result<Vec<_>>>()?;
-                    catch_unwind(AssertUnwindSafe(|| f(&blocks)))
+                    catch_unwind(AssertUnwindSafe(|| f(idx, &blocks)))
                         .map_err(|p| panic_error(&format!("map_blocks {name}"), p))?
                         .map(Arc::new)
                 })

@@ -52,45 +52,20 @@ impl LazyArray {
 
     /// Applies `f` to corresponding blocks of arrays that share one chunk grid; `f`
     /// must return a block of the same shape, of dtype `dtype`. Panics and errors in
-    /// `f` become [`Error::UserPanic`]/[`Error::UserFunction`].
+    /// `f` become [`Error::UserPanic`]/[`Error::UserFunction`]. Blocks of another shape:
+    /// [`LazyArray::map_blocks_resized`].
     pub fn map_blocks(
         inputs: &[&LazyArray],
         name: impl Into<String>,
         dtype: DType,
         f: impl Fn(&[ArrayData]) -> Result<ArrayData> + Send + Sync + 'static,
     ) -> Result<LazyArray> {
-        let first = inputs
+        let grid = inputs
             .first()
-            .ok_or_else(|| Error::invalid("map_blocks needs at least one input"))?;
-        for a in &inputs[1..] {
-            if a.chunks() != first.chunks() {
-                return Err(Error::invalid(format!(
-                    "map_blocks inputs must share one chunk grid: {:?} vs {:?}",
-                    first.chunks().chunks(),
-                    a.chunks().chunks()
-                )));
-            }
-        }
-        let name = name.into();
-        let checked_name = name.clone();
-        let f = move |blocks: &[ArrayData]| -> Result<ArrayData> {
-            let out = f(blocks)?;
-            let want = blocks
-                .first()
-                .map(|b| b.shape().to_vec())
-                .unwrap_or_default();
-            checked_block(&format!("map_blocks {checked_name}"), out, &want, dtype)
-        };
-        Ok(LazyArray::from_parts(
-            Op::MapBlocks {
-                name,
-                f: Arc::new(f),
-            },
-            inputs.iter().map(|a| (*a).clone()).collect(),
-            first.shape().to_vec(),
-            dtype,
-            first.chunks().clone(),
-        ))
+            .ok_or_else(|| Error::invalid("map_blocks needs at least one input"))?
+            .chunks()
+            .clone();
+        LazyArray::map_blocks_resized(inputs, name, dtype, grid, move |_, blocks| f(blocks))
     }
 }
 

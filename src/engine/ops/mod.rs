@@ -4,6 +4,7 @@ pub(crate) mod create;
 pub(crate) mod difference;
 pub(crate) mod elementwise;
 pub(crate) mod gather;
+pub(crate) mod map_blocks_resized;
 pub(crate) mod normal_equations;
 pub(crate) mod per_element;
 pub(crate) mod quantile;

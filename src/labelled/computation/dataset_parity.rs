@@ -127,9 +127,11 @@ impl Dataset {
             dim: dim.to_string(),
             dims: self.dims().into_iter().map(|(d, _)| d).collect(),
         })?;
-        if window == 0 || window > n {
+        // A window longer than the dim is allowed (all NaN unless min_periods is
+        // reached), as DataArray::rolling and xarray do.
+        if window == 0 {
             return Err(Error::invalid(format!(
-                "rolling window of {window} along {dim:?} of length {n}: the window must be between 1 and {n}"
+                "rolling window of {window} along {dim:?} of length {n}: the window must be at least 1"
             )));
         }
         Ok(DatasetRolling {

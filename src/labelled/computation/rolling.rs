@@ -19,12 +19,14 @@ pub struct Rolling {
 impl DataArray {
     /// Windows of `window` positions along `dim`, trailing unless
     /// [`center`](Rolling::center) is set; a window needs `window` valid values unless
-    /// [`min_periods`](Rolling::min_periods) says fewer (xarray's defaults).
+    /// [`min_periods`](Rolling::min_periods) says fewer (xarray's defaults). A window
+    /// longer than the dimension is allowed, as in xarray: with the default
+    /// `min_periods` no window is full, so every value is NaN.
     pub fn rolling(&self, dim: &str, window: usize) -> Result<Rolling> {
-        let n = self.dim_len(dim)?;
+        self.dim_len(dim)?;
         ensure!(
-            window != 0 && window <= n,
-            "rolling window of {window} along {dim:?} of length {n}: the window must be between 1 and {n}"
+            window != 0,
+            "rolling window of {window} along {dim:?}: the window must be at least 1"
         );
         Ok(Rolling {
             da: self.clone(),

@@ -1,31 +1,33 @@
 //! `apply_ufunc` with `dask="parallelized"`: a user function over blocks, run per
-//! chunk in parallel, with core dimensions that the function sees whole.
+//! chunk in parallel, with core dimensions that the function sees whole, one or several
+//! outputs, and core dimensions that may change size (`exclude_dims`).
 //!
 //! Every input is laid out over one shared set of axes — the loop (broadcast)
-//! dimensions, then every core dimension of the inputs and outputs — and the engine's
-//! `map_blocks` runs the function on corresponding blocks. Loop dimensions keep their
-//! chunks (those of the first input that has the dim; the others are rechunked to
-//! match); a core dimension must lie in one chunk, as in xarray, unless
-//! [`ApplyUfunc::allow_rechunk`] is set. `map_blocks` keeps the block shape, so the
-//! block function writes the output at the start of every core axis the output does
-//! not have, and a lazy slice cuts it out (the trick of the engine's quantile). A block
-//! therefore spans every core dimension, new output ones included: a function that adds
-//! a core dimension of size `k` makes blocks `k` times larger.
+//! dimensions, then every input core dimension — and one engine `map_blocks_resized`
+//! node runs the function on corresponding blocks. Loop dimensions keep their chunks
+//! (those of the first input that has the dim; the others are rechunked to match); a
+//! core dimension must lie in one chunk, as in xarray, unless
+//! [`ApplyUfunc::allow_rechunk`] is set. The node's output block holds every output
+//! ([`kernel`](super::apply_kernel) says how they are packed) and a lazy slice cuts
+//! each out, so outputs computed together (`DataArray::compute_many`) run the function
+//! once per block.
+//!
+//! An excluded dimension is renamed per input (and for the outputs) before aligning,
+//! so inputs may differ in its length and their coordinates along it are dropped, as
+//! xarray's; an output needs its size from [`ApplyUfunc::output_sizes`].
 
 use std::sync::Arc;
 
-use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn, Slice};
+use ndarray::{ArrayD, ArrayViewD};
 
-use crate::engine::{ArrayData, ChunkGrid, DType, LazyArray};
+use super::apply_kernel::{InputAxes, Kernel, MultiFn, OutputSlots};
+use crate::engine::{ChunkGrid, DType, LazyArray};
 use crate::error::ensure;
 use crate::labelled::core::coords::Coords;
 use crate::labelled::core::dataarray::DataArray;
 use crate::labelled::core::variable::Variable;
 use crate::labelled::structure::align::{Join, align};
 use crate::{Error, Result};
-
-/// The user function: one view per input in, the output block out.
-type UfuncFn = dyn Fn(&[ArrayViewD<'_, f64>]) -> Result<ArrayD<f64>> + Send + Sync;
 
 /// A labelled `xarray.apply_ufunc(..., dask="parallelized")`, as a builder.
 ///
@@ -35,6 +37,10 @@ type UfuncFn = dyn Fn(&[ArrayViewD<'_, f64>]) -> Result<ArrayD<f64>> + Send + Sy
 /// returns the loop dimensions of the block then the output core dimensions. With
 /// [`vectorize`](ApplyUfunc::vectorize) it is called once per loop element with the
 /// core dimensions only (numpy's `np.vectorize` signature behaviour).
+///
+/// Inputs of any dtype are converted to `f64` before the function sees them: floats
+/// and integers up to 2^53 exactly (larger 64-bit integers round to the nearest
+/// `f64`), booleans as `0.0`/`1.0`, datetimes as their `int64` counts of microseconds.
 ///
 /// ```
 /// use ndarray::{Array2, Axis};
@@ -54,9 +60,10 @@ type UfuncFn = dyn Fn(&[ArrayViewD<'_, f64>]) -> Result<ArrayD<f64>> + Send + Sy
 pub struct ApplyUfunc {
     name: String,
     inputs: Vec<(DataArray, Vec<String>)>,
-    output_core_dims: Vec<String>,
+    outputs: Vec<Vec<String>>,
     output_sizes: Vec<(String, usize)>,
-    output_dtype: DType,
+    output_dtypes: Vec<DType>,
+    exclude_dims: Vec<String>,
     vectorize: bool,
     allow_rechunk: bool,
     join: Join,
@@ -68,9 +75,10 @@ impl ApplyUfunc {
         ApplyUfunc {
             name: name.into(),
             inputs: vec![],
-            output_core_dims: vec![],
+            outputs: vec![vec![]],
             output_sizes: vec![],
-            output_dtype: DType::F64,
+            output_dtypes: vec![DType::F64],
+            exclude_dims: vec![],
             vectorize: false,
             allow_rechunk: false,
             join: Join::Exact,
@@ -83,22 +91,54 @@ impl ApplyUfunc {
         da: &DataArray,
         core_dims: impl IntoIterator<Item = S>,
     ) -> Self {
-        let core = core_dims
-            .into_iter()
-            .map(|s| s.as_ref().to_string())
-            .collect();
-        self.inputs.push((da.clone(), core));
+        self.inputs.push((da.clone(), strings(core_dims)));
         self
     }
 
-    /// The output's core dimensions (`output_core_dims`; default none).
+    /// The core dimensions of the one output (`output_core_dims=[dims]`; default none).
     pub fn output_core_dims<S: AsRef<str>>(mut self, dims: impl IntoIterator<Item = S>) -> Self {
-        self.output_core_dims = dims.into_iter().map(|s| s.as_ref().to_string()).collect();
+        self.outputs = vec![strings(dims)];
         self
     }
 
-    /// Sizes of output core dimensions no input has (`dask_gufunc_kwargs`'
-    /// `output_sizes`).
+    /// Several outputs, one list of core dimensions each (`output_core_dims=[[], ["q"]]`),
+    /// for [`run_many`](ApplyUfunc::run_many).
+    ///
+    /// ```
+    /// use ndarray::{Array2, ArrayD, Axis, IxDyn};
+    /// use tessera::labelled::{ApplyUfunc, DataArray};
+    ///
+    /// let a = Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64).into_dyn();
+    /// let da = DataArray::from_ndarray("v", ["time", "x"], a, &[2, 4])?;
+    /// // The mean along "x", and the (min, max) pair along a new "q".
+    /// let out = ApplyUfunc::new("stats")
+    ///     .input(&da, ["x"])
+    ///     .output_core_dims_list([vec![], vec!["q"]])
+    ///     .output_sizes([("q", 2)])
+    ///     .run_many(|x| {
+    ///         let a = &x[0];
+    ///         let last = Axis(a.ndim() - 1);
+    ///         let mean = a.mean_axis(last).unwrap();
+    ///         let lo = a.fold_axis(last, f64::INFINITY, |m, &v| m.min(v));
+    ///         let hi = a.fold_axis(last, f64::NEG_INFINITY, |m, &v| m.max(v));
+    ///         let pair = ndarray::stack(Axis(lo.ndim()), &[lo.view(), hi.view()]).unwrap();
+    ///         Ok(vec![mean, pair])
+    ///     })?;
+    /// assert_eq!(out[0].values::<f64>()?.as_slice().unwrap(), &[1.5, 5.5, 9.5]);
+    /// assert_eq!(out[1].dims(), ["time", "q"]);
+    /// assert_eq!(out[1].values::<f64>()?.as_slice().unwrap(), &[0.0, 3.0, 4.0, 7.0, 8.0, 11.0]);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn output_core_dims_list<S: AsRef<str>, L: IntoIterator<Item = S>>(
+        mut self,
+        lists: impl IntoIterator<Item = L>,
+    ) -> Self {
+        self.outputs = lists.into_iter().map(strings).collect();
+        self
+    }
+
+    /// Sizes of output core dimensions no input has, and of excluded dimensions
+    /// (`dask_gufunc_kwargs`' `output_sizes`).
     pub fn output_sizes<S: AsRef<str>>(
         mut self,
         sizes: impl IntoIterator<Item = (S, usize)>,
@@ -110,10 +150,25 @@ impl ApplyUfunc {
         self
     }
 
-    /// The output dtype (`output_dtypes`; default `float64`): the function's `f64`
-    /// result is cast to it.
+    /// The dtype of every output (`output_dtypes`; default `float64`): the function's
+    /// `f64` results are cast to it.
     pub fn output_dtype(mut self, dtype: DType) -> Self {
-        self.output_dtype = dtype;
+        self.output_dtypes = vec![dtype];
+        self
+    }
+
+    /// One dtype per output (`output_dtypes=[...]`), in the order of the outputs.
+    pub fn output_dtypes(mut self, dtypes: impl IntoIterator<Item = DType>) -> Self {
+        self.output_dtypes = dtypes.into_iter().collect();
+        self
+    }
+
+    /// Core dimensions that may change size (`exclude_dims`): they are not aligned nor
+    /// broadcast between inputs (whose lengths along them may differ), input
+    /// coordinates along them are dropped, and an output having one needs its size in
+    /// [`output_sizes`](ApplyUfunc::output_sizes). Each must be a core dim of an input.
+    pub fn exclude_dims<S: AsRef<str>>(mut self, dims: impl IntoIterator<Item = S>) -> Self {
+        self.exclude_dims = strings(dims);
         self
     }
 
@@ -136,23 +191,126 @@ impl ApplyUfunc {
         self
     }
 
-    /// Builds the lazy result of `f` applied per block.
+    /// Builds the lazy result of `f` applied per block (one output).
     pub fn run(
         self,
         f: impl Fn(&[ArrayViewD<'_, f64>]) -> Result<ArrayD<f64>> + Send + Sync + 'static,
     ) -> Result<DataArray> {
+        ensure!(
+            self.outputs.len() == 1,
+            "apply_ufunc {:?} has {} outputs; use run_many",
+            self.name,
+            self.outputs.len()
+        );
+        let mut out = self.run_many(move |x| Ok(vec![f(x)?]))?;
+        Ok(out.remove(0))
+    }
+
+    /// Builds the lazy results of `f`, which returns one array per output (xarray's
+    /// function returning a tuple), applied per block.
+    pub fn run_many(
+        self,
+        f: impl Fn(&[ArrayViewD<'_, f64>]) -> Result<Vec<ArrayD<f64>>> + Send + Sync + 'static,
+    ) -> Result<Vec<DataArray>> {
+        let dtypes = self.dtypes()?;
         let plan = Plan::new(&self)?;
-        plan.build(&self, Arc::new(f))
+        plan.build(&self, &dtypes, Arc::new(f))
+    }
+
+    /// One dtype per output (a single one applies to all).
+    fn dtypes(&self) -> Result<Vec<DType>> {
+        match self.output_dtypes.len() {
+            1 => Ok(vec![self.output_dtypes[0]; self.outputs.len()]),
+            n if n == self.outputs.len() => Ok(self.output_dtypes.clone()),
+            n => Err(Error::invalid(format!(
+                "apply_ufunc {:?}: {n} output dtypes for {} outputs",
+                self.name,
+                self.outputs.len()
+            ))),
+        }
     }
 }
 
-/// The shared layout: loop dims then core dims, with sizes and chunks.
+/// The name an excluded dim takes inside the plan, per input (`Some(i)`) or for the
+/// outputs (`None`); no user dimension is named so.
+fn excluded_name(dim: &str, input: Option<usize>) -> String {
+    match input {
+        Some(i) => format!("{dim}\u{0}excluded in input {i}"),
+        None => format!("{dim}\u{0}excluded in the outputs"),
+    }
+}
+
+/// The input and output core dims with excluded dims renamed apart.
+struct Renamed {
+    inputs: Vec<(DataArray, Vec<String>)>,
+    outputs: Vec<Vec<String>>,
+}
+
+impl Renamed {
+    fn new(u: &ApplyUfunc) -> Result<Renamed> {
+        for d in &u.exclude_dims {
+            ensure!(
+                u.inputs.iter().any(|(_, core)| core.contains(d)),
+                "apply_ufunc {:?}: excluded dimension {d:?} must be a core dimension of an input",
+                u.name
+            );
+        }
+        let rename = |dims: &[String], input: Option<usize>| -> Vec<String> {
+            dims.iter()
+                .map(|d| {
+                    if u.exclude_dims.contains(d) {
+                        excluded_name(d, input)
+                    } else {
+                        d.clone()
+                    }
+                })
+                .collect()
+        };
+        let mut inputs = vec![];
+        for (i, (da, core)) in u.inputs.iter().enumerate() {
+            let own: Vec<&String> = u
+                .exclude_dims
+                .iter()
+                .filter(|d| da.dims().contains(d) && core.contains(d))
+                .collect();
+            let mut da = da.clone();
+            if !own.is_empty() {
+                let along: Vec<String> = da
+                    .coords()
+                    .iter()
+                    .filter(|(_, c)| c.var.dims().iter().any(|d| own.contains(&d)))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let refs: Vec<&str> = along.iter().map(String::as_str).collect();
+                da = da.drop_vars(&refs)?;
+                let names: Vec<(String, String)> = own
+                    .iter()
+                    .map(|d| ((*d).clone(), excluded_name(d, Some(i))))
+                    .collect();
+                da = da.rename_dims(&names)?;
+            }
+            inputs.push((da, rename(core, Some(i))));
+        }
+        let outputs = u.outputs.iter().map(|o| rename(o, None)).collect();
+        Ok(Renamed { inputs, outputs })
+    }
+
+    /// The user's name of a plan dimension.
+    fn user_name(dim: &str) -> String {
+        dim.split('\u{0}').next().unwrap_or(dim).to_string()
+    }
+}
+
+/// The shared layout: loop dims then input core dims, with sizes and chunks.
 struct Plan {
+    renamed: Renamed,
     inputs: Vec<DataArray>,
     loop_dims: Vec<String>,
     core_dims: Vec<String>,
     sizes: Vec<usize>,
-    grid: ChunkGrid,
+    loop_chunks: Vec<Vec<usize>>,
+    /// The size of every output core dim.
+    out_sizes: Vec<Vec<usize>>,
 }
 
 impl Plan {
@@ -162,21 +320,29 @@ impl Plan {
             "apply_ufunc {:?} needs at least one input",
             u.name
         );
-        let all_core: Vec<String> = union(
-            u.inputs
+        ensure!(
+            !u.outputs.is_empty(),
+            "apply_ufunc {:?} needs at least one output",
+            u.name
+        );
+        let renamed = Renamed::new(u)?;
+        let core_dims = union(renamed.inputs.iter().map(|(_, c)| c.clone()));
+        let all_core = union(
+            renamed
+                .inputs
                 .iter()
                 .map(|(_, c)| c.clone())
-                .chain([u.output_core_dims.clone()]),
+                .chain(renamed.outputs.iter().cloned()),
         );
-        for (i, (da, core)) in u.inputs.iter().enumerate() {
+        for (i, (da, core)) in renamed.inputs.iter().enumerate() {
             check_unique(
                 core,
                 &format!("input {i}'s core dims of apply_ufunc {:?}", u.name),
             )?;
             if let Some(d) = core.iter().find(|d| !da.dims().contains(d)) {
                 return Err(Error::UnknownDimension {
-                    dim: d.clone(),
-                    dims: da.dims().to_vec(),
+                    dim: Renamed::user_name(d),
+                    dims: u.inputs[i].0.dims().to_vec(),
                 });
             }
             if let Some(d) = da
@@ -185,119 +351,120 @@ impl Plan {
                 .find(|d| !core.contains(d) && all_core.contains(d))
             {
                 return Err(Error::invalid(format!(
-                    "apply_ufunc {:?}: input {i} has dimension {d:?}, a core dimension of another input or the output, but not among its own core dims {core:?}",
+                    "apply_ufunc {:?}: input {i} has dimension {d:?}, a core dimension of another input or an output, but not among its own core dims {core:?}",
                     u.name
                 )));
             }
         }
-        check_unique(
-            &u.output_core_dims,
-            &format!("the output core dims of apply_ufunc {:?}", u.name),
-        )?;
-        let arrays: Vec<&DataArray> = u.inputs.iter().map(|(d, _)| d).collect();
+        for (k, o) in u.outputs.iter().enumerate() {
+            check_unique(
+                o,
+                &format!("output {k}'s core dims of apply_ufunc {:?}", u.name),
+            )?;
+        }
+        let arrays: Vec<&DataArray> = renamed.inputs.iter().map(|(d, _)| d).collect();
         let inputs = align(&arrays, u.join)?;
-        let loop_dims = union(inputs.iter().zip(&u.inputs).map(|(da, (_, core))| {
+        let loop_dims = union(inputs.iter().zip(&renamed.inputs).map(|(da, (_, core))| {
             da.dims()
                 .iter()
                 .filter(|d| !core.contains(d))
                 .cloned()
                 .collect()
         }));
-        let core_dims: Vec<String> = all_core;
         let mut sizes = vec![];
-        let mut chunks = vec![];
+        let mut loop_chunks = vec![];
         for d in loop_dims.iter().chain(&core_dims) {
-            let mut size: Option<usize> = None;
-            let mut dim_chunks: Option<Vec<usize>> = None;
-            for (i, da) in inputs.iter().enumerate() {
-                let Some(ax) = da.dims().iter().position(|x| x == d) else {
-                    continue;
-                };
-                let n = da.shape()[ax];
-                match size {
-                    Some(m) if m != n => {
-                        return Err(Error::ShapeMismatch {
-                            op: format!(
-                                "apply_ufunc {:?} along dimension {d:?} (input {i})",
-                                u.name
-                            ),
-                            left: vec![m],
-                            right: vec![n],
-                        });
-                    }
-                    _ => size = Some(n),
-                }
-                let c = da.data().chunks().axis_chunks(ax).to_vec();
-                if core_dims.contains(d) && c.len() > 1 && !u.allow_rechunk {
-                    return Err(Error::InvalidChunks(format!(
-                        "dimension {d:?} of input {i} to apply_ufunc {:?} is a core dimension but consists of {} chunks {c:?}; rechunk it to one chunk (.chunk(&[({d:?}, {n})])) or set allow_rechunk(true)",
-                        u.name,
-                        c.len()
-                    )));
-                }
-                dim_chunks.get_or_insert(c);
-            }
-            let given = u.output_sizes.iter().find(|(n, _)| n == d).map(|p| p.1);
-            let n = match (size, given) {
-                (Some(n), Some(m)) if n != m => {
-                    return Err(Error::ShapeMismatch {
-                        op: format!(
-                            "apply_ufunc {:?}: output_sizes for input core dimension {d:?}",
-                            u.name
-                        ),
-                        left: vec![n],
-                        right: vec![m],
-                    });
-                }
-                (Some(n), _) => n,
-                (None, Some(m)) => m,
-                (None, None) => {
-                    return Err(Error::invalid(format!(
-                        "apply_ufunc {:?}: output core dimension {d:?} is on no input; give its size with output_sizes",
-                        u.name
-                    )));
-                }
-            };
-            let c = if core_dims.contains(d) {
-                vec![n]
-            } else {
-                dim_chunks.unwrap_or_else(|| vec![n])
-            };
+            let (n, chunks) = dim_extent(u, &inputs, d, core_dims.contains(d))?;
             sizes.push(n);
-            chunks.push(if n == 0 { vec![0] } else { c });
+            if !core_dims.contains(d) {
+                loop_chunks.push(chunks);
+            }
         }
+        let size_of = |d: &String| -> Result<usize> {
+            let given = u
+                .output_sizes
+                .iter()
+                .find(|(n, _)| *n == Renamed::user_name(d))
+                .map(|p| p.1);
+            let on_input = core_dims
+                .iter()
+                .position(|c| c == d)
+                .map(|i| sizes[loop_dims.len() + i]);
+            match (on_input, given) {
+                (Some(n), Some(m)) if n != m => Err(Error::ShapeMismatch {
+                    op: format!(
+                        "apply_ufunc {:?}: output_sizes for input core dimension {d:?}",
+                        u.name
+                    ),
+                    left: vec![n],
+                    right: vec![m],
+                }),
+                (Some(n), _) | (None, Some(n)) => Ok(n),
+                (None, None) => Err(Error::invalid(format!(
+                    "apply_ufunc {:?}: output core dimension {:?} is on no input{}; give its size with output_sizes",
+                    u.name,
+                    Renamed::user_name(d),
+                    if d.contains('\u{0}') {
+                        " (it is excluded)"
+                    } else {
+                        ""
+                    }
+                ))),
+            }
+        };
+        let out_sizes = renamed
+            .outputs
+            .iter()
+            .map(|o| o.iter().map(size_of).collect::<Result<Vec<_>>>())
+            .collect::<Result<Vec<_>>>()?;
         Ok(Plan {
+            renamed,
             inputs,
             loop_dims,
             core_dims,
             sizes,
-            grid: ChunkGrid::new(chunks)?,
+            loop_chunks,
+            out_sizes,
         })
     }
 
-    fn all_dims(&self) -> Vec<String> {
-        self.loop_dims
+    /// Axes of padding after the core dims, so that input and output blocks have as
+    /// many axes (the engine's `map_blocks` keeps the number of axes).
+    fn pad(&self, slots: &OutputSlots) -> usize {
+        slots.ndim().max(self.core_dims.len()) - self.core_dims.len()
+    }
+
+    fn in_dims(&self, pad: usize) -> Vec<String> {
+        let mut dims: Vec<String> = self
+            .loop_dims
             .iter()
             .chain(&self.core_dims)
             .cloned()
-            .collect()
+            .collect();
+        dims.extend((0..pad).map(|i| format!("\u{0}pad {i}")));
+        dims
     }
 
     /// An input laid out over every axis of the plan, on the plan's grid.
-    fn laid_out(&self, da: &DataArray) -> Result<LazyArray> {
-        let data = da.variable().expand_to(&self.all_dims())?;
-        let data = if data.dtype() == DType::F64 {
-            data
-        } else {
-            data.cast(DType::F64)?
-        };
-        data.broadcast_to(&self.sizes)?.rechunk(self.grid.clone())
+    fn laid_out(&self, da: &DataArray, pad: usize) -> Result<LazyArray> {
+        let data = da
+            .variable()
+            .expand_to(&self.in_dims(pad))?
+            .cast(DType::F64)?;
+        let mut sizes = self.sizes.clone();
+        sizes.extend(std::iter::repeat_n(1, pad));
+        let mut chunks = self.loop_chunks.clone();
+        chunks.extend(self.sizes[self.loop_dims.len()..].iter().map(|&n| vec![n]));
+        chunks.extend(std::iter::repeat_n(vec![1], pad));
+        data.broadcast_to(&sizes)?.rechunk(ChunkGrid::new(chunks)?)
     }
 
-    fn build(&self, u: &ApplyUfunc, f: Arc<UfuncFn>) -> Result<DataArray> {
+    fn build(&self, u: &ApplyUfunc, dtypes: &[DType], f: Arc<MultiFn>) -> Result<Vec<DataArray>> {
         let nl = self.loop_dims.len();
-        // For each input: (axis of the layout or None per loop dim, layout axes of its core dims).
-        let views: Vec<InputAxes> = u
+        let slots = OutputSlots::new(self.out_sizes.clone());
+        let pad = self.pad(&slots);
+        let views: Vec<InputAxes> = self
+            .renamed
             .inputs
             .iter()
             .zip(&self.inputs)
@@ -313,216 +480,110 @@ impl Plan {
                     .collect(),
             })
             .collect();
-        let out_core: Vec<usize> = u
-            .output_core_dims
-            .iter()
-            .map(|d| nl + position(&self.core_dims, d))
-            .collect();
         let laid = self
             .inputs
             .iter()
-            .map(|da| self.laid_out(da))
+            .map(|da| self.laid_out(da, pad))
             .collect::<Result<Vec<_>>>()?;
         let refs: Vec<&LazyArray> = laid.iter().collect();
+        let in_ndim = nl + self.core_dims.len() + pad;
+        let out_grid = slots.grid(&self.loop_chunks, in_ndim)?;
         let kernel = Kernel {
             name: u.name.clone(),
             f,
             views,
-            out_core,
+            slots: slots.clone(),
             n_loop: nl,
             vectorize: u.vectorize,
         };
-        let block = LazyArray::map_blocks(
+        let packed = LazyArray::map_blocks_resized(
             &refs,
             format!("apply_ufunc {}", u.name),
             DType::F64,
-            move |b| kernel.apply(b),
+            out_grid,
+            move |_, b| kernel.apply(b),
         )?;
-        // Cut the output out of the layout: index 0 of the core axes it lacks.
-        let mut data = block;
-        let dropped: Vec<usize> = (nl..nl + self.core_dims.len())
-            .filter(|&a| !u.output_core_dims.contains(&self.core_dims[a - nl]))
-            .collect();
-        for &a in &dropped {
-            data = data.slice_axis(a, Some(0), Some(1), 1)?;
-        }
-        data = data.squeeze(&dropped)?;
-        let kept_core: Vec<String> = self
-            .core_dims
-            .iter()
-            .filter(|d| u.output_core_dims.contains(d))
-            .cloned()
-            .collect();
-        let mut perm: Vec<usize> = (0..nl).collect();
-        perm.extend(
-            u.output_core_dims
-                .iter()
-                .map(|d| nl + position(&kept_core, d)),
-        );
-        data = data.transpose(&perm)?;
-        if u.output_dtype != DType::F64 {
-            data = data.cast(u.output_dtype)?;
-        }
+        (0..u.outputs.len())
+            .map(|k| {
+                let data = slots.cut(&packed, nl, k)?.cast(dtypes[k])?;
+                self.labelled(u, k, data)
+            })
+            .collect()
+    }
+
+    /// Output `k` with its dims, coordinates, name and attributes.
+    fn labelled(&self, u: &ApplyUfunc, k: usize, data: LazyArray) -> Result<DataArray> {
         let mut dims = self.loop_dims.clone();
-        dims.extend(u.output_core_dims.iter().cloned());
-        let dropped_dims: Vec<&String> = self
-            .core_dims
-            .iter()
-            .filter(|d| !u.output_core_dims.contains(d))
-            .collect();
+        dims.extend(self.renamed.outputs[k].iter().cloned());
         let mut coords = Coords::new();
         for da in &self.inputs {
             for (n, c) in da.coords().iter() {
-                if coords.get(n).is_none()
-                    && !c.var.dims().iter().any(|d| dropped_dims.contains(&d))
-                {
+                if coords.get(n).is_none() && c.var.dims().iter().all(|d| dims.contains(d)) {
                     coords.insert_with_index(n.clone(), c.var.clone(), c.index.clone());
                 }
             }
         }
+        let user_dims: Vec<String> = dims.iter().map(|d| Renamed::user_name(d)).collect();
         // xarray 2026 names the result after the first input and keeps its
         // attributes (keep_attrs="override").
-        let first = &self.inputs[0];
-        let name = first.name().map(str::to_string);
+        let first = &u.inputs[0].0;
         Ok(DataArray::from_parts(
-            name,
-            Variable::new(dims, data)?.with_attrs(first.attrs().clone()),
+            first.name().map(str::to_string),
+            Variable::new(user_dims, data)?.with_attrs(first.attrs().clone()),
             coords,
         ))
     }
 }
 
-/// Where an input's axes sit in the layout.
-struct InputAxes {
-    has_loop: Vec<bool>,
-    core: Vec<usize>,
-}
-
-/// The block function: views of the inputs in, the output written into the layout.
-struct Kernel {
-    name: String,
-    f: Arc<UfuncFn>,
-    views: Vec<InputAxes>,
-    out_core: Vec<usize>,
-    n_loop: usize,
-    vectorize: bool,
-}
-
-impl Kernel {
-    fn apply(&self, blocks: &[ArrayData]) -> Result<ArrayData> {
-        let shape = blocks[0].shape().to_vec();
-        let nl = self.n_loop;
-        let loop_shape = &shape[..nl];
-        let core_shape: Vec<usize> = self.out_core.iter().map(|&a| shape[a]).collect();
-        let typed = blocks
-            .iter()
-            .map(|b| b.as_typed::<f64>())
-            .collect::<Result<Vec<_>>>()?;
-        let views: Vec<ArrayViewD<'_, f64>> = typed
-            .iter()
-            .zip(&self.views)
-            .map(|(b, ax)| input_view(b.view(), ax, nl))
-            .collect();
-        let mut want = loop_shape.to_vec();
-        want.extend(&core_shape);
-        let result = if self.vectorize {
-            let mut out = ArrayD::<f64>::from_elem(IxDyn(&want), f64::NAN);
-            let n: usize = loop_shape.iter().product();
-            for lin in 0..n {
-                let idx = unravel(lin, loop_shape);
-                let cores: Vec<ArrayViewD<'_, f64>> = views
-                    .iter()
-                    .map(|v| {
-                        let mut v = v.view();
-                        for &i in &idx {
-                            let i = if v.len_of(Axis(0)) == 1 { 0 } else { i };
-                            v.index_axis_inplace(Axis(0), i);
-                        }
-                        v
-                    })
-                    .collect();
-                let r = (self.f)(&cores)?;
-                let r = self.fit(r, &core_shape)?;
-                let mut slot = out.view_mut();
-                for &i in &idx {
-                    slot.index_axis_inplace(Axis(0), i);
-                }
-                slot.assign(&r);
-            }
-            out
-        } else {
-            let r = (self.f)(&views)?;
-            self.fit(r, &want)?
+/// The size and chunks of a plan dimension, checked over the inputs that have it.
+fn dim_extent(
+    u: &ApplyUfunc,
+    inputs: &[DataArray],
+    d: &str,
+    core: bool,
+) -> Result<(usize, Vec<usize>)> {
+    let mut size: Option<usize> = None;
+    let mut dim_chunks: Option<Vec<usize>> = None;
+    let user = Renamed::user_name(d);
+    for (i, da) in inputs.iter().enumerate() {
+        let Some(ax) = da.dims().iter().position(|x| x == d) else {
+            continue;
         };
-        // Embed: output core axes in the layout's order, index 0 of the others.
-        let mut out = ArrayD::<f64>::from_elem(IxDyn(&shape), f64::NAN);
-        let mut slot = out.view_mut();
-        for a in (nl..shape.len()).rev() {
-            if !self.out_core.contains(&a) {
-                slot.index_axis_inplace(Axis(a), 0);
+        let n = da.shape()[ax];
+        match size {
+            Some(m) if m != n => {
+                return Err(Error::ShapeMismatch {
+                    op: format!(
+                        "apply_ufunc {:?} along dimension {user:?} (input {i})",
+                        u.name
+                    ),
+                    left: vec![m],
+                    right: vec![n],
+                });
             }
+            _ => size = Some(n),
         }
-        // `slot` has the loop axes then the output core axes in layout order; the
-        // result has them in the user's order.
-        let mut order: Vec<usize> = (0..self.out_core.len()).collect();
-        order.sort_by_key(|&i| self.out_core[i]);
-        let mut perm: Vec<usize> = (0..nl).collect();
-        perm.extend(order.iter().map(|&i| nl + i));
-        slot.assign(&result.view().permuted_axes(IxDyn(&perm)));
-        Ok(ArrayData::new(out))
+        let c = da.data().chunks().axis_chunks(ax).to_vec();
+        if core && c.len() > 1 && !u.allow_rechunk {
+            return Err(Error::InvalidChunks(format!(
+                "dimension {user:?} of input {i} to apply_ufunc {:?} is a core dimension but consists of {} chunks {c:?}; rechunk it to one chunk (.chunk(&[({user:?}, {n})])) or set allow_rechunk(true)",
+                u.name,
+                c.len()
+            )));
+        }
+        dim_chunks.get_or_insert(c);
     }
-
-    /// The function's result, broadcast to `want` if it can be, else an error.
-    fn fit(&self, r: ArrayD<f64>, want: &[usize]) -> Result<ArrayD<f64>> {
-        if r.shape() == want {
-            return Ok(r);
-        }
-        match r.broadcast(IxDyn(want)) {
-            Some(b) => Ok(b.to_owned()),
-            None => Err(Error::UserFunction {
-                context: format!("apply_ufunc {}", self.name),
-                message: format!(
-                    "returned an array of shape {:?}, expected {want:?} (the block's loop dims then the output core dims)",
-                    r.shape()
-                ),
-            }),
-        }
-    }
+    // Invariant: every plan dimension is a dimension of some input.
+    let n = size.expect("a dimension of an input");
+    Ok((n, dim_chunks.unwrap_or_else(|| vec![n])))
 }
 
-/// An input's view: loop axes (length 1 where it lacks them), then its core axes.
-fn input_view<'a>(b: ArrayViewD<'a, f64>, ax: &InputAxes, nl: usize) -> ArrayViewD<'a, f64> {
-    let mut v = b;
-    for (i, &has) in ax.has_loop.iter().enumerate() {
-        if !has {
-            v.slice_axis_inplace(Axis(i), Slice::from(0..1));
-        }
-    }
-    // Core axes not the input's: index 0 (they are broadcast copies), last first.
-    let ndim = v.ndim();
-    for a in (nl..ndim).rev() {
-        if !ax.core.contains(&a) {
-            v.index_axis_inplace(Axis(a), 0);
-        }
-    }
-    // The remaining core axes are in layout order; put them in the input's order.
-    let mut sorted = ax.core.clone();
-    sorted.sort_unstable();
-    let mut perm: Vec<usize> = (0..nl).collect();
-    perm.extend(ax.core.iter().map(|a| nl + position(&sorted, a)));
-    v.permuted_axes(IxDyn(&perm))
+fn strings<S: AsRef<str>>(dims: impl IntoIterator<Item = S>) -> Vec<String> {
+    dims.into_iter().map(|s| s.as_ref().to_string()).collect()
 }
 
-fn unravel(mut lin: usize, shape: &[usize]) -> Vec<usize> {
-    let mut idx = vec![0; shape.len()];
-    for (i, &n) in shape.iter().enumerate().rev() {
-        idx[i] = lin % n;
-        lin /= n;
-    }
-    idx
-}
-
-fn position<T: PartialEq>(list: &[T], x: &T) -> usize {
+pub(super) fn position<T: PartialEq>(list: &[T], x: &T) -> usize {
+    // Invariant: callers look up dims the plan listed.
     list.iter().position(|y| y == x).expect("listed")
 }
 

@@ -1,14 +1,18 @@
 //! The labelled `map_blocks`: a user function from `DataArray` to `DataArray`, called
 //! once per chunk with the chunk as an in-memory data array carrying its coordinates.
 //!
-//! Built on the engine's `map_blocks`. A block function only receives blocks, so a
-//! second input of `int64` positions (each element's flat index, generated per chunk,
-//! never stored) tells the function where its block lies; the coordinates, small, are
-//! computed once when the graph is built and sliced per block.
+//! Both forms, [`DataArray::map_blocks`] (blocks keep their shape) and
+//! [`DataArray::map_blocks_template`] (blocks take the shape of a template's chunks),
+//! build one engine `map_blocks_resized` node through [`Blockwise`]. The engine passes
+//! the block index, so the block's place in the array (for slicing the coordinates,
+//! small, computed once when the graph is built) comes from the input's chunk grid.
+//!
+//! The engine keeps the number of axes, so the node works over a layout of the input's
+//! dims then the template's new dims (length 1 on the input): an input dim the template
+//! lacks (the function reduced it) is a length-1 axis of the output, squeezed after.
 
+use std::ops::Range;
 use std::sync::Arc;
-
-use ndarray::{ArrayD, IxDyn};
 
 use crate::engine::{ArrayData, ChunkGrid, DType, LazyArray};
 use crate::labelled::core::coords::Coords;
@@ -26,7 +30,6 @@ impl DataArray {
     /// Chunks run in parallel inside the memory budget; nothing runs until computed.
     /// The result is named and attributed as `f`'s results are (found by calling `f`
     /// once on an empty block, as xarray infers its template).
-    /// A block also costs an `int64` array of its size (the positions).
     ///
     /// ```
     /// use ndarray::array;
@@ -49,64 +52,11 @@ impl DataArray {
         f: impl Fn(&DataArray) -> Result<DataArray> + Send + Sync + 'static,
     ) -> Result<DataArray> {
         let f: Arc<BlockFn> = Arc::new(f);
-        let probe_fn = f.clone();
-        let shape = self.shape().to_vec();
-        let grid = self.data().chunks().clone();
-        let positions = positions(&shape, grid.clone());
-        // Coordinates are small: computed once, sliced per block.
-        let coords: Vec<(String, Vec<String>, Variable, ArrayData)> = self
-            .coords()
-            .iter()
-            .filter(|(_, c)| c.var.dims().iter().all(|d| self.dims().contains(d)))
-            .map(|(n, c)| {
-                Ok((
-                    n.clone(),
-                    c.var.dims().to_vec(),
-                    c.var.clone(),
-                    c.var.data().compute()?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let template = self.clone();
-        let label = name.to_string();
-        let data = LazyArray::map_blocks(
-            &[self.data(), &positions],
-            format!("map_blocks {name}"),
-            dtype,
-            move |blocks| {
-                let block = &blocks[0];
-                let first = blocks[1]
-                    .as_typed::<i64>()?
-                    .iter()
-                    .next()
-                    .copied()
-                    .unwrap_or(0);
-                let start = unravel(first as usize, &shape);
-                let region: Vec<std::ops::Range<usize>> = start
-                    .iter()
-                    .zip(block.shape())
-                    .map(|(&s, &n)| s..s + n)
-                    .collect();
-                let input = block_array(&template, block, &region, &coords)?;
-                let out = f(&input)?;
-                if out.dims() != input.dims() || out.shape() != input.shape() {
-                    return Err(Error::UserFunction {
-                        context: format!("map_blocks {label}"),
-                        message: format!(
-                            "returned dims {:?} of shape {:?}, expected {:?} of shape {:?}",
-                            out.dims(),
-                            out.shape(),
-                            input.dims(),
-                            input.shape()
-                        ),
-                    });
-                }
-                Ok(out.data().compute()?.cast(dtype))
-            },
-        )?;
+        let chunks = self.data().chunks().chunks().to_vec();
+        let data = Blockwise::new(self, name, self.dims(), &chunks, dtype)?.build(f.clone())?;
         // The name and attributes are those `f` gives, found as xarray does: by
         // calling it on an empty block (falling back to the input's if it fails).
-        let (name, attrs) = probe(self, &probe_fn)
+        let (name, attrs) = probe(self, &f)
             .unwrap_or_else(|| (self.name().map(str::to_string), self.attrs().clone()));
         Ok(DataArray::from_parts(
             name,
@@ -114,6 +64,229 @@ impl DataArray {
             self.coords().clone(),
         ))
     }
+
+    /// xarray's `da.map_blocks(f, template=template)`: a function whose blocks may
+    /// change shape. `f` gets each chunk as an in-memory data array (as
+    /// [`map_blocks`](DataArray::map_blocks)) and must return, for block `i`, an array
+    /// with the template's dims (in its order) and the shape of the template's block
+    /// `i`, else an [`Error::UserFunction`] naming the block index and both shapes.
+    /// The result is the template with `f`'s values: its dims, shape, chunks, dtype
+    /// (`f`'s values are cast to it), coordinates (in the input's order), name and
+    /// attributes.
+    ///
+    /// The template needs as many chunks as the input along each dim they share; a dim
+    /// only the template has is one chunk (every block gets all of it); an input dim
+    /// the template lacks must be one chunk. The template is only read for its
+    /// coordinates: build it lazily (e.g. `da.coarsen(..)` of the input).
+    ///
+    /// ```
+    /// use ndarray::Array1;
+    /// use tessera::labelled::DataArray;
+    ///
+    /// let t = DataArray::from_ndarray("t", ["time"], Array1::from_iter((0..10).map(f64::from)).into_dyn(), &[4])?;
+    /// // Every other time step of each block: blocks [4, 4, 2] become [2, 2, 1].
+    /// let template = DataArray::from_ndarray("t", ["time"], Array1::<f64>::zeros(5).into_dyn(), &[2])?;
+    /// let thinned = t.map_blocks_template("thin", &template, |b| b.isel_slice("time", None, None, 2))?;
+    /// assert_eq!(thinned.values::<f64>()?.as_slice().unwrap(), &[0.0, 2.0, 4.0, 6.0, 8.0]);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn map_blocks_template(
+        &self,
+        name: &str,
+        template: &DataArray,
+        f: impl Fn(&DataArray) -> Result<DataArray> + Send + Sync + 'static,
+    ) -> Result<DataArray> {
+        let chunks = template.data().chunks().chunks().to_vec();
+        let data = Blockwise::new(self, name, template.dims(), &chunks, template.dtype())?
+            .build(Arc::new(f))?;
+        Ok(DataArray::from_parts(
+            template.name().map(str::to_string),
+            Variable::new(template.dims().to_vec(), data)?.with_attrs(template.attrs().clone()),
+            input_order(self.coords(), template.coords()),
+        ))
+    }
+}
+
+/// The template's coordinates, those the input has first and in its order (a
+/// template built by `concat` or `coarsen` may list them otherwise).
+fn input_order(input: &Coords, template: &Coords) -> Coords {
+    let mut out = Coords::new();
+    let known = input.iter().map(|(n, _)| n.clone());
+    let others = template.iter().map(|(n, _)| n.clone());
+    for name in known.chain(others) {
+        if let (Some(c), None) = (template.get(&name), out.get(&name)) {
+            out.insert_with_index(name, c.var.clone(), c.index.clone());
+        }
+    }
+    out
+}
+
+/// One block function over an input, with the dims and chunks its results make up.
+struct Blockwise {
+    label: String,
+    input: DataArray,
+    /// The dims of `f`'s results and their chunks.
+    out_dims: Vec<String>,
+    out_chunks: Vec<Vec<usize>>,
+    dtype: DType,
+    /// The engine's axes: the input's dims, then the output's new dims.
+    layout: Vec<String>,
+}
+
+impl Blockwise {
+    fn new(
+        input: &DataArray,
+        label: &str,
+        out_dims: &[String],
+        out_chunks: &[Vec<usize>],
+        dtype: DType,
+    ) -> Result<Blockwise> {
+        let in_grid = input.data().chunks();
+        for (i, d) in out_dims.iter().enumerate() {
+            if out_dims[..i].contains(d) {
+                return Err(Error::DuplicateDimension {
+                    dim: format!("{d:?}"),
+                    op: format!("the template of map_blocks {label}"),
+                });
+            }
+            let n_out = out_chunks[i].len();
+            let n_in = match input.dims().iter().position(|x| x == d) {
+                Some(a) => in_grid.axis_chunks(a).len(),
+                None => 1,
+            };
+            if n_out != n_in {
+                return Err(Error::InvalidChunks(format!(
+                    "map_blocks {label}: the template's dimension {d:?} has chunks {:?}, but the input has {n_in} chunk(s) along it; give the template as many chunks as the input (a dimension only the template has is one chunk)",
+                    out_chunks[i]
+                )));
+            }
+        }
+        for (a, d) in input.dims().iter().enumerate() {
+            let c = in_grid.axis_chunks(a);
+            if !out_dims.contains(d) && c.len() > 1 {
+                return Err(Error::InvalidChunks(format!(
+                    "map_blocks {label}: the input's dimension {d:?} is not in the template, so each block must hold all of it, but it has chunks {c:?}; rechunk it to one chunk"
+                )));
+            }
+        }
+        let mut layout = input.dims().to_vec();
+        layout.extend(
+            out_dims
+                .iter()
+                .filter(|d| !input.dims().contains(d))
+                .cloned(),
+        );
+        Ok(Blockwise {
+            label: label.to_string(),
+            input: input.clone(),
+            out_dims: out_dims.to_vec(),
+            out_chunks: out_chunks.to_vec(),
+            dtype,
+            layout,
+        })
+    }
+
+    /// The output's chunks over the layout (length 1 where `f` drops an input dim).
+    fn layout_grid(&self) -> Result<ChunkGrid> {
+        ChunkGrid::new(
+            self.layout
+                .iter()
+                .map(|d| match self.out_dims.iter().position(|x| x == d) {
+                    Some(i) => self.out_chunks[i].clone(),
+                    None => vec![1],
+                })
+                .collect(),
+        )
+    }
+
+    /// The lazy result, over `out_dims` in order.
+    fn build(self, f: Arc<BlockFn>) -> Result<LazyArray> {
+        let input = self.input.variable().expand_to(&self.layout)?;
+        let out_grid = self.layout_grid()?;
+        let in_grid = self.input.data().chunks().clone();
+        let n_in = self.input.dims().len();
+        // Coordinates along the input's dims are small: computed once, sliced per block.
+        let coords: Vec<BlockCoord> = self
+            .input
+            .coords()
+            .iter()
+            .filter(|(_, c)| c.var.dims().iter().all(|d| self.input.dims().contains(d)))
+            .map(|(n, c)| {
+                Ok(BlockCoord {
+                    name: n.clone(),
+                    var: c.var.clone(),
+                    values: c.var.data().compute()?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        // Output dims in layout order, for placing `f`'s result into the layout.
+        let kept: Vec<usize> = self
+            .layout
+            .iter()
+            .filter_map(|d| self.out_dims.iter().position(|x| x == d))
+            .collect();
+        let dropped: Vec<usize> = (0..n_in)
+            .filter(|&a| !self.out_dims.contains(&self.layout[a]))
+            .collect();
+        let template_grid = ChunkGrid::new(self.out_chunks.clone())?;
+        let source = self.input.clone();
+        let (label, out_dims, dtype, layout) = (
+            self.label.clone(),
+            self.out_dims.clone(),
+            self.dtype,
+            self.layout.clone(),
+        );
+        let block_grid = out_grid.clone();
+        let to_layout = kept.clone();
+        let data = LazyArray::map_blocks_resized(
+            &[&input],
+            format!("map_blocks {}", self.label),
+            self.dtype,
+            out_grid,
+            move |idx, blocks| {
+                let region = in_grid.chunk_region(&idx[..n_in]);
+                let block = blocks[0].clone().reshaped(&region_len(&region))?;
+                let arg = block_array(&source, block, &region, &coords)?;
+                let out = f(&arg)?;
+                // The template's block `idx`, over its own dims.
+                let t_idx: Vec<usize> = out_dims
+                    .iter()
+                    .map(|d| idx[layout.iter().position(|x| x == d).expect("in layout")])
+                    .collect();
+                let want = region_len(&template_grid.chunk_region(&t_idx));
+                if out.dims() != out_dims.as_slice() || out.shape() != want.as_slice() {
+                    return Err(Error::UserFunction {
+                        context: format!("map_blocks {label}"),
+                        message: format!(
+                            "block {idx:?} returned dims {:?} of shape {:?}, expected {out_dims:?} of shape {want:?} (the template's block)",
+                            out.dims(),
+                            out.shape(),
+                            idx = &idx[..n_in],
+                        ),
+                    });
+                }
+                let values = out.data().compute()?.cast(dtype).permuted(&to_layout);
+                values.reshaped(&region_len(&block_grid.chunk_region(idx)))
+            },
+        )?;
+        // Drop the length-1 axes of reduced dims, then put the dims in the template's order.
+        let data = data.squeeze(&dropped)?;
+        let order: Vec<usize> = (0..kept.len())
+            .map(|i| kept.iter().position(|&k| k == i).expect("a permutation"))
+            .collect();
+        data.transpose(&order)
+    }
+}
+
+/// A coordinate of the input, computed, for slicing per block.
+struct BlockCoord {
+    name: String,
+    var: Variable,
+    values: ArrayData,
+}
+
+fn region_len(region: &[Range<usize>]) -> Vec<usize> {
+    region.iter().map(|r| r.len()).collect()
 }
 
 /// The name and attributes of `f`'s result on an empty block of `da`.
@@ -128,58 +301,30 @@ fn probe(da: &DataArray, f: &Arc<BlockFn>) -> Option<(Option<String>, crate::lab
     Some((out.name().map(str::to_string), out.attrs().clone()))
 }
 
-/// Each element's flat (C-order) index, generated chunk by chunk.
-fn positions(shape: &[usize], grid: ChunkGrid) -> LazyArray {
-    let shape = shape.to_vec();
-    LazyArray::from_fn("positions", DType::I64, grid, move |_, region| {
-        let dims: Vec<usize> = region.iter().map(|r| r.end - r.start).collect();
-        let a = ArrayD::from_shape_fn(IxDyn(&dims), |idx| {
-            let mut lin = 0usize;
-            for (k, r) in region.iter().enumerate() {
-                lin = lin * shape[k] + r.start + idx[k];
-            }
-            lin as i64
-        });
-        Ok(ArrayData::new(a))
-    })
-}
-
-fn unravel(mut lin: usize, shape: &[usize]) -> Vec<usize> {
-    let mut idx = vec![0; shape.len()];
-    for (i, &n) in shape.iter().enumerate().rev() {
-        if n > 0 {
-            idx[i] = lin % n;
-            lin /= n;
-        }
-    }
-    idx
-}
-
 /// The block as an in-memory data array with its slice of every coordinate.
 fn block_array(
-    template: &DataArray,
-    block: &ArrayData,
-    region: &[std::ops::Range<usize>],
-    coords: &[(String, Vec<String>, Variable, ArrayData)],
+    source: &DataArray,
+    block: ArrayData,
+    region: &[Range<usize>],
+    coords: &[BlockCoord],
 ) -> Result<DataArray> {
-    let data = LazyArray::from_data(block.clone(), ChunkGrid::single(block.shape()))?;
-    let var = Variable::new(template.dims().to_vec(), data)?.with_attrs(template.attrs().clone());
+    let grid = ChunkGrid::single(block.shape());
+    let data = LazyArray::from_data(block, grid)?;
+    let var = Variable::new(source.dims().to_vec(), data)?.with_attrs(source.attrs().clone());
     let mut out = Coords::new();
-    for (n, dims, cvar, values) in coords {
-        let r: Vec<std::ops::Range<usize>> = dims
+    for c in coords {
+        let r: Vec<Range<usize>> = c
+            .var
+            .dims()
             .iter()
             .map(|d| {
-                region[template
-                    .dims()
-                    .iter()
-                    .position(|x| x == d)
-                    .expect("checked")]
-                .clone()
+                // Invariant: only coordinates over the input's dims are kept.
+                region[source.dims().iter().position(|x| x == d).expect("checked")].clone()
             })
             .collect();
-        let piece = values.slice_region(&r);
+        let piece = c.values.slice_region(&r);
         let lazy = LazyArray::from_data(piece.clone(), ChunkGrid::single(piece.shape()))?;
-        out.insert(n.clone(), cvar.with_data(lazy)?)?;
+        out.insert(c.name.clone(), c.var.with_data(lazy)?)?;
     }
-    DataArray::new(template.name().map(str::to_string), var, out)
+    DataArray::new(source.name().map(str::to_string), var, out)
 }
