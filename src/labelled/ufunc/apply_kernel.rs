@@ -72,11 +72,11 @@ impl OutputSlots {
         let last = shape.len() - 1;
         let mut ranges: Vec<std::ops::Range<usize>> = shape.iter().map(|&n| 0..n).collect();
         let mut drop = vec![];
-        for a in nl..last {
+        for (a, range) in ranges.iter_mut().enumerate().take(last).skip(nl) {
             match self.sizes[k].get(a - nl) {
-                Some(&n) => ranges[a] = 0..n,
+                Some(&n) => *range = 0..n,
                 None => {
-                    ranges[a] = 0..1;
+                    *range = 0..1;
                     drop.push(a);
                 }
             }
