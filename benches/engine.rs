@@ -6,7 +6,10 @@
 //! - `generated_sum_4gib`: the sum over axis 0 of a generated 64 × 4096 × 4096 f32
 //!   array under a 512 MiB budget, with its peak heap printed;
 //! - `numa_overhead`: a 256 MiB reduction and 100,000 one-element chunks, with
-//!   `TESSERA_NUMA` modes `off` and `mock:2` (the cost of per-node pools and queues).
+//!   `TESSERA_NUMA` modes `off` and `mock:2` (the cost of per-node pools and queues);
+//! - `plan_ten_million_chunks`: an anomaly std over a 10^7-chunk array, timed from
+//!   `run` until its first chunk is asked for, with the heap that planning took for
+//!   10^5, 10^6 and 10^7 chunks printed (it must stay flat in the chunk count).
 //!
 //! Run: `cargo bench --bench engine` (set `TESSERA_BENCH_THREADS` to pin the pool).
 
@@ -202,11 +205,69 @@ fn numa_overhead(c: &mut Criterion) {
     group.finish();
 }
 
+/// `(x - x.mean(time)).std(time)` scaled and shifted, over a generated
+/// `2n × 200 × 200` f32 array in 2 × 2 × 2 chunks (`n × 10^4` chunks), whose first
+/// chunk read stops the computation: what is timed is planning, staging and the start
+/// of the first pass, never the data.
+fn first_chunk_plan(n: usize) -> LazyArray {
+    let grid = ChunkGrid::regular(&[2 * n, 200, 200], &[2, 2, 2]).expect("valid grid");
+    let x = LazyArray::from_fn("generated", DType::F32, grid, |_, _| {
+        Err(tessera::Error::InvalidArgument(
+            "first chunk reached".into(),
+        ))
+    });
+    let anomaly = x
+        .binary_scalar(BinaryOp::Mul, 0.5, false)
+        .and_then(|y| y.binary_scalar(BinaryOp::Add, 1.0, false))
+        .expect("valid plan");
+    let mean = anomaly.mean(&[0]).expect("valid plan");
+    anomaly
+        .sub(&mean)
+        .and_then(|d| d.std(&[0], 0))
+        .expect("valid plan")
+}
+
+/// Runs `plan` to its first chunk read, which must be the error it ends with.
+fn to_first_chunk(run: &Compute, plan: &LazyArray) {
+    match run.run(&[plan]) {
+        Err(e) if e.to_string().contains("first chunk reached") => {}
+        other => panic!(
+            "expected the first chunk's stop, got {:?}",
+            other.map(|_| ())
+        ),
+    }
+}
+
+fn plan_ten_million_chunks(c: &mut Criterion) {
+    let run = compute();
+    for n in [10, 100, 1000] {
+        let plan = first_chunk_plan(n);
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let t = std::time::Instant::now();
+        to_first_chunk(&run, &plan);
+        println!(
+            "plan_ten_million_chunks: {} chunks, first chunk after {:.1} ms, heap above baseline {:.1} KiB",
+            n * 10_000,
+            t.elapsed().as_secs_f64() * 1e3,
+            (PEAK.load(Ordering::Relaxed) - base) as f64 / 1024.0
+        );
+    }
+    let plan = first_chunk_plan(1000);
+    let mut group = c.benchmark_group("plan_ten_million_chunks");
+    group.sample_size(10);
+    group.bench_function("anomaly_std_to_first_chunk", |b| {
+        b.iter(|| to_first_chunk(&run, &plan))
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     per_chunk_overhead,
     fused_chain_1gib,
     generated_sum_4gib,
-    numa_overhead
+    numa_overhead,
+    plan_ten_million_chunks
 );
 criterion_main!(benches);

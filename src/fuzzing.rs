@@ -341,8 +341,11 @@ pub fn user_strings(data: &[u8]) {
         let _ = x.sel("time", first);
         let _ = x.sel_slice("time", first, second);
         let _ = x.sel_nearest("time", first, None);
+        // Computing a million one-second bins of an 800-day series proves nothing the
+        // plan does not, and held the target to one input a second.
         if let Ok(r) = x.resample("time", first)
             && let Ok(m) = r.mean()
+            && m.shape().iter().product::<usize>() <= 10_000
         {
             let _ = m.compute();
         }

@@ -33,7 +33,7 @@ pub(crate) struct Cli {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Memory budget, e.g. 2GiB (default: TESSERA_MEMORY_LIMIT or half of RAM).
+    /// Memory budget, e.g. 2GiB (default: TESSERA_MEMORY_LIMIT, else what the plan needs within half of the available memory).
     #[arg(long)]
     pub memory_limit: Option<String>,
     /// Skip the figures (for timing the computation alone).

@@ -29,8 +29,8 @@ pub use chunk::{ArrayData, Storable};
 pub use dtype::{DType, Element, FloatFn, Kind};
 pub use exec::numa;
 pub use exec::{
-    ChunkSink, Compute, MemorySink, Progress, ProgressCallback, default_limit, parse_bytes,
-    physical_memory,
+    ChunkSink, Compute, MemorySink, Progress, ProgressCallback, available_memory, default_limit,
+    parse_bytes, physical_memory,
 };
 pub use exec::{Profile, StoreRead, TaskRecord};
 pub use expr::{BinaryOp, Expr, ExprBuilder, Scalar, UnaryOp};

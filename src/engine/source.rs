@@ -75,6 +75,26 @@ impl MemorySource {
         })
     }
 
+    /// A source from chunks already cut along `grid` (in its C order).
+    pub(crate) fn from_chunks(
+        chunks: Vec<Arc<ArrayData>>,
+        dtype: DType,
+        grid: ChunkGrid,
+    ) -> Result<Self> {
+        if chunks.len() != grid.n_chunks() {
+            return Err(crate::Error::internal(
+                "memory source",
+                format!("{} chunks for a grid of {}", chunks.len(), grid.n_chunks()),
+            ));
+        }
+        Ok(MemorySource {
+            shape: grid.shape(),
+            chunks,
+            dtype,
+            grid,
+        })
+    }
+
     fn chunk(&self, index: &[usize]) -> Arc<ArrayData> {
         let gs = self.grid.grid_shape();
         let linear = index.iter().zip(&gs).fold(0, |acc, (&i, &n)| acc * n + i);

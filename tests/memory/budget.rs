@@ -298,3 +298,52 @@ fn a_chunk_larger_than_the_budget_runs_alone() {
         mib(m.peak_growth)
     );
 }
+
+/// Per-member means and the ensemble mean of one 4-D array share a pass. The pass
+/// visits blocks in the order of the reduction with the most partial state (the
+/// ensemble mean, one partial per time chunk): each of its chunks is finished as soon
+/// as its members are read. Visited members outermost (the order of the first
+/// output), every time chunk's partial would live until the last member: three times
+/// the result's size in float64 accumulators.
+#[test]
+fn the_reduction_with_the_most_state_sets_the_visiting_order() {
+    let _turn = serial();
+    let (members, times, ny, nx) = (4, 64, 256, 256);
+    let grid = ChunkGrid::regular(&[members, times, ny, nx], &[1, 4, ny, nx]).unwrap();
+    let x = LazyArray::from_fn("ensemble", DType::F64, grid, |_, region| {
+        let shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+        let (e0, t0) = (region[0].start, region[1].start);
+        Ok(ArrayData::new(ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+            ((e0 + i[0]) * 10 + (t0 + i[1]) % 5) as f64
+        })))
+    });
+    let member_means = x.mean(&[1, 2, 3]).unwrap();
+    let ensemble_mean = x.mean(&[0]).unwrap();
+    let m = measure(
+        Compute::new().threads(2).memory_limit(1 << 30),
+        &[&member_means, &ensemble_mean],
+    );
+    let result = m.out[1].nbytes();
+    eprintln!(
+        "ensemble mean ({:.0} MiB) beside per-member means: peak heap growth {:.1} MiB, {:.2} s",
+        mib(result),
+        mib(m.peak_growth),
+        m.seconds
+    );
+    let times_mean: f64 = (0..times).map(|t| (t % 5) as f64).sum::<f64>() / times as f64;
+    let want: Vec<f64> = (0..members).map(|e| e as f64 * 10.0 + times_mean).collect();
+    let got = m.out[0].to_f64_vec();
+    assert!(
+        got.iter().zip(&want).all(|(g, w)| (g - w).abs() < 1e-9),
+        "{got:?}"
+    );
+    let ens = m.out[1].to_f64_vec();
+    assert!((ens[0] - 15.0).abs() < 1e-12 && (ens[ny * nx * 4] - 19.0).abs() < 1e-12);
+    // The result, the blocks in flight (2 MiB each) and a few 6 MiB partials.
+    assert!(
+        m.peak_growth < result + 48 * MIB,
+        "peak heap growth {:.1} MiB for a {:.0} MiB result: partials of every output chunk were held",
+        mib(m.peak_growth),
+        mib(result)
+    );
+}

@@ -150,23 +150,6 @@ pub fn parse_bytes(text: &str) -> Result<usize> {
     Ok(bytes as usize)
 }
 
-/// Physical memory in bytes, if the system tells.
-pub fn physical_memory() -> Option<usize> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// The default budget: `TESSERA_MEMORY_LIMIT` if set, else half of physical memory
-/// (4 GiB when that cannot be read).
-pub fn default_limit() -> Result<usize> {
-    if let Ok(v) = std::env::var("TESSERA_MEMORY_LIMIT") {
-        return parse_bytes(&v);
-    }
-    Ok(physical_memory().map_or(4 << 30, |m| m / 2))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

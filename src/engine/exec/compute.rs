@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::budget::{Budget, default_limit};
+use super::budget::Budget;
+use super::default_budget::{STAGE_SHARE, planned_limit};
 use super::numa::NumaMode;
 use super::numa::pools::{NodePools, plan as numa_plan};
 use super::profile::{Profile, TaskRecord};
 use super::progress::{Progress, ProgressCallback, ProgressSink};
-use super::sink::{ChunkSink, MemorySink};
+use super::sink::{ChunkSink, ChunkedSink, MemorySink};
 use super::store_reads::StoreReads;
 use super::{aligned, pass, stage};
 
@@ -77,7 +78,9 @@ fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
 
 impl Compute {
     /// Defaults: all cores (`RAYON_NUM_THREADS` respected), budget from
-    /// `TESSERA_MEMORY_LIMIT` or half the physical memory, no progress bar.
+    /// `TESSERA_MEMORY_LIMIT` or else what the plan needs (its in-memory results, the
+    /// reductions it stages and a few blocks per worker), within half of the memory
+    /// this process can take (a Slurm/PBS cgroup limit included); no progress bar.
     /// NUMA mode from `TESSERA_NUMA` ([`NumaMode::Auto`] when unset: on a one-node
     /// machine, one unbound pool).
     pub fn new() -> Self {
@@ -212,7 +215,7 @@ impl Compute {
                 .try_fold(o.dtype().size(), |b, &d| b.checked_mul(d))?;
             n.checked_add(bytes)
         });
-        if let Some(memory) = super::budget::physical_memory()
+        if let Some(memory) = super::system_memory::physical_memory()
             && wanted.is_none_or(|w| w > memory)
         {
             return Err(Error::invalid(format!(
@@ -252,14 +255,6 @@ impl Compute {
             )));
         }
         let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
-        let limit = match self.memory_limit {
-            Some(l) => l,
-            None => default_limit()?,
-        };
-        let record = self.profile.is_some() || self.report.is_some();
-        let budget = Budget::new(limit, record);
-        // In-memory results live through the whole pass: they take their share first.
-        budget.hold(sinks.iter().map(|s| s.resident_bytes()).sum());
         let pool = pool(threads)?;
         let numa = match self.numa {
             Some(m) => m,
@@ -267,6 +262,18 @@ impl Compute {
         };
         let nodes = numa_plan(numa, threads)?;
         let workers = nodes.as_ref().map_or(threads, |n| n.threads());
+        let resident: usize = sinks.iter().map(|s| s.resident_bytes()).sum();
+        let limit = match self.memory_limit {
+            Some(l) => l,
+            None => {
+                let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
+                planned_limit(&roots, workers, resident)?
+            }
+        };
+        let record = self.profile.is_some() || self.report.is_some();
+        let budget = Budget::new(limit, record);
+        // In-memory results live through the whole pass: they take their share first.
+        budget.hold(resident);
         let live = dashboard::begin_run(self.dashboard.as_deref(), workers, limit)?;
         let mut progress = ProgressSink::new(self.callback.clone(), self.progress_bar);
         if let Some(live) = &live {
@@ -374,7 +381,7 @@ fn stage_nested(
     let mut nested = stage::nested_reductions(&roots);
     // Small results are staged (cheap to hold, and their pass reads in parallel along
     // the reduced axes); large ones read chunk for chunk are computed where used.
-    let large = ctx.budget.limit() / 8;
+    let large = ctx.budget.limit() / STAGE_SHARE;
     if nested.iter().any(|r| r.nbytes() > large) {
         let uses = aligned::Uses::new(&roots);
         nested.retain(|r| r.nbytes() <= large || !uses.computed_where_used(r));
@@ -385,10 +392,18 @@ fn stage_nested(
     nested.extend(stage::ride_along_reductions(
         &roots,
         &nested,
-        ctx.budget.limit() / 8,
+        ctx.budget.limit() / STAGE_SHARE,
     ));
     let staged = stage_nested(nested.clone(), ctx, records)?;
-    let (sinks, dyn_sinks) = memory_sinks(staged.iter());
+    // Chunk by chunk, as later passes read them: never assembled whole.
+    let sinks: Vec<Arc<ChunkedSink>> = nested
+        .iter()
+        .map(|n| Arc::new(ChunkedSink::new(n.dtype(), n.chunks().clone())))
+        .collect();
+    let dyn_sinks: Vec<Arc<dyn ChunkSink>> = sinks
+        .iter()
+        .map(|s| s.clone() as Arc<dyn ChunkSink>)
+        .collect();
     // Staged results stay in memory for the rest of the computation (they replace
     // their nodes in the graph): like the final in-memory outputs, they take their
     // share of the budget before any task runs.
@@ -409,14 +424,14 @@ fn stage_nested(
     drop(dyn_sinks);
     // Every rank needs the whole staged result for the passes that use it.
     for s in &sinks {
-        s.gather(false)?;
+        s.gather()?;
     }
     let mut done = HashMap::new();
     for (n, s) in nested.iter().zip(sinks) {
-        let data = Arc::try_unwrap(s)
+        let source = Arc::try_unwrap(s)
             .map_err(|_| Error::invalid("a staged sink is still referenced"))?
-            .into_data();
-        done.insert(n.id(), data);
+            .into_source()?;
+        done.insert(n.id(), LazyArray::from_source(Arc::new(source)));
     }
     stage::substitute(&roots, &done)
 }

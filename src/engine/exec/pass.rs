@@ -88,6 +88,11 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
     }
 }
 
+/// Bytes one block task of `root` touches: its largest block, every node evaluated.
+pub(super) fn task_bytes(root: &LazyArray) -> usize {
+    iteration_grid(root).0.max_chunk_len() * bytes_per_element(root)
+}
+
 /// Bytes a task touches per element of its block: every node below the root that is
 /// evaluated (conservative for broadcast inputs). A reduction below the root (one
 /// computed where it is used, see `aligned`) also holds a partial per cell, and reads
@@ -210,10 +215,24 @@ impl<'a> Pass<'a> {
         budget: &Budget,
         first_unit: usize,
     ) -> Segment {
+        // A reduction's partials live from its output chunk's first block to its last:
+        // visiting in the order of the one with the most partial state finishes its
+        // chunks one by one, and only the smaller ones keep theirs for longer. (An
+        // ensemble mean staged beside per-member means, visited members outermost,
+        // held the partials of the whole array: six times the size of its result.)
+        let state = |r: usize| {
+            reduce[r].as_ref().map_or(0, |red| {
+                new_partial(&red.spec, 1)
+                    .nbytes()
+                    .saturating_mul(roots[r].shape().iter().product())
+            })
+        };
         let lead = members
             .iter()
             .copied()
-            .find(|&r| reduce[r].is_some())
+            .filter(|&r| reduce[r].is_some())
+            .rev()
+            .max_by_key(|&r| state(r))
             .unwrap_or(members[0]);
         let (_, order, leading) = iteration_grid(&roots[lead]);
         let bytes_per_element: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();

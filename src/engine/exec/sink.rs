@@ -1,11 +1,13 @@
 //! [`ChunkSink`]: where computed output chunks go (memory here; Zarr stores in `io`).
 
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::Result;
 use crate::engine::chunk::ArrayData;
 use crate::engine::dtype::DType;
+use crate::engine::grid::{ChunkGrid, region_shape};
+use crate::engine::source::MemorySource;
+use crate::{Error, Result};
 
 /// A destination for output chunks. `write` is called from many threads, each time
 /// with a distinct region.
@@ -69,5 +71,104 @@ impl ChunkSink for MemorySink {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .assign_region(region, data)
+    }
+}
+
+/// Collects output chunks as they are, one array per chunk of the output's grid: a
+/// staged result read back by later passes chunk by chunk is never assembled whole
+/// and split again (which held it twice at once).
+pub(crate) struct ChunkedSink {
+    grid: ChunkGrid,
+    dtype: DType,
+    chunks: Mutex<Vec<Option<Arc<ArrayData>>>>,
+    /// Regions written here, kept when ranks share the work (see [`MemorySink`]).
+    written: Option<Mutex<Vec<Vec<Range<usize>>>>>,
+}
+
+impl ChunkedSink {
+    /// An output of `dtype` chunked as `grid`.
+    pub(crate) fn new(dtype: DType, grid: ChunkGrid) -> Self {
+        ChunkedSink {
+            chunks: Mutex::new(vec![None; grid.n_chunks()]),
+            grid,
+            dtype,
+            written: crate::distributed::is_distributed().then(|| Mutex::new(vec![])),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<Arc<ArrayData>>>> {
+        self.chunks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Completes the chunks with those other ranks computed (nothing on one rank): the
+    /// regions travel as one assembled array, as [`MemorySink::gather`] sends them.
+    pub(crate) fn gather(&self) -> Result<()> {
+        let Some(written) = &self.written else {
+            return Ok(());
+        };
+        let mine = std::mem::take(&mut *written.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut whole = ArrayData::zeros(self.dtype, &self.grid.shape());
+        let mut chunks = self.lock();
+        for (c, chunk) in chunks.iter().enumerate() {
+            if let Some(data) = chunk {
+                whole.assign_region(&self.grid.chunk_region(&self.grid.unravel(c)), data)?;
+            }
+        }
+        crate::distributed::gather_regions(&mut whole, &mine, false)?;
+        for (c, chunk) in chunks.iter_mut().enumerate() {
+            let region = self.grid.chunk_region(&self.grid.unravel(c));
+            *chunk = Some(Arc::new(whole.slice_region(&region)));
+        }
+        Ok(())
+    }
+
+    /// The collected chunks as an in-memory source (a chunk no task wrote is zeros).
+    pub(crate) fn into_source(self) -> Result<MemorySource> {
+        let (grid, dtype) = (self.grid, self.dtype);
+        let chunks = self
+            .chunks
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .enumerate()
+            .map(|(c, chunk)| {
+                chunk.unwrap_or_else(|| {
+                    let shape = region_shape(&grid.chunk_region(&grid.unravel(c)));
+                    Arc::new(ArrayData::zeros(dtype, &shape))
+                })
+            })
+            .collect();
+        MemorySource::from_chunks(chunks, dtype, grid)
+    }
+}
+
+impl ChunkSink for ChunkedSink {
+    fn resident_bytes(&self) -> usize {
+        self.grid.shape().iter().product::<usize>() * self.dtype.size()
+    }
+
+    fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
+        let idx: Vec<usize> = region
+            .iter()
+            .enumerate()
+            .map(|(axis, r)| self.grid.chunk_of(axis, r.start))
+            .collect();
+        if self.grid.chunk_region(&idx) != region {
+            return Err(Error::internal(
+                "executor",
+                format!("region {region:?} written to a chunked sink is not one of its chunks"),
+            ));
+        }
+        if let Some(w) = &self.written {
+            w.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(region.to_vec());
+        }
+        let linear = idx
+            .iter()
+            .zip(self.grid.grid_shape())
+            .fold(0, |acc, (&i, n)| acc * n + i);
+        self.lock()[linear] = Some(Arc::new(data.clone()));
+        Ok(())
     }
 }

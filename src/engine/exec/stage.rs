@@ -93,29 +93,20 @@ pub(super) fn ride_along_reductions(
         .collect()
 }
 
-/// Replaces nodes by in-memory arrays with the same chunking.
+/// Replaces nodes by their computed in-memory arrays (built once: every use shares
+/// the same data, never a copy of it).
 pub(super) fn substitute(
     roots: &[LazyArray],
-    done: &HashMap<usize, crate::engine::ArrayData>,
+    done: &HashMap<usize, LazyArray>,
 ) -> Result<Vec<LazyArray>> {
-    let mut f = |n: &LazyArray| -> Result<Option<LazyArray>> {
-        match done.get(&n.id()) {
-            Some(data) => Ok(Some(LazyArray::from_data(
-                data.clone(),
-                n.chunks().clone(),
-            )?)),
-            None => Ok(None),
-        }
-    };
+    let mut f = |n: &LazyArray| -> Result<Option<LazyArray>> { Ok(done.get(&n.id()).cloned()) };
     // transform_up sees rebuilt nodes with new ids when their inputs changed, so match
     // on the original ids first.
     roots
         .iter()
-        .map(|r| {
-            if let Some(data) = done.get(&r.id()) {
-                return LazyArray::from_data(data.clone(), r.chunks().clone());
-            }
-            transform_up_original(r, &mut f)
+        .map(|r| match done.get(&r.id()) {
+            Some(data) => Ok(data.clone()),
+            None => transform_up_original(r, &mut f),
         })
         .collect()
 }
