@@ -229,7 +229,16 @@ pub(crate) struct Node {
 #[derive(Clone)]
 pub struct LazyArray(pub(crate) Arc<Node>);
 
-static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+/// The next node id, unique in the process even where it holds several copies of this
+/// crate, each with its own counter: the evcxr kernel links a copy into the library of
+/// every cell, and nodes made in different cells meet in one graph (colliding ids mixed
+/// them up). A copy's ids start at its counter's address shifted left by 16 bits: two
+/// copies lie at least a page apart, so their ranges start at least 2^28 ids apart.
+fn next_id() -> usize {
+    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+    let base = (&raw const NEXT_ID).addr() << 16;
+    base.wrapping_add(NEXT_ID.fetch_add(1, Ordering::Relaxed))
+}
 
 impl LazyArray {
     /// Makes a node; the caller has validated shapes and dtypes.
@@ -242,7 +251,7 @@ impl LazyArray {
     ) -> LazyArray {
         debug_assert_eq!(grid.shape(), shape, "grid and shape disagree for {op:?}");
         LazyArray(Arc::new(Node {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: next_id(),
             op,
             inputs,
             shape,
