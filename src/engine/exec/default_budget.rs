@@ -60,12 +60,9 @@ fn plan_need(roots: &[LazyArray], workers: usize, resident: usize) -> usize {
         level = deeper;
     }
     let staged: usize = nested.iter().map(|n| n.nbytes()).sum();
-    let task = roots
-        .iter()
-        .chain(&nested)
-        .map(task_bytes)
-        .max()
-        .unwrap_or(0);
+    // The final pass and the staging pass (one for all nested results: a bound on
+    // the passes that stage them level by level).
+    let task = task_bytes(roots).max(task_bytes(&nested));
     resident
         .saturating_add(staged)
         .saturating_add(task.saturating_mul(BLOCKS_PER_WORKER * workers.max(1)))
@@ -102,7 +99,7 @@ mod tests {
         let mean = x.mean(&[0]).unwrap();
         let std = x.sub(&mean).unwrap().std(&[0], 0).unwrap();
         let alone = plan_need(std::slice::from_ref(&std), 2, 0);
-        let task = task_bytes(&std);
+        let task = task_bytes(std::slice::from_ref(&std));
         assert_eq!(alone, (8 << 20) + BLOCKS_PER_WORKER * 2 * task);
         // A task evaluates at least x and x - mean, 8 MiB each.
         assert!(task >= 16 << 20, "{task}");

@@ -88,9 +88,23 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
     }
 }
 
-/// Bytes one block task of `root` touches: its largest block, every node evaluated.
-pub(super) fn task_bytes(root: &LazyArray) -> usize {
-    iteration_grid(root).0.max_chunk_len() * bytes_per_element(root)
+/// Bytes the largest block task of a pass over `roots` reserves: roots that iterate
+/// one grid share a segment, whose blocks are evaluated for all of them at once.
+pub(super) fn task_bytes(roots: &[LazyArray]) -> usize {
+    let mut segments: Vec<(ChunkGrid, usize)> = vec![];
+    for r in roots {
+        let grid = iteration_grid(r).0;
+        let bytes = bytes_per_element(r);
+        match segments.iter_mut().find(|(g, _)| *g == grid) {
+            Some((_, b)) => *b += bytes,
+            None => segments.push((grid, bytes)),
+        }
+    }
+    segments
+        .iter()
+        .map(|(g, b)| g.max_chunk_len().saturating_mul(*b))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Bytes a task touches per element of its block: every node below the root that is
