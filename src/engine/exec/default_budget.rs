@@ -8,7 +8,7 @@
 //! flight per worker.
 
 use super::budget::parse_bytes;
-use super::pass::task_bytes;
+use super::pass::segment_needs;
 use super::stage::nested_reductions;
 use super::system_memory::available_memory;
 use crate::Result;
@@ -22,6 +22,10 @@ const BLOCKS_PER_WORKER: usize = 4;
 /// A nested reduction is staged when its result takes at most this fraction of the
 /// budget (see `compute::stage_nested`); a larger one is computed where it is used.
 pub(super) const STAGE_SHARE: usize = 8;
+/// The share of the budget runs' partials may take is `1 / RUN_PARTIAL_SHARE`.
+const RUN_PARTIAL_SHARE: usize = 4;
+/// Runs of one output chunk per worker that the budget leaves room for.
+const RUNS_PER_WORKER: usize = 2;
 /// When the machine does not say how much memory it has.
 const UNKNOWN_MEMORY: usize = 4 << 30;
 
@@ -37,8 +41,9 @@ pub fn default_limit() -> Result<usize> {
 
 /// The budget for computing `roots` on `workers` threads with `resident` bytes of
 /// in-memory results: `TESSERA_MEMORY_LIMIT` when set; otherwise what the plan needs
-/// (the resident results, every nested reduction's result, and `BLOCKS_PER_WORKER`
-/// blocks of its largest task per worker), at least `FLOOR` and at most
+/// (the resident results, every nested reduction's result, and the larger of
+/// `BLOCKS_PER_WORKER` blocks of its largest task per worker and room for
+/// `RUNS_PER_WORKER` runs' partials per worker), at least `FLOOR` and at most
 /// [`default_limit`]. Nested results larger than an eighth of that are computed where
 /// they are used rather than staged: measured on the precipitation example, holding a
 /// staged ensemble mean cost more time and memory than reading its input twice.
@@ -62,10 +67,20 @@ fn plan_need(roots: &[LazyArray], workers: usize, resident: usize) -> usize {
     let staged: usize = nested.iter().map(|n| n.nbytes()).sum();
     // The final pass and the staging pass (one for all nested results: a bound on
     // the passes that stage them level by level).
-    let task = task_bytes(roots).max(task_bytes(&nested));
+    let (final_task, final_partials) = segment_needs(roots);
+    let (staging_task, staging_partials) = segment_needs(&nested);
+    let workers = workers.max(1);
+    let blocks = final_task
+        .max(staging_task)
+        .saturating_mul(BLOCKS_PER_WORKER * workers);
+    // Runs' partials may take a quarter of the budget (see `runs`): room for two runs
+    // per worker keeps every worker busy on an output chunk's blocks.
+    let partials = final_partials
+        .max(staging_partials)
+        .saturating_mul(RUN_PARTIAL_SHARE * RUNS_PER_WORKER * workers);
     resident
         .saturating_add(staged)
-        .saturating_add(task.saturating_mul(BLOCKS_PER_WORKER * workers.max(1)))
+        .saturating_add(blocks.max(partials))
 }
 
 #[cfg(test)]
@@ -99,12 +114,39 @@ mod tests {
         let mean = x.mean(&[0]).unwrap();
         let std = x.sub(&mean).unwrap().std(&[0], 0).unwrap();
         let alone = plan_need(std::slice::from_ref(&std), 2, 0);
-        let task = task_bytes(std::slice::from_ref(&std));
-        assert_eq!(alone, (8 << 20) + BLOCKS_PER_WORKER * 2 * task);
+        let (task, partials) = segment_needs(std::slice::from_ref(&std));
+        let working =
+            (BLOCKS_PER_WORKER * 2 * task).max(RUN_PARTIAL_SHARE * RUNS_PER_WORKER * 2 * partials);
+        assert_eq!(alone, (8 << 20) + working);
         // A task evaluates at least x and x - mean, 8 MiB each.
         assert!(task >= 16 << 20, "{task}");
         let with_result = plan_need(&[std], 2, 8 << 20);
         assert_eq!(with_result - alone, 8 << 20);
+    }
+
+    #[test]
+    fn every_worker_gets_room_for_its_runs_partials() {
+        // A monthly climatology of 1 MiB blocks: one output chunk of 12 x 1 MiB cells,
+        // whose partials (several bytes a cell) dwarf a block.
+        let x = zeros(&[120, 256, 512], &[10, 256, 512]);
+        let labels: Vec<i64> = (0..120).map(|t| t % 12).collect();
+        let clim = x
+            .group_reduce(
+                crate::engine::reduce_spec::ReduceKind::Mean,
+                0,
+                labels,
+                12,
+                Default::default(),
+            )
+            .unwrap();
+        let (_, partials) = segment_needs(std::slice::from_ref(&clim));
+        assert!(partials >= 12 * 256 * 512 * 8, "{partials}");
+        let need = plan_need(&[clim], 2, 0);
+        // With a quarter of the budget for partials, at least two runs per worker.
+        assert!(
+            need / RUN_PARTIAL_SHARE / partials >= RUNS_PER_WORKER * 2,
+            "{need}"
+        );
     }
 
     #[test]

@@ -88,23 +88,34 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
     }
 }
 
-/// Bytes the largest block task of a pass over `roots` reserves: roots that iterate
-/// one grid share a segment, whose blocks are evaluated for all of them at once.
-pub(super) fn task_bytes(roots: &[LazyArray]) -> usize {
-    let mut segments: Vec<(ChunkGrid, usize)> = vec![];
+/// What the largest segment of a pass over `roots` reserves: bytes of one block task
+/// (roots that iterate one grid share a segment, whose blocks are evaluated for all of
+/// them at once) and bytes of one run's partials.
+pub(super) fn segment_needs(roots: &[LazyArray]) -> (usize, usize) {
+    let mut segments: Vec<(ChunkGrid, usize, usize)> = vec![];
     for r in roots {
         let grid = iteration_grid(r).0;
-        let bytes = bytes_per_element(r);
-        match segments.iter_mut().find(|(g, _)| *g == grid) {
-            Some((_, b)) => *b += bytes,
-            None => segments.push((grid, bytes)),
+        let (bytes, partial) = (bytes_per_element(r), run_partial_bytes(r));
+        match segments.iter_mut().find(|(g, ..)| *g == grid) {
+            Some((_, b, p)) => {
+                *b += bytes;
+                *p += partial;
+            }
+            None => segments.push((grid, bytes, partial)),
         }
     }
-    segments
-        .iter()
-        .map(|(g, b)| g.max_chunk_len().saturating_mul(*b))
-        .max()
-        .unwrap_or(0)
+    segments.iter().fold((0, 0), |(task, part), (g, b, p)| {
+        (task.max(g.max_chunk_len().saturating_mul(*b)), part.max(*p))
+    })
+}
+
+/// Bytes of the partial one run of `root` holds for an output chunk (0 when it
+/// reduces nothing).
+fn run_partial_bytes(root: &LazyArray) -> usize {
+    match root.op() {
+        Op::Reduce { spec, .. } => new_partial(spec, 1).nbytes() * root.chunks().max_chunk_len(),
+        _ => 0,
+    }
 }
 
 /// Bytes a task touches per element of its block: every node below the root that is
@@ -250,13 +261,7 @@ impl<'a> Pass<'a> {
             .unwrap_or(members[0]);
         let (_, order, leading) = iteration_grid(&roots[lead]);
         let bytes_per_element: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();
-        let partial_bytes = members
-            .iter()
-            .filter_map(|&r| {
-                let spec = &reduce[r].as_ref()?.spec;
-                Some(new_partial(spec, 1).nbytes() * roots[r].chunks().max_chunk_len())
-            })
-            .sum();
+        let partial_bytes = members.iter().map(|&r| run_partial_bytes(&roots[r])).sum();
         let costs = RunCosts {
             partial_bytes,
             block_bytes: grid.max_chunk_len() * bytes_per_element,
