@@ -166,6 +166,27 @@ impl ChunkGrid {
         idx
     }
 
+    /// C-order linear number of the chunk at `index` (the inverse of [`Self::unravel`]).
+    pub fn ravel(&self, index: &[usize]) -> usize {
+        index
+            .iter()
+            .zip(&self.chunks)
+            .fold(0, |acc, (&i, c)| acc * c.len().max(1) + i)
+    }
+
+    /// The index of the chunk that `region` is exactly, if it is one.
+    pub fn chunk_exactly(&self, region: &[Range<usize>]) -> Option<Vec<usize>> {
+        if region.len() != self.ndim() || region.iter().any(|r| r.is_empty()) {
+            return None;
+        }
+        let index: Vec<usize> = region
+            .iter()
+            .enumerate()
+            .map(|(axis, r)| self.chunk_of(axis, r.start))
+            .collect();
+        (self.chunk_region(&index) == region).then_some(index)
+    }
+
     /// Index of the chunk containing position `pos` along `axis`.
     pub fn chunk_of(&self, axis: usize, pos: usize) -> usize {
         let o = &self.offsets[axis];

@@ -96,9 +96,7 @@ impl MemorySource {
     }
 
     fn chunk(&self, index: &[usize]) -> Arc<ArrayData> {
-        let gs = self.grid.grid_shape();
-        let linear = index.iter().zip(&gs).fold(0, |acc, (&i, &n)| acc * n + i);
-        self.chunks[linear].clone()
+        self.chunks[self.grid.ravel(index)].clone()
     }
 }
 
@@ -118,15 +116,10 @@ impl ChunkSource for MemorySource {
     }
     fn read_shared(&self, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
         check_region(self, region)?;
-        let first: Vec<usize> = region
-            .iter()
-            .enumerate()
-            .map(|(axis, r)| self.grid.chunk_of(axis, r.start))
-            .collect();
-        if region.iter().all(|r| !r.is_empty()) && self.grid.chunk_region(&first) == region {
-            return Ok(self.chunk(&first));
+        match self.grid.chunk_exactly(region) {
+            Some(index) => Ok(self.chunk(&index)),
+            None => Ok(Arc::new(self.read(region)?)),
         }
-        Ok(Arc::new(self.read(region)?))
     }
     fn describe(&self) -> String {
         format!("in-memory {} array {:?}", self.dtype, self.shape)

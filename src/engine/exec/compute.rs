@@ -262,13 +262,11 @@ impl Compute {
         };
         let nodes = numa_plan(numa, threads)?;
         let workers = nodes.as_ref().map_or(threads, |n| n.threads());
+        let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
         let resident: usize = sinks.iter().map(|s| s.resident_bytes()).sum();
         let limit = match self.memory_limit {
             Some(l) => l,
-            None => {
-                let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
-                planned_limit(&roots, workers, resident)?
-            }
+            None => planned_limit(&roots, workers, resident)?,
         };
         let record = self.profile.is_some() || self.report.is_some();
         let budget = Budget::new(limit, record);
@@ -280,7 +278,6 @@ impl Compute {
             let (feed, clock) = live.task_feed();
             progress = progress.with_task_feed(feed, clock);
         }
-        let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
         // Store reads are counted for the profile, the progress bar and the dashboard
         // only: the default path is untouched.
         let mut store_reads = StoreReads::default();

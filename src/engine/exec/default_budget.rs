@@ -33,10 +33,20 @@ const UNKNOWN_MEMORY: usize = 4 << 30;
 /// `TESSERA_MEMORY_LIMIT` if set, else half of the memory this process can still take
 /// (`MemAvailable`, lowered to what a cgroup limit leaves; 4 GiB when unknown).
 pub fn default_limit() -> Result<usize> {
-    if let Ok(v) = std::env::var("TESSERA_MEMORY_LIMIT") {
-        return parse_bytes(&v);
-    }
-    Ok(available_memory().map_or(UNKNOWN_MEMORY, |m| m / 2))
+    Ok(env_limit()?.unwrap_or_else(machine_ceiling))
+}
+
+/// `TESSERA_MEMORY_LIMIT`, when set.
+fn env_limit() -> Result<Option<usize>> {
+    std::env::var("TESSERA_MEMORY_LIMIT")
+        .ok()
+        .map(|v| parse_bytes(&v))
+        .transpose()
+}
+
+/// Half of the memory this process can still take (4 GiB when unknown).
+fn machine_ceiling() -> usize {
+    available_memory().map_or(UNKNOWN_MEMORY, |m| m / 2)
 }
 
 /// The budget for computing `roots` on `workers` threads with `resident` bytes of
@@ -48,10 +58,10 @@ pub fn default_limit() -> Result<usize> {
 /// they are used rather than staged: measured on the precipitation example, holding a
 /// staged ensemble mean cost more time and memory than reading its input twice.
 pub(super) fn planned_limit(roots: &[LazyArray], workers: usize, resident: usize) -> Result<usize> {
-    let ceiling = default_limit()?;
-    if std::env::var_os("TESSERA_MEMORY_LIMIT").is_some() {
-        return Ok(ceiling);
+    if let Some(limit) = env_limit()? {
+        return Ok(limit);
     }
+    let ceiling = machine_ceiling();
     Ok(plan_need(roots, workers, resident).clamp(FLOOR.min(ceiling), ceiling))
 }
 

@@ -92,28 +92,41 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
 /// (roots that iterate one grid share a segment, whose blocks are evaluated for all of
 /// them at once) and bytes of one run's partials.
 pub(super) fn segment_needs(roots: &[LazyArray]) -> (usize, usize) {
-    let mut segments: Vec<(ChunkGrid, usize, usize)> = vec![];
-    for r in roots {
+    segments_of(roots)
+        .iter()
+        .fold((0, 0), |(task, part), (grid, members)| {
+            let bytes: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();
+            let partial: usize = members.iter().map(|&r| run_partial_bytes(&roots[r])).sum();
+            (
+                task.max(grid.max_chunk_len().saturating_mul(bytes)),
+                part.max(partial),
+            )
+        })
+}
+
+/// The roots (by index) that iterate each grid: one segment of a pass per grid.
+fn segments_of(roots: &[LazyArray]) -> Vec<(ChunkGrid, Vec<usize>)> {
+    let mut segments: Vec<(ChunkGrid, Vec<usize>)> = vec![];
+    for (i, r) in roots.iter().enumerate() {
         let grid = iteration_grid(r).0;
-        let (bytes, partial) = (bytes_per_element(r), run_partial_bytes(r));
-        match segments.iter_mut().find(|(g, ..)| *g == grid) {
-            Some((_, b, p)) => {
-                *b += bytes;
-                *p += partial;
-            }
-            None => segments.push((grid, bytes, partial)),
+        match segments.iter_mut().find(|(g, _)| *g == grid) {
+            Some((_, members)) => members.push(i),
+            None => segments.push((grid, vec![i])),
         }
     }
-    segments.iter().fold((0, 0), |(task, part), (g, b, p)| {
-        (task.max(g.max_chunk_len().saturating_mul(*b)), part.max(*p))
-    })
+    segments
 }
 
 /// Bytes of the partial one run of `root` holds for an output chunk (0 when it
 /// reduces nothing).
 fn run_partial_bytes(root: &LazyArray) -> usize {
+    partial_bytes_per_cell(root) * root.chunks().max_chunk_len()
+}
+
+/// Bytes of a reduction's partial per output cell (0 for a root that reduces nothing).
+fn partial_bytes_per_cell(root: &LazyArray) -> usize {
     match root.op() {
-        Op::Reduce { spec, .. } => new_partial(spec, 1).nbytes() * root.chunks().max_chunk_len(),
+        Op::Reduce { spec, .. } => new_partial(spec, 1).nbytes(),
         _ => 0,
     }
 }
@@ -193,18 +206,9 @@ impl<'a> Pass<'a> {
                 _ => None,
             })
             .collect();
-        // Roots iterating the same grid share a segment.
-        let mut members: Vec<(ChunkGrid, Vec<usize>)> = vec![];
-        for (i, r) in roots.iter().enumerate() {
-            let grid = iteration_grid(r).0;
-            match members.iter_mut().find(|(g, _)| *g == grid) {
-                Some((_, m)) => m.push(i),
-                None => members.push((grid, vec![i])),
-            }
-        }
         let mut segments = vec![];
         let mut total = 0;
-        for (grid, members) in members {
+        for (grid, members) in segments_of(roots) {
             let s = Self::segment(roots, &reduce, grid, members, budget, total);
             total += s.runs.n_units();
             segments.push(s);
@@ -246,11 +250,7 @@ impl<'a> Pass<'a> {
         // ensemble mean staged beside per-member means, visited members outermost,
         // held the partials of the whole array: six times the size of its result.)
         let state = |r: usize| {
-            reduce[r].as_ref().map_or(0, |red| {
-                new_partial(&red.spec, 1)
-                    .nbytes()
-                    .saturating_mul(roots[r].shape().iter().product())
-            })
+            partial_bytes_per_cell(&roots[r]).saturating_mul(roots[r].shape().iter().product())
         };
         let lead = members
             .iter()

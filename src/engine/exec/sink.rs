@@ -148,27 +148,18 @@ impl ChunkSink for ChunkedSink {
     }
 
     fn write(&self, region: &[Range<usize>], data: &ArrayData) -> Result<()> {
-        let idx: Vec<usize> = region
-            .iter()
-            .enumerate()
-            .map(|(axis, r)| self.grid.chunk_of(axis, r.start))
-            .collect();
-        if self.grid.chunk_region(&idx) != region {
+        let Some(idx) = self.grid.chunk_exactly(region) else {
             return Err(Error::internal(
                 "executor",
                 format!("region {region:?} written to a chunked sink is not one of its chunks"),
             ));
-        }
+        };
         if let Some(w) = &self.written {
             w.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(region.to_vec());
         }
-        let linear = idx
-            .iter()
-            .zip(self.grid.grid_shape())
-            .fold(0, |acc, (&i, n)| acc * n + i);
-        self.lock()[linear] = Some(Arc::new(data.clone()));
+        self.lock()[self.grid.ravel(&idx)] = Some(Arc::new(data.clone()));
         Ok(())
     }
 }

@@ -93,10 +93,9 @@ impl CountedSource {
             .enumerate()
             .map(|(axis, r)| grid.chunks_overlapping(axis, r))
             .collect();
-        let dims = grid.grid_shape();
         let mut touched = self.touched.lock().unwrap_or_else(|e| e.into_inner());
         for_each_index(&spans, |index| {
-            let linear = index.iter().zip(&dims).fold(0, |acc, (&i, &n)| acc * n + i);
+            let linear = grid.ravel(index);
             if let Some(word) = touched.get_mut(linear / 64) {
                 *word |= 1 << (linear % 64);
             }

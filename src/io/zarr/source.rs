@@ -150,15 +150,10 @@ impl ChunkSource for ZarrSource {
     }
     fn read_shared(&self, region: &[Range<usize>]) -> Result<Arc<ArrayData>> {
         check_region(self, region)?;
-        let first: Vec<usize> = region
-            .iter()
-            .enumerate()
-            .map(|(axis, r)| self.store_grid.chunk_of(axis, r.start))
-            .collect();
-        if region.iter().all(|r| !r.is_empty()) && self.store_grid.chunk_region(&first) == region {
-            return self.store_chunk(&first);
+        match self.store_grid.chunk_exactly(region) {
+            Some(index) => self.store_chunk(&index),
+            None => Ok(Arc::new(self.read(region)?)),
         }
-        Ok(Arc::new(self.read(region)?))
     }
     fn describe(&self) -> String {
         format!("{}/{}", self.url.trim_end_matches('/'), self.info.name)
