@@ -6,6 +6,7 @@
 #[path = "support"]
 mod support {
     pub(crate) mod cf_datasets;
+    pub(crate) mod chunk_splits;
     pub(crate) mod golden;
 }
 

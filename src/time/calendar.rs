@@ -28,6 +28,9 @@ pub enum Calendar {
 
 pub(crate) const MICROS_PER_DAY: i64 = 86_400_000_000;
 
+/// The largest |year| a date may have: i64 microseconds span about ±292,000 years.
+const MAX_YEAR: u64 = 300_000;
+
 const CUM_NOLEAP: [i64; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 const CUM_LEAP: [i64; 13] = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
 
@@ -220,6 +223,14 @@ impl Calendar {
             input: dt.to_string(),
             reason,
         };
+        // Beyond this no instant fits in i64 microseconds, and the day arithmetic below
+        // would overflow first.
+        if dt.year.unsigned_abs() > MAX_YEAR {
+            return Err(bad(format!(
+                "year {} is outside the representable range (about ±290,000 years)",
+                dt.year
+            )));
+        }
         if !(1..=12).contains(&dt.month) {
             return Err(bad(format!("month {} is not 1-12", dt.month)));
         }
@@ -303,6 +314,30 @@ mod tests {
         );
         assert_eq!(Calendar::NoLeap.days_from_date(1971, 1, 1), 365);
         assert_eq!(Calendar::Day360.days_from_date(1969, 12, 30), -1);
+    }
+
+    #[test]
+    fn a_year_beyond_the_representable_range_is_an_error_not_an_overflow() {
+        // Found by the cf_attributes fuzz target: "sec since 46744073709551615".
+        let units = crate::time::TimeUnits::parse("sec since 46744073709551615").unwrap();
+        for cal in Calendar::ALL {
+            let err = units.reference_micros(cal).unwrap_err().to_string();
+            assert!(err.contains("representable range"), "{cal}: {err}");
+        }
+        for year in [i64::MIN, -300_001, 300_001, i64::MAX] {
+            let dt = CfDatetime::date(year, 1, 1);
+            for cal in Calendar::ALL {
+                assert!(cal.to_micros(&dt).is_err(), "{cal} {year}");
+            }
+        }
+        // The edges that fit still convert, both ways.
+        for cal in Calendar::ALL {
+            for year in [-250_000, 250_000] {
+                let dt = CfDatetime::date(year, 1, 1);
+                let t = cal.to_micros(&dt).unwrap();
+                assert_eq!(cal.from_micros(t), dt, "{cal}");
+            }
+        }
     }
 
     #[test]

@@ -123,7 +123,12 @@ impl TimeUnits {
 
     /// The reference instant in `cal`, in microseconds since 1970-01-01 (UTC).
     pub fn reference_micros(&self, cal: Calendar) -> Result<i64> {
-        Ok(cal.to_micros(&self.reference)? - self.tz_minutes * 60_000_000)
+        cal.to_micros(&self.reference)?
+            .checked_sub(self.tz_minutes * 60_000_000)
+            .ok_or_else(|| Error::InvalidDate {
+                input: self.reference.to_string(),
+                reason: "outside the representable range (about ±290,000 years)".into(),
+            })
     }
 }
 

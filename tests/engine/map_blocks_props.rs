@@ -4,6 +4,7 @@
 //! concatenated; any region (cut across output blocks, as a consumer with other chunks
 //! asks for) equals the same region of the eager result.
 
+use crate::support::chunk_splits::split_cycled;
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -49,20 +50,6 @@ impl BlockFn {
         let views: Vec<_> = rows.iter().map(|r| r.view()).collect();
         ndarray::stack(Axis(0), &views).unwrap()
     }
-}
-
-fn cut(n: usize, sizes: &[usize]) -> Vec<usize> {
-    let mut out = vec![];
-    let mut left = n;
-    for &s in sizes.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        let s = s.clamp(1, left);
-        out.push(s);
-        left -= s;
-    }
-    out
 }
 
 /// The eager result: the function on every block, blocks put back together.
@@ -125,7 +112,11 @@ fn cases() -> impl Strategy<Value = Case> {
             )
         })
         .prop_map(|(shape, sizes, vals, f, region)| {
-            let chunks = shape.iter().zip(&sizes).map(|(&n, s)| cut(n, s)).collect();
+            let chunks = shape
+                .iter()
+                .zip(&sizes)
+                .map(|(&n, s)| split_cycled(n, s))
+                .collect();
             (shape, chunks, vals, f, region)
         })
 }

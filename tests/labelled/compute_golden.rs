@@ -333,24 +333,32 @@ fn mb_template(ds: &Dataset, a: &Value) -> tessera::Result<DataArray> {
     Ok(out)
 }
 
+/// `$obj.rolling(…)` with the window, centring and `min_periods` of the case `$a`, then
+/// its `func` (a macro: `DataArray` and `Dataset` rollings share the builder, not a trait).
+macro_rules! rolling_case {
+    ($obj:expr, $a:expr) => {{
+        let a = $a;
+        let mut r = $obj
+            .rolling(
+                a["dim"].as_str().unwrap(),
+                a["window"].as_u64().unwrap() as usize,
+            )?
+            .center(a["center"].as_bool().unwrap());
+        if let Some(m) = a["min_periods"].as_u64() {
+            r = r.min_periods(m as usize);
+        }
+        match a["func"].as_str().unwrap() {
+            "mean" => r.mean(),
+            "sum" => r.sum(),
+            "max" => r.max(),
+            "min" => r.min(),
+            other => panic!("unknown rolling {other}"),
+        }
+    }};
+}
+
 fn da_rolling(ds: &Dataset, a: &Value) -> tessera::Result<DataArray> {
-    let mut r = ds
-        .get(a["target"].as_str().unwrap())?
-        .rolling(
-            a["dim"].as_str().unwrap(),
-            a["window"].as_u64().unwrap() as usize,
-        )?
-        .center(a["center"].as_bool().unwrap());
-    if let Some(m) = a["min_periods"].as_u64() {
-        r = r.min_periods(m as usize);
-    }
-    match a["func"].as_str().unwrap() {
-        "mean" => r.mean(),
-        "sum" => r.sum(),
-        "max" => r.max(),
-        "min" => r.min(),
-        other => panic!("unknown rolling {other}"),
-    }
+    rolling_case!(ds.get(a["target"].as_str().unwrap())?, a)
 }
 
 fn pick(ds: &Dataset, vars: &Value) -> tessera::Result<Dataset> {
@@ -582,24 +590,7 @@ fn run_dataset(d: &Dataset, full: &Dataset, op: &str, a: &Value) -> tessera::Res
                 other => panic!("unknown weighted {other}"),
             }
         }
-        "ds_rolling" => {
-            let mut r = d
-                .rolling(
-                    a["dim"].as_str().unwrap(),
-                    a["window"].as_u64().unwrap() as usize,
-                )?
-                .center(a["center"].as_bool().unwrap());
-            if let Some(m) = a["min_periods"].as_u64() {
-                r = r.min_periods(m as usize);
-            }
-            match f {
-                "mean" => r.mean(),
-                "sum" => r.sum(),
-                "max" => r.max(),
-                "min" => r.min(),
-                other => panic!("unknown rolling {other}"),
-            }
-        }
+        "ds_rolling" => rolling_case!(d, a),
         "ds_polyfit" => d.polyfit(
             a["dim"].as_str().unwrap(),
             a["deg"].as_u64().unwrap() as usize,

@@ -7,6 +7,7 @@
 //! apply_ufunc rechunks when allowed). The closure, a cumulative sum along the core dim
 //! `x` plus the lane's first value, is also applied to the whole ndarray directly.
 
+use crate::support::chunk_splits::split_cycled;
 use ndarray::{ArrayD, ArrayViewD, Axis, IxDyn};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -17,21 +18,6 @@ fn array(name: &str, shape: [usize; 2], values: &[f64], chunks: Vec<Vec<usize>>)
     let data = ArrayData::new(ArrayD::from_shape_vec(IxDyn(&shape), values.to_vec()).unwrap());
     let lazy = LazyArray::from_data(data, ChunkGrid::new(chunks).unwrap()).unwrap();
     DataArray::from_lazy(name, ["t", "x"], lazy).unwrap()
-}
-
-/// Cuts `n` into pieces of the lengths drawn (cycled), at least one piece.
-fn cut(n: usize, sizes: &[usize]) -> Vec<usize> {
-    let mut out = vec![];
-    let mut left = n;
-    for &s in sizes.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        let s = s.clamp(1, left);
-        out.push(s);
-        left -= s;
-    }
-    out
 }
 
 /// The closure: cumulative sum along the last axis plus each lane's first value.
@@ -77,7 +63,7 @@ proptest! {
     #[test]
     fn apply_ufunc_per_chunk_equals_closure_on_whole((nt, nx, values, ct, cx) in inputs(),
                                                     vectorize in any::<bool>()) {
-        let chunks = vec![cut(nt, &ct), cut(nx, &cx)];
+        let chunks = vec![split_cycled(nt, &ct), split_cycled(nx, &cx)];
         let da = array("v", [nt, nx], &values, chunks);
         let out = ApplyUfunc::new("cumsum_plus_first")
             .input(&da, ["x"])
@@ -98,7 +84,7 @@ proptest! {
     fn apply_ufunc_reducing_and_histogram_and_dot_chunked_equal_single_chunk(
         (nt, nx, values, ct, cx) in inputs()
     ) {
-        let chunked = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)]);
+        let chunked = array("v", [nt, nx], &values, vec![split_cycled(nt, &ct), split_cycled(nx, &cx)]);
         let single = array("v", [nt, nx], &values, vec![vec![nt], vec![nx]]);
         let mean = |da: &DataArray| {
             ApplyUfunc::new("nanmax")
@@ -132,7 +118,7 @@ proptest! {
     #[test]
     fn map_blocks_sees_each_block_with_its_coordinates((nt, nx, values, ct, cx) in inputs()) {
         let xs: Vec<f64> = (0..nx).map(|j| 10.0 * j as f64).collect();
-        let da = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)])
+        let da = array("v", [nt, nx], &values, vec![split_cycled(nt, &ct), split_cycled(nx, &cx)])
             .with_coord_values("x", xs.clone())
             .unwrap();
         let out = da
@@ -186,7 +172,7 @@ proptest! {
 
     #[test]
     fn map_blocks_template_equals_the_eager_per_block_function((nt, nx, values, ct, cx) in inputs()) {
-        let (ct, cx) = (cut(nt, &ct), cut(nx, &cx));
+        let (ct, cx) = (split_cycled(nt, &ct), split_cycled(nx, &cx));
         let da = array("v", [nt, nx], &values, vec![ct.clone(), cx.clone()]);
         let (want, sizes) = thinned_per_block(&values, nx, &ct);
         let rows = sizes.iter().sum::<usize>();
@@ -207,7 +193,7 @@ proptest! {
         (nt, nx, values, ct, cx) in inputs(),
         vectorize in any::<bool>(),
     ) {
-        let chunked = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)]);
+        let chunked = array("v", [nt, nx], &values, vec![split_cycled(nt, &ct), split_cycled(nx, &cx)]);
         let single = array("v", [nt, nx], &values, vec![vec![nt], vec![nx]]);
         let run = |da: &DataArray| {
             let half = nx.div_ceil(2);
@@ -242,7 +228,7 @@ proptest! {
         min_periods in 1usize..4,
         center in any::<bool>(),
     ) {
-        let chunked = array("v", [nt, nx], &values, vec![cut(nt, &ct), cut(nx, &cx)]);
+        let chunked = array("v", [nt, nx], &values, vec![split_cycled(nt, &ct), split_cycled(nx, &cx)]);
         let single = array("v", [nt, nx], &values, vec![vec![nt], vec![nx]]);
         let window = nt + extra;
         let min_periods = min_periods.min(window);

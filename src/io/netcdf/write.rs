@@ -133,6 +133,8 @@ fn write(ds: &Dataset, path: &Path, opts: &NetcdfWriteOptions) -> Result<()> {
         None => String::new(),
     };
     let appending = opts.mode == WriteMode::Append && path.exists();
+    // Before the file is created or opened: a refused path would print HDF5's error stack.
+    super::source::quiet_hdf5_errors();
     let job = Job {
         file: &file,
         prefix: &prefix,
@@ -350,7 +352,6 @@ impl Job<'_> {
         format: NetcdfFormat,
     ) -> Result<()> {
         let file = self.file;
-        super::source::quiet_hdf5_errors();
         // The netcdf crate unwraps some library errors: they must not panic here.
         catch_unwind(AssertUnwindSafe(|| {
             if appending {
