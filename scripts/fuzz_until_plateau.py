@@ -81,7 +81,9 @@ def main() -> int:
         if log and line:
             log.write(f"{now - start:9.1f} {line}")
         m = STATUS.match(line)
-        if m:
+        # Coverage counts from INITED, when the corpus has been loaded: the lines before
+        # it report the corpus, not what fuzzing found.
+        if m and (m[2] == "INITED" or first_cov is not None):
             n, c, f = int(m[1]), int(m[3]), int(m[4])
             execs = n
             if first_cov is None:
@@ -96,7 +98,7 @@ def main() -> int:
         # Counted in execs, not only in time: on a loaded machine a quiet hour may hold
         # few inputs. `execs` is the last count libFuzzer printed, so this errs late.
         quiet = now - last_new_t
-        if (not plateau and cov is not None and quiet >= args.quiet * 60
+        if (not plateau and first_cov is not None and quiet >= args.quiet * 60
                 and execs >= 2 * last_new_exec):
             plateau = True
             proc.send_signal(signal.SIGINT)

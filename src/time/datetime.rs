@@ -155,9 +155,16 @@ pub fn parse_datetime(text: &str) -> Result<(CfDatetime, Precision, i64)> {
             dt.second = num(whole, "second", input)?;
             precision = Precision::Second;
             if !frac.is_empty() {
-                let digits: String = frac.chars().take(6).collect();
+                if !frac.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::InvalidDate {
+                        input: input.into(),
+                        reason: format!("fraction of a second {frac:?} is not digits"),
+                    });
+                }
+                // Microseconds: digits beyond the sixth are dropped, as numpy does.
+                let digits = &frac[..frac.len().min(6)];
                 let scale = 10u32.pow(6 - digits.len() as u32);
-                dt.microsecond = num::<u32>(&digits, "fraction of a second", input)? * scale;
+                dt.microsecond = num::<u32>(digits, "fraction of a second", input)? * scale;
                 precision = Precision::Fraction;
             }
         }
@@ -252,6 +259,23 @@ mod tests {
             let e = parse_datetime(bad).unwrap_err().to_string();
             assert!(e.contains(&format!("{bad:?}")), "{e}");
         }
+    }
+
+    #[test]
+    fn a_fraction_of_a_second_with_a_multibyte_character_is_an_error_not_an_overflow() {
+        // Fuzzing (user_strings, session 13): six characters of a fraction were taken
+        // but counted in bytes, "5|200\u{fffd}" being 8.
+        for bad in [
+            "2001-01-01 00:00:01.5|200\u{fffd}0",
+            "2001-01-01 00:00:01.\u{20ac}",
+        ] {
+            let e = parse_datetime(bad).unwrap_err().to_string();
+            assert!(e.contains("fraction of a second"), "{e}");
+        }
+        let (dt, ..) = parse_datetime("2001-01-01 00:00:01.1234567").unwrap();
+        assert_eq!(dt.microsecond, 123_456);
+        let (dt, ..) = parse_datetime("2001-01-01 00:00:01.5").unwrap();
+        assert_eq!(dt.microsecond, 500_000);
     }
 
     #[test]

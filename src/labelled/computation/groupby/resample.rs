@@ -98,6 +98,9 @@ impl BinRule {
     }
 }
 
+/// The longest resampling bin, in years.
+const MAX_BIN_YEARS: i64 = 100_000;
+
 /// A parsed resampling frequency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Freq {
@@ -141,17 +144,30 @@ impl Freq {
             None => None,
             Some(a) => Some(MONTHS.iter().position(|m| *m == a).ok_or_else(bad)? as i64 + 1),
         };
+        // A bin longer than this holds every representable time, and its edges and
+        // labels (start plus a step) would overflow.
+        let too_long = || {
+            Error::invalid(format!(
+                "frequency {text:?} is longer than {MAX_BIN_YEARS} years"
+            ))
+        };
+        let within = |n: i64, unit: i64, most: i64| {
+            n.checked_mul(unit)
+                .filter(|&v| v <= most)
+                .ok_or_else(too_long)
+        };
         let tick = |micros: i64| {
             if anchor.is_some() {
                 Err(bad())
             } else {
-                Ok(Freq::Tick(n * micros))
+                let most = MAX_BIN_YEARS * 366 * MICROS_PER_DAY;
+                Ok(Freq::Tick(within(n, micros, most)?))
             }
         };
         let months = |base: i64, default_anchor: i64, end: bool| {
             ensure!(base != 1 || anchor.is_none(), bad());
             Ok(Freq::Months {
-                months: n * base,
+                months: within(n, base, MAX_BIN_YEARS * 12)?,
                 base,
                 anchor: anchor_month.unwrap_or(default_anchor),
                 end,
@@ -310,6 +326,29 @@ mod tests {
                 .collect(),
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn a_frequency_longer_than_the_time_range_is_an_error_not_an_overflow() {
+        // Found by the user_strings fuzz target: "5555555555513h" overflowed n * 1 h.
+        for bad in [
+            "5555555555513h",
+            "9223372036854775807D",
+            "100001YS",
+            "1200001MS",
+        ] {
+            let e = Freq::parse(bad).unwrap_err().to_string();
+            assert!(e.contains("longer than 100000 years"), "{bad}: {e}");
+        }
+        assert_eq!(
+            Freq::parse("100000YS").unwrap(),
+            Freq::Months {
+                months: 1_200_000,
+                base: 12,
+                anchor: 1,
+                end: false
+            }
+        );
     }
 
     #[test]
