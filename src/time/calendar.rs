@@ -31,6 +31,14 @@ pub(crate) const MICROS_PER_DAY: i64 = 86_400_000_000;
 /// The largest |year| a date may have: i64 microseconds span about ±292,000 years.
 const MAX_YEAR: u64 = 300_000;
 
+/// The error for a date or time (`input`) beyond what i64 microseconds hold.
+pub(crate) fn out_of_range(input: String) -> Error {
+    Error::InvalidDate {
+        input,
+        reason: "outside the representable range (about ±290,000 years)".into(),
+    }
+}
+
 const CUM_NOLEAP: [i64; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
 const CUM_LEAP: [i64; 13] = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
 
@@ -226,10 +234,7 @@ impl Calendar {
         // Beyond this no instant fits in i64 microseconds, and the day arithmetic below
         // would overflow first.
         if dt.year.unsigned_abs() > MAX_YEAR {
-            return Err(bad(format!(
-                "year {} is outside the representable range (about ±290,000 years)",
-                dt.year
-            )));
+            return Err(out_of_range(dt.to_string()));
         }
         if !(1..=12).contains(&dt.month) {
             return Err(bad(format!("month {} is not 1-12", dt.month)));
@@ -267,10 +272,7 @@ impl Calendar {
             + dt.microsecond as i64;
         days.checked_mul(MICROS_PER_DAY)
             .and_then(|v| v.checked_add(tod))
-            .ok_or_else(|| Error::InvalidDate {
-                input: dt.to_string(),
-                reason: "outside the representable range (about ±290,000 years)".into(),
-            })
+            .ok_or_else(|| out_of_range(dt.to_string()))
     }
 
     /// The date and time of an instant (microseconds since 1970-01-01 in this calendar).

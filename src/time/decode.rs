@@ -13,10 +13,7 @@ use crate::{Error, Result};
 pub const NAT: i64 = i64::MIN;
 
 fn out_of_range(units: &TimeUnits, v: impl std::fmt::Display) -> Error {
-    Error::InvalidDate {
-        input: format!("{v} {units}"),
-        reason: "outside the representable range (about ±290,000 years)".into(),
-    }
+    super::calendar::out_of_range(format!("{v} {units}"))
 }
 
 /// Decodes floating CF times (`NaN` → [`NAT`]), rounding to the microsecond.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::calendar::{Calendar, MICROS_PER_DAY};
+use super::calendar::{Calendar, MICROS_PER_DAY, out_of_range};
 use super::datetime::{CfDatetime, parse_datetime};
 use crate::{Error, Result};
 
@@ -125,10 +125,7 @@ impl TimeUnits {
     pub fn reference_micros(&self, cal: Calendar) -> Result<i64> {
         cal.to_micros(&self.reference)?
             .checked_sub(self.tz_minutes * 60_000_000)
-            .ok_or_else(|| Error::InvalidDate {
-                input: self.reference.to_string(),
-                reason: "outside the representable range (about ±290,000 years)".into(),
-            })
+            .ok_or_else(|| out_of_range(self.reference.to_string()))
     }
 }
 
