@@ -696,6 +696,29 @@ fn map_blocks_errors_and_wrong_blocks_are_user_function_errors() {
     assert_mentions(&err, &["value out of physical range"]);
 }
 
+/// With several workers, many failing chunks report the first failing one in task
+/// order, not whichever failed first in time: the same input gives the same message on
+/// any number of threads. The first failing chunk fails last, to tempt a race.
+#[test]
+fn the_error_reported_is_the_first_failing_chunk_in_order() {
+    let grid = ChunkGrid::regular(&[64, 8], &[2, 8]).unwrap();
+    let a = LazyArray::from_fn("checked", DType::F64, grid, |idx, region| {
+        if idx[0] == 5 {
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        if idx[0] >= 5 {
+            return Err(Error::InvalidArgument(format!("bad chunk {idx:?}")));
+        }
+        Ok(ArrayData::zeros(DType::F64, &region_shape(region)))
+    });
+    for arr in [a.clone(), a.sum(&[0]).unwrap(), a.mul(&a).unwrap()] {
+        for _ in 0..5 {
+            let err = compute_error("many failing chunks", vec![arr.clone()], 1 << 30);
+            assert_eq!(err.to_string(), "invalid argument: bad chunk [5, 0]");
+        }
+    }
+}
+
 #[test]
 fn a_panic_in_a_from_fn_generator_becomes_a_user_panic() {
     let grid = ChunkGrid::regular(&[48, 16], &[3, 16]).unwrap();

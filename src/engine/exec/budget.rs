@@ -2,7 +2,6 @@
 //! wait while the budget is spent. A task always runs when nothing else is running,
 //! so a single task larger than the budget cannot deadlock the computation.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
@@ -48,10 +47,11 @@ impl Budget {
         }
     }
 
-    /// Reserves `bytes` for a task, waiting while other tasks hold the budget.
-    pub(crate) fn acquire(&self, bytes: usize, cancelled: &AtomicBool) {
+    /// Reserves `bytes` for a task, waiting while other tasks hold the budget, unless
+    /// `give_up` says the task is no longer needed (its caller then releases at once).
+    pub(crate) fn acquire(&self, bytes: usize, give_up: impl Fn() -> bool) {
         let mut st = self.lock();
-        while st.used + bytes > self.limit && st.active > 0 && !cancelled.load(Ordering::Relaxed) {
+        while st.used + bytes > self.limit && st.active > 0 && !give_up() {
             st = self.cv.wait(st).unwrap_or_else(|e| e.into_inner());
         }
         st.used += bytes;
@@ -167,13 +167,11 @@ mod tests {
     #[test]
     fn a_task_waits_for_budget_and_a_lone_task_always_runs() {
         let b = Arc::new(Budget::new(100, false));
-        let no = AtomicBool::new(false);
-        b.acquire(500, &no); // larger than the budget, but alone: runs
+        b.acquire(500, || false); // larger than the budget, but alone: runs
         assert_eq!(b.peak(), 500);
         let b2 = b.clone();
         let waiter = std::thread::spawn(move || {
-            let no = AtomicBool::new(false);
-            b2.acquire(60, &no);
+            b2.acquire(60, || false);
             b2.release(60);
         });
         std::thread::sleep(std::time::Duration::from_millis(50));

@@ -53,8 +53,14 @@ pub(super) struct Pass<'a> {
     segments: Vec<Segment>,
     total_units: usize,
     next: AtomicUsize,
+    /// Set at the first failure: no new run starts after it.
     cancelled: AtomicBool,
-    error: Mutex<Option<Error>>,
+    /// The earliest failed run so far; runs before it still finish, so that the error
+    /// reported is the one of the first failing block in task order, whatever the
+    /// number of workers.
+    first_failed_unit: AtomicUsize,
+    /// The error of the earliest failed run.
+    error: Mutex<Option<(usize, Error)>>,
     budget: &'a Budget,
     combiner: Combiner,
     /// Output chunks whose runs other ranks share, merged over this rank's runs.
@@ -221,6 +227,7 @@ impl<'a> Pass<'a> {
             total_units: total,
             next: AtomicUsize::new(0),
             cancelled: AtomicBool::new(false),
+            first_failed_unit: AtomicUsize::new(usize::MAX),
             error: Mutex::new(None),
             budget,
             combiner: Combiner::default(),
@@ -313,7 +320,7 @@ impl<'a> Pass<'a> {
                 self.remote_steals.store(queues.steals(), Ordering::Relaxed);
             }
         }
-        if let Some(e) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some((_, e)) = self.error.lock().unwrap_or_else(|e| e.into_inner()).take() {
             self.progress.abandon();
             return Err(e);
         }
@@ -332,13 +339,20 @@ impl<'a> Pass<'a> {
         self.remote_steals.load(Ordering::Relaxed)
     }
 
-    fn fail(&self, e: Error) {
+    /// Records the failure of run `unit`, keeping the earliest one's error.
+    fn fail(&self, unit: usize, e: Error) {
         let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.is_none() {
-            *slot = Some(e);
+        if slot.as_ref().is_none_or(|(first, _)| unit < *first) {
+            *slot = Some((unit, e));
         }
+        self.first_failed_unit.fetch_min(unit, Ordering::Relaxed);
         self.cancelled.store(true, Ordering::Relaxed);
         self.budget.wake_all();
+    }
+
+    /// Whether run `unit` can no longer change the outcome: a run at or after it failed.
+    fn moot(&self, unit: usize) -> bool {
+        unit >= self.first_failed_unit.load(Ordering::Relaxed)
     }
 
     /// The segment of run `unit`, and the run's number within it.
@@ -373,14 +387,18 @@ impl<'a> Pass<'a> {
                 self.progress.advance(blocks.len(), 0);
                 continue;
             }
+            // A run already claimed finishes unless a run at or before it failed. Without
+            // NUMA queues runs are claimed in order, so every run before the first failure
+            // has run when the pass reports it, and the error is the same on any number
+            // of workers; with them it is the earliest of the runs started.
             let mut parts: Vec<RunPartial> = vec![];
             for pos in blocks {
-                if self.cancelled.load(Ordering::Relaxed) {
+                if self.moot(unit) {
                     break;
                 }
                 let idx = seg.runs.block_index(pos);
-                if let Err(e) = self.block(wid, seg, &idx, &mut ev, &mut parts) {
-                    self.fail(e);
+                if let Err(e) = self.block(wid, unit, seg, &idx, &mut ev, &mut parts) {
+                    self.fail(unit, e);
                 }
             }
             if self.cancelled.load(Ordering::Relaxed) {
@@ -388,7 +406,7 @@ impl<'a> Pass<'a> {
             }
             for part in parts {
                 if let Err(e) = self.hand_in(seg, run, part) {
-                    self.fail(e);
+                    self.fail(unit, e);
                 }
             }
         }
@@ -398,6 +416,7 @@ impl<'a> Pass<'a> {
     fn block(
         &self,
         wid: usize,
+        unit: usize,
         seg: &Segment,
         idx: &[usize],
         ev: &mut Evaluator,
@@ -406,7 +425,11 @@ impl<'a> Pass<'a> {
         let region = seg.grid.chunk_region(idx);
         let elements: usize = region.iter().map(|r| r.len()).product();
         let bytes = elements * seg.bytes_per_element;
-        self.budget.acquire(bytes, &self.cancelled);
+        self.budget.acquire(bytes, || self.moot(unit));
+        if self.moot(unit) {
+            self.budget.release(bytes);
+            return Ok(());
+        }
         let t0 = self.start.elapsed();
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.process(seg, idx, &region, ev, parts)
