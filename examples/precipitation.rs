@@ -17,7 +17,7 @@ mod common;
 use clap::Parser;
 use common::{Cli, Report, scalar};
 use tessera::engine::BinaryOp;
-use tessera::labelled::{DataArray, Dims};
+use tessera::labelled::Dims;
 use tessera::plot::{LinePlot, MapPanel};
 
 const FIXTURE: &str = concat!(
@@ -78,7 +78,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
     let seasons = t_mean.mean("ensemble")?.groupby("time.season")?.mean()?;
 
     // One pass over the store for everything that reads the big arrays.
-    let done = DataArray::persist_many(
+    let done = cli.persist_many(
         &[
             &t_domain,
             &pcp_annual_total,

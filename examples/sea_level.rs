@@ -76,7 +76,7 @@ fn analyse(cli: &Cli) -> tessera::Result<bool> {
     // One pass over the store computes every map and series.
     let mut lazy = vec![&gmsl, &gmsl_plain, &std_map, &snapshot];
     lazy.extend(eke.as_ref());
-    let done = DataArray::persist_many(&lazy, &compute)?;
+    let done = cli.persist_many(&lazy, &compute)?;
     let (gmsl, gmsl_plain, std_map, snapshot) = (&done[0], &done[1], &done[2], &done[3]);
     let eke = done.get(4);
 

@@ -42,9 +42,29 @@ pub(crate) struct Cli {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Print the plan first (its passes, what each reads from the store, and why a
+    /// variable is read more than once) to stderr.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 impl Cli {
+    /// Computes `arrays` in one go and keeps them in memory, printing the plan first
+    /// when asked.
+    pub(crate) fn persist_many(
+        &self,
+        arrays: &[&tessera::labelled::DataArray],
+        compute: &tessera::engine::Compute,
+    ) -> tessera::Result<Vec<tessera::labelled::DataArray>> {
+        if self.explain {
+            eprint!(
+                "{}",
+                tessera::labelled::DataArray::explain_many(arrays, compute)?
+            );
+        }
+        tessera::labelled::DataArray::persist_many(arrays, compute)
+    }
+
     /// The executor settings asked for.
     pub(crate) fn compute(&self) -> Result<tessera::engine::Compute, String> {
         // The profile is kept for its store-read counters (`store_read_ratio`).

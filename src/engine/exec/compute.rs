@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::budget::Budget;
-use super::default_budget::{STAGE_SHARE, planned_limit};
+use super::default_budget::planned_limit;
 use super::numa::NumaMode;
 use super::numa::pools::{NodePools, plan as numa_plan};
 use super::profile::{Profile, TaskRecord};
 use super::progress::{Progress, ProgressCallback, ProgressSink};
 use super::sink::{ChunkSink, ChunkedSink, MemorySink};
 use super::store_reads::StoreReads;
-use super::{aligned, pass, stage};
+use super::{explain, pass, stage};
 
 use crate::display::dashboard::{self, LiveSample};
 use crate::engine::chunk::ArrayData;
@@ -254,13 +254,8 @@ impl Compute {
                 sinks.len()
             )));
         }
-        let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
+        let (threads, nodes) = self.threads_and_nodes()?;
         let pool = pool(threads)?;
-        let numa = match self.numa {
-            Some(m) => m,
-            None => NumaMode::from_env()?,
-        };
-        let nodes = numa_plan(numa, threads)?;
         let workers = nodes.as_ref().map_or(threads, |n| n.threads());
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
         let resident: usize = sinks.iter().map(|s| s.resident_bytes()).sum();
@@ -286,12 +281,7 @@ impl Compute {
         } else {
             roots
         };
-        let roots = if self.no_optimize {
-            roots
-        } else {
-            optimize(&roots)?
-        };
-        let roots = stage::attach_scan_totals(&roots)?;
+        let roots = self.planned(&roots)?;
         if let Some(live) = &live {
             live.set_plan(roots.iter().map(|r| r.explain()).collect());
         }
@@ -348,6 +338,55 @@ impl Compute {
         Ok(())
     }
 
+    /// The threads asked for, and the NUMA node pools they run on (`None`: one pool).
+    fn threads_and_nodes(&self) -> Result<(usize, Option<Arc<NodePools>>)> {
+        let threads = self.threads.unwrap_or_else(rayon::current_num_threads);
+        let numa = match self.numa {
+            Some(m) => m,
+            None => NumaMode::from_env()?,
+        };
+        Ok((threads, numa_plan(numa, threads)?))
+    }
+
+    /// The graph the passes run: optimized (unless turned off), scans given their
+    /// per-chunk totals.
+    fn planned(&self, roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
+        let roots = if self.no_optimize {
+            roots.to_vec()
+        } else {
+            optimize(roots)?
+        };
+        stage::attach_scan_totals(&roots)
+    }
+
+    /// The plan [`run`](Self::run) would follow for `outputs`, as text, without reading
+    /// anything: the budget, the passes (the reductions staged for later passes, those
+    /// computed block by block where they are used), the stores each pass reads, and
+    /// why a store is read by more than one pass.
+    ///
+    /// ```
+    /// use tessera::engine::{Compute, LazyArray};
+    ///
+    /// let x = LazyArray::from_ndarray(ndarray::Array2::<f64>::zeros((40, 6)).into_dyn(), &[4, 6])?;
+    /// let anomalies = x.sub(&x.mean(&[0])?)?;
+    /// let plan = Compute::new().explain(&[&anomalies])?;
+    /// assert!(plan.starts_with("2 passes"), "{plan}");
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn explain(&self, outputs: &[&LazyArray]) -> Result<String> {
+        let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
+        let limit = match self.memory_limit {
+            Some(l) => l,
+            None => {
+                let (threads, nodes) = self.threads_and_nodes()?;
+                let workers = nodes.as_ref().map_or(threads, |n| n.threads());
+                let resident = roots.iter().map(LazyArray::nbytes).sum();
+                planned_limit(&roots, workers, resident)?
+            }
+        };
+        Ok(explain::render(&self.planned(&roots)?, limit))
+    }
+
     /// Computes an array and keeps its chunks in memory behind the same lazy interface.
     pub fn persist(&self, a: &LazyArray) -> Result<LazyArray> {
         let data = self.run(&[a])?.pop().expect("one output for one input");
@@ -375,22 +414,10 @@ fn stage_nested(
     ctx: &PassContext<'_>,
     records: &mut Vec<TaskRecord>,
 ) -> Result<Vec<LazyArray>> {
-    let mut nested = stage::nested_reductions(&roots);
-    // Small results are staged (cheap to hold, and their pass reads in parallel along
-    // the reduced axes); large ones read chunk for chunk are computed where used.
-    let large = ctx.budget.limit() / STAGE_SHARE;
-    if nested.iter().any(|r| r.nbytes() > large) {
-        let uses = aligned::Uses::new(&roots);
-        nested.retain(|r| r.nbytes() <= large || !uses.computed_where_used(r));
-    }
+    let nested = stage::plan_stage(&roots, ctx.budget.limit()).stage;
     if nested.is_empty() {
         return Ok(roots);
     }
-    nested.extend(stage::ride_along_reductions(
-        &roots,
-        &nested,
-        ctx.budget.limit() / STAGE_SHARE,
-    ));
     let staged = stage_nested(nested.clone(), ctx, records)?;
     // Chunk by chunk, as later passes read them: never assembled whole.
     let sinks: Vec<Arc<ChunkedSink>> = nested

@@ -8,6 +8,7 @@ mod combine;
 mod compute;
 mod default_budget;
 pub(crate) mod eval;
+mod explain;
 pub mod numa;
 pub(crate) mod order_stat;
 mod pass;

@@ -7,6 +7,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::aligned::Uses;
+use super::default_budget::STAGE_SHARE;
 use crate::Result;
 use crate::engine::graph::{LazyArray, Op, ScanKind, transform_up};
 use crate::engine::ops::reduce::ReduceOptions;
@@ -91,6 +93,35 @@ pub(super) fn ride_along_reductions(
         })
         .cloned()
         .collect()
+}
+
+/// What a computation stages before the pass over its roots, decided from the budget.
+pub(super) struct StagePlan {
+    /// The nested reductions staged by an earlier pass (small, or not readable block by
+    /// block), with the root reductions that ride along with them.
+    pub(super) stage: Vec<LazyArray>,
+    /// The large nested reductions computed where they are used instead (see `aligned`).
+    pub(super) where_used: Vec<LazyArray>,
+}
+
+/// Small nested results are staged (cheap to hold, and their pass reads in parallel
+/// along the reduced axes); large ones read chunk for chunk are computed where used.
+/// "Large" is over a [`STAGE_SHARE`]th of the budget `limit`.
+pub(super) fn plan_stage(roots: &[LazyArray], limit: usize) -> StagePlan {
+    let large = limit / STAGE_SHARE;
+    let mut stage = nested_reductions(roots);
+    let mut where_used = vec![];
+    if stage.iter().any(|r| r.nbytes() > large) {
+        let uses = Uses::new(roots);
+        (stage, where_used) = stage
+            .into_iter()
+            .partition(|r| r.nbytes() <= large || !uses.computed_where_used(r));
+    }
+    if !stage.is_empty() {
+        let riding = ride_along_reductions(roots, &stage, large);
+        stage.extend(riding);
+    }
+    StagePlan { stage, where_used }
 }
 
 /// Replaces nodes by their computed in-memory arrays (built once: every use shares

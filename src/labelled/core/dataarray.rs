@@ -199,6 +199,14 @@ impl DataArray {
         compute.run(&data)
     }
 
+    /// The plan [`compute_many`](Self::compute_many) would follow, as text: its passes,
+    /// what each reads from stores, and why a store is read more than once (see
+    /// [`Compute::explain`]).
+    pub fn explain_many(arrays: &[&DataArray], compute: &Compute) -> Result<String> {
+        let data: Vec<&LazyArray> = arrays.iter().map(|a| a.data()).collect();
+        compute.explain(&data)
+    }
+
     /// Computes several arrays in one pass over their data (reads shared) and keeps
     /// the results in memory as data arrays, with their coordinates.
     pub fn persist_many(arrays: &[&DataArray], compute: &Compute) -> Result<Vec<DataArray>> {

@@ -1,0 +1,275 @@
+//! The passes a computation will make, what each computes and reads from stores, and
+//! why a store is read by more than one pass ([`Compute::explain`](super::Compute::explain)).
+//!
+//! The plan comes from the same decisions the executor takes (`stage::plan_stage`
+//! under the same budget), without reading anything.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt::Write;
+
+use super::default_budget::STAGE_SHARE;
+use super::stage::plan_stage;
+use crate::engine::graph::{LazyArray, Op};
+
+/// One pass: the arrays it computes, and those computed by earlier passes (which it
+/// reads from memory).
+struct PassPlan {
+    computes: Vec<LazyArray>,
+    earlier: HashSet<usize>,
+    where_used: Vec<LazyArray>,
+}
+
+/// The passes over `roots` under a budget of `limit` bytes, earliest first.
+fn passes_of(roots: Vec<LazyArray>, limit: usize, out: &mut Vec<PassPlan>) {
+    let plan = plan_stage(&roots, limit);
+    let mut earlier: HashSet<usize> = plan.stage.iter().map(LazyArray::id).collect();
+    if !plan.stage.is_empty() {
+        passes_of(plan.stage, limit, out);
+        // What the staging passes computed, deeper levels included, is in memory now.
+        for p in out.iter() {
+            earlier.extend(p.computes.iter().map(LazyArray::id));
+        }
+    }
+    out.push(PassPlan {
+        computes: roots,
+        earlier,
+        where_used: plan.where_used,
+    });
+}
+
+/// The stores a pass reads: sources below its arrays, not below what earlier passes
+/// computed.
+fn stores_read(pass: &PassPlan) -> BTreeSet<String> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<LazyArray> = pass
+        .computes
+        .iter()
+        .filter(|r| !pass.earlier.contains(&r.id()))
+        .cloned()
+        .collect();
+    let mut stores = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) || pass.earlier.contains(&n.id()) {
+            continue;
+        }
+        if let Op::Source(s) = n.op()
+            && s.stored()
+        {
+            stores.insert(s.describe());
+        }
+        stack.extend(n.inputs().iter().cloned());
+    }
+    stores
+}
+
+/// A reduction in a few words: its statistic, type, shape and size.
+fn describe(n: &LazyArray) -> String {
+    let what = match n.op() {
+        Op::Reduce { spec, .. } => format!("{:?}", spec.kind).to_lowercase(),
+        _ => "array".into(),
+    };
+    format!(
+        "{what} -> {} {:?}, {}",
+        n.dtype(),
+        n.shape(),
+        human_bytes(n.nbytes())
+    )
+}
+
+fn human_bytes(b: usize) -> String {
+    scaled(b, f64::round)
+}
+
+/// `b` in binary units, rounded up: a budget of at least what it shows suffices.
+fn human_bytes_up(b: usize) -> String {
+    scaled(b, f64::ceil)
+}
+
+fn scaled(b: usize, round: fn(f64) -> f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{:.1} {}", round(v * 10.0) / 10.0, UNITS[u])
+    }
+}
+
+/// The plan of a computation of `roots` under a budget of `limit` bytes, as text.
+pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
+    let mut passes = vec![];
+    passes_of(roots.to_vec(), limit, &mut passes);
+    let n = passes.len();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{n} pass{} under a budget of {}",
+        if n == 1 { "" } else { "es" },
+        human_bytes(limit)
+    );
+    let mut readers: Vec<(String, Vec<usize>)> = vec![];
+    for (i, pass) in passes.iter().enumerate() {
+        let own: Vec<&LazyArray> = pass
+            .computes
+            .iter()
+            .filter(|r| !pass.earlier.contains(&r.id()))
+            .collect();
+        let what = if i + 1 == n {
+            format!(
+                "the {} output{}",
+                own.len(),
+                if own.len() == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "{} reduction{} the next passes use (staged: held in memory)",
+                own.len(),
+                if own.len() == 1 { "" } else { "s" }
+            )
+        };
+        let _ = writeln!(out, "pass {}: computes {what}", i + 1);
+        if i + 1 == n && own.len() < pass.computes.len() {
+            let _ = writeln!(
+                out,
+                "  {} output{} computed by an earlier pass beside what it staged",
+                pass.computes.len() - own.len(),
+                if pass.computes.len() - own.len() == 1 {
+                    " is"
+                } else {
+                    "s are"
+                }
+            );
+        }
+        for r in &pass.where_used {
+            let _ = writeln!(
+                out,
+                "  computed where used, block by block, not staged: {}; more than an eighth of the budget (staged from a budget of {} up)",
+                describe(r),
+                human_bytes_up(r.nbytes().saturating_mul(STAGE_SHARE))
+            );
+        }
+        let stores = stores_read(pass);
+        if stores.is_empty() {
+            let _ = writeln!(out, "  reads no store");
+        }
+        for s in stores {
+            let _ = writeln!(out, "  reads {s}");
+            match readers.iter_mut().find(|(name, _)| *name == s) {
+                Some((_, ps)) => ps.push(i + 1),
+                None => readers.push((s, vec![i + 1])),
+            }
+        }
+    }
+    for (store, ps) in readers.iter().filter(|(_, ps)| ps.len() > 1) {
+        let (last, first) = ps.split_last().expect("a store read by several passes");
+        let first: Vec<String> = first.iter().map(|p| p.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "{store} is read by passes {} and {last}: a later pass needs what an earlier one \
+             staged, and also reads the store for what it computes itself{}",
+            first.join(", "),
+            if passes.iter().any(|p| !p.where_used.is_empty()) {
+                " (the reductions computed where used above are too large to stage under this budget)"
+            } else {
+                ""
+            }
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::Range;
+    use std::sync::Arc;
+
+    use crate::Result;
+    use crate::engine::{ArrayData, ChunkGrid, ChunkSource, Compute, DType, LazyArray};
+
+    /// A "stored" array `t` of 3 members x 40 days x 6 points, one member and 4 days a
+    /// chunk: its reads are counted like a store's.
+    #[derive(Debug)]
+    struct Stored(ChunkGrid, Vec<usize>);
+
+    impl ChunkSource for Stored {
+        fn shape(&self) -> &[usize] {
+            &self.1
+        }
+        fn dtype(&self) -> DType {
+            DType::F64
+        }
+        fn chunks(&self) -> &ChunkGrid {
+            &self.0
+        }
+        fn read(&self, region: &[Range<usize>]) -> Result<ArrayData> {
+            let a = ndarray::ArrayD::from_shape_fn(crate::engine::region_shape(region), |i| {
+                (i[0] + region[0].start) as f64 + (i[1] + region[1].start) as f64 * 0.5
+            });
+            Ok(ArrayData::new(a))
+        }
+        fn describe(&self) -> String {
+            "store/t".into()
+        }
+        fn stored(&self) -> bool {
+            true
+        }
+    }
+
+    /// Member means (staged for the ensemble mean and spread of them) beside a sum over
+    /// time of the ensemble mean, as the precipitation example computes them.
+    fn analysis() -> Vec<LazyArray> {
+        let grid = ChunkGrid::regular(&[3, 40, 6], &[1, 4, 6]).unwrap();
+        let t = LazyArray::from_source(Arc::new(Stored(grid, vec![3, 40, 6])));
+        let member_means = t.mean(&[1]).unwrap();
+        let ensemble_mean = t.mean(&[0]).unwrap();
+        vec![
+            member_means.mean(&[0]).unwrap(),
+            member_means.max(&[0]).unwrap(),
+            ensemble_mean.sum(&[0]).unwrap(),
+        ]
+    }
+
+    /// What the plan says about the store matches what the run reads: twice when the
+    /// ensemble mean (1,920 bytes) is too large to stage, once when it is staged.
+    #[test]
+    fn the_plan_says_which_passes_read_a_store_and_the_run_agrees() {
+        let roots = analysis();
+        let refs: Vec<&LazyArray> = roots.iter().collect();
+        for (limit, passes_reading, ratio) in [(8 * 1920 - 8, "1 and 2", 2.0), (8 * 1920, "", 1.0)]
+        {
+            let compute = Compute::new()
+                .threads(2)
+                .memory_limit(limit)
+                .record_profile();
+            let plan = compute.explain(&refs).unwrap();
+            assert!(plan.starts_with("2 passes under a budget of"), "{plan}");
+            if passes_reading.is_empty() {
+                assert!(!plan.contains("is read by passes"), "{plan}");
+                assert!(!plan.contains("computed where used"), "{plan}");
+                assert_eq!(plan.matches("reads store/t").count(), 1, "{plan}");
+            } else {
+                let why = format!("store/t is read by passes {passes_reading}");
+                assert!(plan.contains(&why), "{plan}");
+                assert!(
+                    plan.contains(
+                        "computed where used, block by block, not staged: mean -> float64 \
+                         [40, 6], 1.9 KiB; more than an eighth of the budget (staged from a \
+                         budget of 15.0 KiB up)"
+                    ),
+                    "{plan}"
+                );
+            }
+            compute.run(&refs).unwrap();
+            let read = compute.last_profile().unwrap().read_ratio().unwrap();
+            assert!(
+                (read - ratio).abs() < 1e-9,
+                "read ratio {read}, plan:\n{plan}"
+            );
+        }
+    }
+}
