@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::Result;
+use crate::display::bytes::{Round, binary_units};
 use crate::io::open::{Format, detect, is_glob};
 use crate::labelled::core::repr::dtype_text;
 use crate::labelled::{Dataset, Variable};
@@ -301,20 +302,9 @@ impl Info {
     }
 }
 
-/// Bytes in binary units with three significant digits (`3.91 MiB`).
+/// Bytes in binary units with three decimals (`3.905 MiB`).
 pub(crate) fn human(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.3} {}", UNITS[u])
-    }
+    binary_units(bytes, 3, Round::Nearest)
 }
 
 #[cfg(test)]

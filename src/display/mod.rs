@@ -22,6 +22,7 @@
 //! # Ok::<(), Error>(())
 //! ```
 
+pub(crate) mod bytes;
 mod chunks;
 #[cfg(feature = "dashboard")]
 pub(crate) mod dashboard;

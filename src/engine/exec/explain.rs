@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use super::default_budget::STAGE_SHARE;
 use super::stage::plan_stage;
+use crate::display::bytes::{Round, binary_units};
 use crate::engine::graph::{LazyArray, Op};
 
 /// One pass: the arrays it computes, and those computed by earlier passes (which it
@@ -77,27 +78,12 @@ fn describe(n: &LazyArray) -> String {
 }
 
 fn human_bytes(b: usize) -> String {
-    scaled(b, f64::round)
+    binary_units(b as u64, 1, Round::Nearest)
 }
 
 /// `b` in binary units, rounded up: a budget of at least what it shows suffices.
 fn human_bytes_up(b: usize) -> String {
-    scaled(b, f64::ceil)
-}
-
-fn scaled(b: usize, round: fn(f64) -> f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{:.1} {}", round(v * 10.0) / 10.0, UNITS[u])
-    }
+    binary_units(b as u64, 1, Round::Up)
 }
 
 /// The plan of a computation of `roots` under a budget of `limit` bytes, as text.
