@@ -4,7 +4,7 @@
 //! The plan comes from the same decisions the executor takes (`stage::plan_stage`
 //! under the same budget), without reading anything.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use super::default_budget::STAGE_SHARE;
@@ -38,27 +38,31 @@ fn passes_of(roots: Vec<LazyArray>, limit: usize, out: &mut Vec<PassPlan>) {
     });
 }
 
-/// The stores a pass reads: sources below its arrays, not below what earlier passes
-/// computed.
-fn stores_read(pass: &PassPlan) -> BTreeSet<String> {
+/// The stores a pass reads (sources below its arrays, not below what earlier passes
+/// computed), each with whether some path reads it whole rather than a selection of it.
+fn stores_read(pass: &PassPlan) -> BTreeMap<String, bool> {
     let mut seen = HashSet::new();
-    let mut stack: Vec<LazyArray> = pass
+    let mut stack: Vec<(LazyArray, bool)> = pass
         .computes
         .iter()
         .filter(|r| !pass.earlier.contains(&r.id()))
-        .cloned()
+        .map(|r| (r.clone(), true))
         .collect();
-    let mut stores = BTreeSet::new();
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n.id()) || pass.earlier.contains(&n.id()) {
+    let mut stores: BTreeMap<String, bool> = BTreeMap::new();
+    while let Some((n, whole)) = stack.pop() {
+        if !seen.insert((n.id(), whole)) || pass.earlier.contains(&n.id()) {
             continue;
         }
         if let Op::Source(s) = n.op()
             && s.stored()
         {
-            stores.insert(s.describe());
+            *stores.entry(s.describe()).or_default() |= whole;
         }
-        stack.extend(n.inputs().iter().cloned());
+        for i in n.inputs() {
+            let selects = matches!(n.op(), Op::Slice(_) | Op::Take { .. } | Op::Gather { .. })
+                && n.len() < i.len();
+            stack.push((i.clone(), whole && !selects));
+        }
     }
     stores
 }
@@ -98,7 +102,7 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
         if n == 1 { "" } else { "es" },
         human_bytes(limit)
     );
-    let mut readers: Vec<(String, Vec<usize>)> = vec![];
+    let mut readers: Vec<(String, Vec<(usize, bool)>)> = vec![];
     for (i, pass) in passes.iter().enumerate() {
         let own: Vec<&LazyArray> = pass
             .computes
@@ -143,17 +147,27 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
         if stores.is_empty() {
             let _ = writeln!(out, "  reads no store");
         }
-        for s in stores {
-            let _ = writeln!(out, "  reads {s}");
+        for (s, whole) in stores {
+            let part = if whole { "" } else { "a selection of " };
+            let _ = writeln!(out, "  reads {part}{s}");
+            let read = (i + 1, whole);
             match readers.iter_mut().find(|(name, _)| *name == s) {
-                Some((_, ps)) => ps.push(i + 1),
-                None => readers.push((s, vec![i + 1])),
+                Some((_, ps)) => ps.push(read),
+                None => readers.push((s, vec![read])),
             }
         }
     }
     for (store, ps) in readers.iter().filter(|(_, ps)| ps.len() > 1) {
+        let name = |&(p, whole): &(usize, bool)| {
+            if whole {
+                p.to_string()
+            } else {
+                format!("{p} (a selection)")
+            }
+        };
         let (last, first) = ps.split_last().expect("a store read by several passes");
-        let first: Vec<String> = first.iter().map(|p| p.to_string()).collect();
+        let last = name(last);
+        let first: Vec<String> = first.iter().map(name).collect();
         let _ = writeln!(
             out,
             "{store} is read by passes {} and {last}: a later pass needs what an earlier one \
@@ -175,7 +189,7 @@ mod tests {
     use std::sync::Arc;
 
     use crate::Result;
-    use crate::engine::{ArrayData, ChunkGrid, ChunkSource, Compute, DType, LazyArray};
+    use crate::engine::{ArrayData, AxisSlice, ChunkGrid, ChunkSource, Compute, DType, LazyArray};
 
     /// A "stored" array `t` of 3 members x 40 days x 6 points, one member and 4 days a
     /// chunk: its reads are counted like a store's.
@@ -257,5 +271,32 @@ mod tests {
                 "read ratio {read}, plan:\n{plan}"
             );
         }
+    }
+
+    /// A pass that reads only a slice of a store says so.
+    #[test]
+    fn a_selection_of_a_store_is_named_as_such() {
+        let roots = analysis();
+        let t = roots[2].inputs()[0].inputs()[0].clone();
+        let day = |start| AxisSlice {
+            start,
+            step: 1,
+            len: 1,
+        };
+        let whole = |len| AxisSlice {
+            start: 0,
+            step: 1,
+            len,
+        };
+        let snapshot = t.slice(&[whole(3), day(39), whole(6)]).unwrap();
+        let plan = Compute::new()
+            .memory_limit(1 << 20)
+            .explain(&[&roots[0], &snapshot])
+            .unwrap();
+        assert!(plan.contains("reads a selection of store/t"), "{plan}");
+        assert!(
+            plan.contains("store/t is read by passes 1 and 2 (a selection)"),
+            "{plan}"
+        );
     }
 }
