@@ -259,10 +259,7 @@ impl Compute {
         let workers = nodes.as_ref().map_or(threads, |n| n.threads());
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
         let resident: usize = sinks.iter().map(|s| s.resident_bytes()).sum();
-        let limit = match self.memory_limit {
-            Some(l) => l,
-            None => planned_limit(&roots, workers, resident)?,
-        };
+        let limit = self.limit(&roots, workers, resident)?;
         let record = self.profile.is_some() || self.report.is_some();
         let budget = Budget::new(limit, record);
         // In-memory results live through the whole pass: they take their share first.
@@ -348,6 +345,15 @@ impl Compute {
         Ok((threads, numa_plan(numa, threads)?))
     }
 
+    /// The budget: the one set, else what the plan of `roots` needs on `workers` beside
+    /// `resident` bytes of in-memory results.
+    fn limit(&self, roots: &[LazyArray], workers: usize, resident: usize) -> Result<usize> {
+        match self.memory_limit {
+            Some(l) => Ok(l),
+            None => planned_limit(roots, workers, resident),
+        }
+    }
+
     /// The graph the passes run: optimized (unless turned off), scans given their
     /// per-chunk totals.
     fn planned(&self, roots: &[LazyArray]) -> Result<Vec<LazyArray>> {
@@ -375,15 +381,11 @@ impl Compute {
     /// ```
     pub fn explain(&self, outputs: &[&LazyArray]) -> Result<String> {
         let roots: Vec<LazyArray> = outputs.iter().map(|o| (*o).clone()).collect();
-        let limit = match self.memory_limit {
-            Some(l) => l,
-            None => {
-                let (threads, nodes) = self.threads_and_nodes()?;
-                let workers = nodes.as_ref().map_or(threads, |n| n.threads());
-                let resident = roots.iter().map(LazyArray::nbytes).sum();
-                planned_limit(&roots, workers, resident)?
-            }
-        };
+        let (threads, nodes) = self.threads_and_nodes()?;
+        let workers = nodes.as_ref().map_or(threads, |n| n.threads());
+        // `run` keeps its outputs in memory sinks of their whole size.
+        let resident = roots.iter().map(LazyArray::nbytes).sum();
+        let limit = self.limit(&roots, workers, resident)?;
         Ok(explain::render(&self.planned(&roots)?, limit))
     }
 

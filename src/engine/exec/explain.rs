@@ -165,7 +165,9 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
                 format!("{p} (a selection)")
             }
         };
-        let (last, first) = ps.split_last().expect("a store read by several passes");
+        let Some((last, first)) = ps.split_last() else {
+            continue;
+        };
         let last = name(last);
         let first: Vec<String> = first.iter().map(name).collect();
         let _ = writeln!(

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -53,11 +53,9 @@ pub(super) struct Pass<'a> {
     segments: Vec<Segment>,
     total_units: usize,
     next: AtomicUsize,
-    /// Set at the first failure: no new run starts after it.
-    cancelled: AtomicBool,
-    /// The earliest failed run so far; runs before it still finish, so that the error
-    /// reported is the one of the first failing block in task order, whatever the
-    /// number of workers.
+    /// The earliest failed run so far (`usize::MAX`: none). After a failure no new run
+    /// starts, but runs before it still finish, so that the error reported is the one
+    /// of the first failing block in task order, whatever the number of workers.
     first_failed_unit: AtomicUsize,
     /// The error of the earliest failed run.
     error: Mutex<Option<(usize, Error)>>,
@@ -226,7 +224,6 @@ impl<'a> Pass<'a> {
             segments,
             total_units: total,
             next: AtomicUsize::new(0),
-            cancelled: AtomicBool::new(false),
             first_failed_unit: AtomicUsize::new(usize::MAX),
             error: Mutex::new(None),
             budget,
@@ -346,8 +343,12 @@ impl<'a> Pass<'a> {
             *slot = Some((unit, e));
         }
         self.first_failed_unit.fetch_min(unit, Ordering::Relaxed);
-        self.cancelled.store(true, Ordering::Relaxed);
         self.budget.wake_all();
+    }
+
+    /// Whether a run has failed: no new run starts.
+    fn failed(&self) -> bool {
+        self.first_failed_unit.load(Ordering::Relaxed) != usize::MAX
     }
 
     /// Whether run `unit` can no longer change the outcome: a run at or after it failed.
@@ -368,7 +369,7 @@ impl<'a> Pass<'a> {
     fn worker(&self, wid: usize, queues: Option<(&NodeQueues, usize)>) {
         let mut ev = Evaluator::new(self.shared.clone());
         loop {
-            if self.cancelled.load(Ordering::Relaxed) {
+            if self.failed() {
                 break;
             }
             let unit = match queues {
@@ -401,7 +402,7 @@ impl<'a> Pass<'a> {
                     self.fail(unit, e);
                 }
             }
-            if self.cancelled.load(Ordering::Relaxed) {
+            if self.failed() {
                 break;
             }
             for part in parts {
