@@ -151,6 +151,29 @@ fn precipitation_recovers_the_injected_trend_and_matches_xarray() {
     }
 }
 
+/// Under a budget too small to stage the ensemble mean of `t_mean`, it is computed
+/// where it is used, in the blocks that read `t_mean` for the member means too: the
+/// store is still read once (1.5 times before), and the values are the default's.
+#[test]
+fn precipitation_reads_once_under_a_tight_budget() {
+    let lean = run_json("precipitation", &["--no-plots"]);
+    for budget in ["4MiB", "1MiB"] {
+        let j = run_json("precipitation", &["--no-plots", "--memory-limit", budget]);
+        reads_each_stored_chunk_once(&j);
+        for k in [
+            "tmean_trend_c_per_decade",
+            "tmean_djf_c",
+            "pcp_ensemble_spread_mm_per_day",
+        ] {
+            let (a, b) = (j[k].as_f64().unwrap(), lean[k].as_f64().unwrap());
+            assert!(
+                (a - b).abs() <= 1e-12 * b.abs(),
+                "{k} under {budget}: {a}, default {b}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_store_that_is_not_what_it_expects_is_one_line_and_a_non_zero_exit() {
     let missing = Command::new(example("sea_level"))

@@ -1894,6 +1894,45 @@ proptest! {
         outs.push((built("cumsum", x.cumsum(0, true))?, e.scan(false, 0, true)));
         check_together("several outputs", &outs)?;
     }
+
+    /// The seasons of an ensemble mean beside statistics of the per-member means: a
+    /// grouped mean along axis 1 of the mean along axis 0, with reductions along axis
+    /// 1 that keep axis 0. Under the tiny budget the inner mean is computed where it is
+    /// used, and its input blocks feed the other reductions in the same blocks.
+    #[test]
+    fn a_grouped_mean_of_a_mean_beside_reductions_of_its_input(
+        a in generate::arr(2..=4, generate::FLOATISH),
+        label_seeds in prop::collection::vec(any::<u8>(), 30),
+        n_groups in 1usize..4,
+        skipna in any::<bool>(),
+    ) {
+        let opts = ReduceOptions { skipna, ..Default::default() };
+        let x = built("cast", a.lazy().cast(F64))?;
+        let e = a.eager().cast(F64);
+        let labels: Vec<i64> = label_seeds[..a.shape[1]]
+            .iter()
+            .map(|&s| (s as usize % n_groups) as i64)
+            .collect();
+        let inner = built("mean over 0", x.reduce(ReduceKind::Mean, &[0], opts))?;
+        let e_inner = eager("mean over 0", e.reduce(ReduceKind::Mean, &[0], opts))?;
+        let members = built("mean over 1", x.reduce(ReduceKind::Mean, &[1], opts))?;
+        let e_members = eager("mean over 1", e.reduce(ReduceKind::Mean, &[1], opts))?;
+        let outs = vec![
+            (
+                built("grouped", inner.group_reduce(ReduceKind::Mean, 0, labels.clone(), n_groups, opts))?,
+                eager("grouped", e_inner.group_reduce(ReduceKind::Mean, 0, &labels, n_groups, opts))?,
+            ),
+            (
+                built("spread", members.reduce(ReduceKind::Std, &[0], opts))?,
+                eager("spread", e_members.reduce(ReduceKind::Std, &[0], opts))?,
+            ),
+            (
+                built("sum over 1", x.reduce(ReduceKind::Sum, &[1], opts))?,
+                eager("sum over 1", e.reduce(ReduceKind::Sum, &[1], opts))?,
+            ),
+        ];
+        check_together("a grouped mean of a mean", &outs)?;
+    }
 }
 
 // ---------------------------------------------------------------------------------

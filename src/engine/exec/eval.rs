@@ -57,6 +57,11 @@ pub(crate) fn panic_error(context: &str, payload: Box<dyn std::any::Any + Send>)
     }
 }
 
+/// Called with each input block of a reduction evaluated inside a task: its chunk
+/// index in the reduction's input grid, and its region.
+pub(crate) type EachBlock<'a> =
+    dyn FnMut(&mut Evaluator, &[usize], &[Range<usize>]) -> Result<()> + 'a;
+
 /// Evaluates regions of nodes within one task; holds the task's memo and programs.
 #[derive(Default)]
 pub(crate) struct Evaluator {
@@ -78,6 +83,18 @@ impl Evaluator {
     /// Forgets memoized data (call between tasks); compiled programs are kept.
     pub(crate) fn clear_memo(&mut self) {
         self.memo.clear();
+    }
+
+    /// Forgets the memoized data of every node at exactly `region`.
+    pub(crate) fn forget_region(&mut self, region: &[Range<usize>]) {
+        self.memo.retain(|(_, r), _| r.as_slice() != region);
+    }
+
+    /// Memoizes `data` as `region` of `node`, for a later `eval` of the same region
+    /// within this task (`node` must be among the memoized ones).
+    pub(crate) fn remember(&mut self, node: &LazyArray, region: &[Range<usize>], data: ArrayData) {
+        self.memo
+            .insert((node.id(), region.to_vec()), Arc::new(data));
     }
 
     /// The data of `region` of `node`.
@@ -388,6 +405,21 @@ impl Evaluator {
         pre: &Arc<Expr>,
         region: &[Range<usize>],
     ) -> Result<ArrayData> {
+        self.reduce_region_with(node, spec, pre, region, &mut |_, _, _| Ok(()))
+    }
+
+    /// [`reduce_region`](Self::reduce_region), calling `each_block` after each input
+    /// block is fed with the block's chunk index in `spec.in_grid` and its region:
+    /// other computations over the same blocks then find their shared inputs in the
+    /// memo, read once.
+    pub(crate) fn reduce_region_with(
+        &mut self,
+        node: &LazyArray,
+        spec: &ReduceSpec,
+        pre: &Arc<Expr>,
+        region: &[Range<usize>],
+        each_block: &mut EachBlock<'_>,
+    ) -> Result<ArrayData> {
         // The input region over whole reduced axes and the grouped ones' feeding
         // chunks; the partial's shape (those chunks' groups); and the cut of the
         // requested groups.
@@ -433,6 +465,12 @@ impl Evaluator {
                 .map(|(l, r)| l.start + r.start..l.end + r.start)
                 .collect();
             self.feed_block(node, spec, pre, &block, &outer, partial.as_mut())?;
+            let idx: Vec<usize> = block
+                .iter()
+                .enumerate()
+                .map(|(axis, r)| spec.in_grid.chunk_of(axis, r.start))
+                .collect();
+            each_block(self, &idx, &block)?;
         }
         Ok(partial.finish(spec, &cells_shape)?.into_region(&cut))
     }

@@ -33,10 +33,84 @@ struct Segment {
     grid: ChunkGrid,
     runs: Runs,
     roots: Vec<usize>,
+    /// Roots fed from the input blocks of a reduction computed in each block.
+    fan: Option<Fan>,
     first_unit: usize,
     bytes_per_element: usize,
     /// The runs this rank runs (all of them on one rank).
     share: Range<usize>,
+}
+
+/// Roots that iterate a finer grid than their segment's: the input grid of `anchor`, a
+/// reduction computed where it is used, whose output chunks are the segment's blocks.
+/// Each block computes its chunk of `anchor` from the anchor's input blocks, and feeds
+/// the same blocks to these roots: data they share with the anchor is read once
+/// (per-member means beside the ensemble mean's seasons, both of one store).
+struct Fan {
+    anchor: LazyArray,
+    roots: Vec<usize>,
+    /// For each axis of the segment's grid, the axis of the anchor's input grid it is
+    /// (`None`: a reduced axis kept with length 1).
+    axes: Vec<Option<usize>>,
+    /// Input blocks of the anchor per block of the segment (at most).
+    blocks_per_block: usize,
+}
+
+impl Fan {
+    /// The segment's blocks holding the anchor's input blocks in `ranges` (chunk
+    /// indices per axis of the anchor's input grid).
+    fn segment_ranges(&self, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+        self.axes
+            .iter()
+            .map(|a| a.map_or(0..1, |a| ranges[a].clone()))
+            .collect()
+    }
+}
+
+/// The roots of one segment: those iterating `grid`, and those fanned in.
+struct Members {
+    grid: ChunkGrid,
+    roots: Vec<usize>,
+    fan: Option<Fan>,
+}
+
+impl Members {
+    /// Bytes a block task evaluates per element of the segment's grid: the fanned
+    /// roots evaluate one input block of the anchor at a time.
+    fn bytes_per_element(&self, roots: &[LazyArray]) -> usize {
+        let pick = |members: &[usize]| -> Vec<LazyArray> {
+            members.iter().map(|&r| roots[r].clone()).collect()
+        };
+        let own = bytes_per_element_together(&pick(&self.roots), &[]);
+        let fanned = self.fan.as_ref().map_or(0, |f| {
+            let span = match f.anchor.op() {
+                Op::Reduce { spec, .. } => reduced_block_span(spec),
+                _ => 1,
+            };
+            // The anchor's input blocks are the fanned roots' own: counted with the
+            // anchor (in `own`), not again.
+            let anchor_inputs: Vec<usize> = f.anchor.inputs().iter().map(LazyArray::id).collect();
+            span * bytes_per_element_together(&pick(&f.roots), &anchor_inputs)
+        });
+        own + fanned
+    }
+
+    /// Bytes of the partials one run holds per output chunk it feeds.
+    fn partial_bytes(&self, roots: &[LazyArray]) -> usize {
+        let own: usize = self
+            .roots
+            .iter()
+            .map(|&r| run_partial_bytes(&roots[r]))
+            .sum();
+        let fanned = self.fan.as_ref().map_or(0, |f| {
+            f.blocks_per_block
+                * f.roots
+                    .iter()
+                    .map(|&r| run_partial_bytes(&roots[r]))
+                    .sum::<usize>()
+        });
+        own + fanned
+    }
 }
 
 /// Per-root information for reductions.
@@ -95,30 +169,115 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
 /// What the largest segment of a pass over `roots` reserves: bytes of one block task
 /// (roots that iterate one grid share a segment, whose blocks are evaluated for all of
 /// them at once) and bytes of one run's partials.
+///
+/// Fans are left out: this sizes the budget before staging is decided, when a
+/// reduction that would anchor one may yet be staged (a small one always is).
 pub(super) fn segment_needs(roots: &[LazyArray]) -> (usize, usize) {
-    segments_of(roots)
-        .iter()
-        .fold((0, 0), |(task, part), (grid, members)| {
-            let bytes: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();
-            let partial: usize = members.iter().map(|&r| run_partial_bytes(&roots[r])).sum();
-            (
-                task.max(grid.max_chunk_len().saturating_mul(bytes)),
-                part.max(partial),
-            )
-        })
+    grid_segments(roots).iter().fold((0, 0), |(task, part), m| {
+        (
+            task.max(
+                m.grid
+                    .max_chunk_len()
+                    .saturating_mul(m.bytes_per_element(roots)),
+            ),
+            part.max(m.partial_bytes(roots)),
+        )
+    })
 }
 
-/// The roots (by index) that iterate each grid: one segment of a pass per grid.
-fn segments_of(roots: &[LazyArray]) -> Vec<(ChunkGrid, Vec<usize>)> {
-    let mut segments: Vec<(ChunkGrid, Vec<usize>)> = vec![];
+/// The roots (by index) that iterate each grid: one segment of a pass per grid. Then
+/// the roots of a grid that is the input grid of a reduction computed where it is used
+/// in another segment's blocks join that segment, fanned in (see [`Fan`]).
+fn segments_of(roots: &[LazyArray]) -> Vec<Members> {
+    let mut segments = grid_segments(roots);
+    let mut s = 0;
+    while s < segments.len() {
+        if segments[s].fan.is_none()
+            && let Some((anchor, axes, j)) = fan_into(roots, &segments, s)
+        {
+            let fanned = segments.remove(j);
+            if j < s {
+                s -= 1;
+            }
+            let blocks_per_block = match anchor.op() {
+                Op::Reduce { spec, .. } => (0..spec.roles.len())
+                    .filter(|&a| spec.roles[a] == AxisRole::Reduce)
+                    .map(|a| spec.in_grid.axis_chunks(a).len())
+                    .product(),
+                _ => 1,
+            };
+            segments[s].fan = Some(Fan {
+                anchor,
+                roots: fanned.roots,
+                axes,
+                blocks_per_block,
+            });
+        }
+        s += 1;
+    }
+    segments
+}
+
+/// The roots (by index) that iterate each grid, without fans.
+fn grid_segments(roots: &[LazyArray]) -> Vec<Members> {
+    let mut segments: Vec<Members> = vec![];
     for (i, r) in roots.iter().enumerate() {
         let grid = iteration_grid(r).0;
-        match segments.iter_mut().find(|(g, _)| *g == grid) {
-            Some((_, members)) => members.push(i),
-            None => segments.push((grid, vec![i])),
+        match segments.iter_mut().find(|m| m.grid == grid) {
+            Some(m) => m.roots.push(i),
+            None => segments.push(Members {
+                grid,
+                roots: vec![i],
+                fan: None,
+            }),
         }
     }
     segments
+}
+
+/// A reduction below the roots of segment `s`, whose output chunks are that segment's
+/// blocks and whose input grid is another unfanned segment's (`j`): that segment's
+/// roots can be fed the reduction's input blocks. Only the reductions left below a
+/// pass's roots are met here, those computed where they are used (the others were
+/// staged); one that groups cannot be, its blocks feed several output chunks.
+fn fan_into(
+    roots: &[LazyArray],
+    segments: &[Members],
+    s: usize,
+) -> Option<(LazyArray, Vec<Option<usize>>, usize)> {
+    let grid = &segments[s].grid;
+    let below = super::stage::nested_reductions(
+        &segments[s]
+            .roots
+            .iter()
+            .map(|&r| roots[r].clone())
+            .collect::<Vec<_>>(),
+    );
+    below.into_iter().find_map(|n| {
+        let Op::Reduce { spec, .. } = n.op() else {
+            return None;
+        };
+        if n.chunks() != grid
+            || spec
+                .roles
+                .iter()
+                .any(|r| matches!(r, AxisRole::Group { .. }))
+        {
+            return None;
+        }
+        let j = segments
+            .iter()
+            .enumerate()
+            .position(|(j, m)| j != s && m.fan.is_none() && m.grid == spec.in_grid)?;
+        let axes = (0..spec.roles.len())
+            .filter_map(|a| match spec.roles[a] {
+                AxisRole::Keep => Some(Some(a)),
+                AxisRole::Reduce if spec.keepdims => Some(None),
+                _ => None,
+            })
+            .collect();
+        Some((n.clone(), axes, j))
+    })
 }
 
 /// Bytes of the partial one run of `root` holds for an output chunk (0 when it
@@ -135,15 +294,22 @@ fn partial_bytes_per_cell(root: &LazyArray) -> usize {
     }
 }
 
-/// Bytes a task touches per element of its block: every node below the root that is
-/// evaluated (conservative for broadcast inputs). A reduction below the root (one
-/// computed where it is used, see `aligned`) also holds a partial per cell, and reads
-/// its input blocks, which span its reduced axes' chunks, one at a time. A block of a
-/// concatenation lies in one of its inputs (its chunks along the axis are theirs), so
-/// only the costliest input counts: a stack of 16 arrays costs one array per block.
-fn bytes_per_element(root: &LazyArray) -> usize {
-    let mut seen = std::collections::HashSet::new();
-    node_bytes(root, root.id(), 1, &mut seen).max(1)
+/// Bytes a task touches per element of its block, evaluating `roots` together: every
+/// node below them that is evaluated (conservative for broadcast inputs), a node they
+/// share counted once (the task memoizes it), and nothing below `skip` (nodes whose
+/// blocks are counted elsewhere). A reduction below a root (one computed where it is
+/// used, see `aligned`) also holds a partial per cell, and reads its input blocks,
+/// which span its reduced axes' chunks, one at a time. A block of a concatenation lies
+/// in one of its inputs (its chunks along the axis are theirs), so only the costliest
+/// input counts: a stack of 16 arrays costs one array per block.
+fn bytes_per_element_together(roots: &[LazyArray], skip: &[usize]) -> usize {
+    let mut seen: std::collections::HashSet<usize> = skip.iter().copied().collect();
+    let limit = seen.len() + 64 * roots.len();
+    roots
+        .iter()
+        .map(|r| node_bytes(r, r.id(), 1, &mut seen, limit))
+        .sum::<usize>()
+        .max(1)
 }
 
 fn node_bytes(
@@ -151,21 +317,23 @@ fn node_bytes(
     root: usize,
     scale: usize,
     seen: &mut std::collections::HashSet<usize>,
+    limit: usize,
 ) -> usize {
-    /// Accumulator bytes per cell, the largest partial (moments: count, mean, M2).
-    const PARTIAL_BYTES: usize = 24;
-    if !seen.insert(n.id()) || seen.len() > 64 {
+    if !seen.insert(n.id()) || seen.len() > limit {
         return 0;
     }
     let (own, below) = match n.op() {
         Op::Reduce { spec, .. } if n.id() != root => (
-            scale * (n.dtype().size() + PARTIAL_BYTES),
+            scale * (n.dtype().size() + new_partial(spec, 1).nbytes()),
             scale * reduced_block_span(spec),
         ),
         Op::Reduce { .. } => (0, scale),
         _ => (scale * n.dtype().size(), scale),
     };
-    let inputs = n.inputs().iter().map(|i| node_bytes(i, root, below, seen));
+    let inputs = n
+        .inputs()
+        .iter()
+        .map(|i| node_bytes(i, root, below, seen, limit));
     own + match n.op() {
         Op::Concat(_) => inputs.max().unwrap_or(0),
         _ => inputs.sum(),
@@ -212,11 +380,23 @@ impl<'a> Pass<'a> {
             .collect();
         let mut segments = vec![];
         let mut total = 0;
-        for (grid, members) in segments_of(roots) {
-            let s = Self::segment(roots, &reduce, grid, members, budget, total);
+        for members in segments_of(roots) {
+            let s = Self::segment(roots, &reduce, members, budget, total);
             total += s.runs.n_units();
             segments.push(s);
         }
+        // A fan's anchor is computed by the pass itself and looked up by its consumers.
+        let anchors: Vec<usize> = segments
+            .iter()
+            .filter_map(|s| s.fan.as_ref().map(|f| f.anchor.id()))
+            .collect();
+        let shared = if anchors.is_empty() {
+            shared
+        } else {
+            let mut ids = (*shared).clone();
+            ids.extend(anchors);
+            Arc::new(ids)
+        };
         Pass {
             roots,
             sinks,
@@ -243,11 +423,11 @@ impl<'a> Pass<'a> {
     fn segment(
         roots: &[LazyArray],
         reduce: &[Option<ReduceRoot>],
-        grid: ChunkGrid,
-        members: Vec<usize>,
+        plan: Members,
         budget: &Budget,
         first_unit: usize,
     ) -> Segment {
+        let members = &plan.roots;
         // A reduction's partials live from its output chunk's first block to its last:
         // visiting in the order of the one with the most partial state finishes its
         // chunks one by one, and only the smaller ones keep theirs for longer. (An
@@ -264,19 +444,19 @@ impl<'a> Pass<'a> {
             .max_by_key(|&r| state(r))
             .unwrap_or(members[0]);
         let (_, order, leading) = iteration_grid(&roots[lead]);
-        let bytes_per_element: usize = members.iter().map(|&r| bytes_per_element(&roots[r])).sum();
-        let partial_bytes = members.iter().map(|&r| run_partial_bytes(&roots[r])).sum();
+        let bytes_per_element = plan.bytes_per_element(roots);
         let costs = RunCosts {
-            partial_bytes,
-            block_bytes: grid.max_chunk_len() * bytes_per_element,
+            partial_bytes: plan.partial_bytes(roots),
+            block_bytes: plan.grid.max_chunk_len() * bytes_per_element,
             budget: budget.limit(),
         };
-        let runs = Runs::new(grid.grid_shape(), order, leading, &costs);
+        let runs = Runs::new(plan.grid.grid_shape(), order, leading, &costs);
         Segment {
             share: crate::distributed::share(runs.n_units()),
             runs,
-            grid,
-            roots: members,
+            grid: plan.grid,
+            roots: plan.roots,
+            fan: plan.fan,
             first_unit,
             bytes_per_element,
         }
@@ -462,46 +642,95 @@ impl<'a> Pass<'a> {
         ev: &mut Evaluator,
         parts: &mut Vec<RunPartial>,
     ) -> Result<()> {
+        if let Some(fan) = &seg.fan {
+            self.process_fan(fan, region, ev, parts)?;
+        }
         for &r in &seg.roots {
-            let root = &self.roots[r];
-            let Some(red) = &self.reduce[r] else {
-                let data = ev.eval(root, region)?;
-                self.sinks[r].write(region, &data)?;
-                continue;
-            };
-            if root.is_empty() {
-                // Nothing to accumulate into (e.g. grouped into zero groups).
-                continue;
-            }
-            let out_idx = red.spec.out_chunk_of_block(idx);
-            let pos = match parts
-                .iter()
-                .position(|p| p.root == r && p.out_idx == out_idx)
-            {
-                Some(p) => p,
-                None => {
-                    let cells = self.out_cells(r, &out_idx);
-                    let partial = new_partial(&red.spec, cells);
-                    let bytes = partial.nbytes();
-                    self.budget.hold(bytes);
-                    parts.push(RunPartial {
-                        root: r,
-                        out_idx,
-                        held: Held { partial, bytes },
-                    });
-                    parts.len() - 1
-                }
-            };
-            ev.feed_block(
-                root,
-                &red.spec,
-                &red.pre,
-                region,
-                region,
-                parts[pos].held.partial.as_mut(),
-            )?;
+            self.feed(r, idx, region, ev, parts)?;
         }
         Ok(())
+    }
+
+    /// Computes the block's chunk of the fan's anchor from the anchor's input blocks,
+    /// feeding each of them to the fanned roots as it comes (then forgetting it), and
+    /// leaves the chunk in the memo for the segment's roots.
+    fn process_fan(
+        &self,
+        fan: &Fan,
+        region: &[Range<usize>],
+        ev: &mut Evaluator,
+        parts: &mut Vec<RunPartial>,
+    ) -> Result<()> {
+        let Op::Reduce { spec, pre } = fan.anchor.op() else {
+            return Err(Error::internal(
+                "executor",
+                "a fan anchored on a non-reduction",
+            ));
+        };
+        let chunk =
+            ev.reduce_region_with(&fan.anchor, spec, pre, region, &mut |ev, idx, block| {
+                if spec.in_grid.chunk_region(idx) != block {
+                    return Err(Error::internal(
+                        "executor",
+                        "a fanned block is not a chunk of its grid",
+                    ));
+                }
+                for &r in &fan.roots {
+                    self.feed(r, idx, block, ev, parts)?;
+                }
+                ev.forget_region(block);
+                Ok(())
+            })?;
+        ev.remember(&fan.anchor, region, chunk);
+        Ok(())
+    }
+
+    /// Evaluates block `idx` (at `region`) of root `r`'s iteration grid: written to its
+    /// sink, or fed to the run's partial of its output chunk.
+    fn feed(
+        &self,
+        r: usize,
+        idx: &[usize],
+        region: &[Range<usize>],
+        ev: &mut Evaluator,
+        parts: &mut Vec<RunPartial>,
+    ) -> Result<()> {
+        let root = &self.roots[r];
+        let Some(red) = &self.reduce[r] else {
+            let data = ev.eval(root, region)?;
+            return self.sinks[r].write(region, &data);
+        };
+        if root.is_empty() {
+            // Nothing to accumulate into (e.g. grouped into zero groups).
+            return Ok(());
+        }
+        let out_idx = red.spec.out_chunk_of_block(idx);
+        let pos = match parts
+            .iter()
+            .position(|p| p.root == r && p.out_idx == out_idx)
+        {
+            Some(p) => p,
+            None => {
+                let cells = self.out_cells(r, &out_idx);
+                let partial = new_partial(&red.spec, cells);
+                let bytes = partial.nbytes();
+                self.budget.hold(bytes);
+                parts.push(RunPartial {
+                    root: r,
+                    out_idx,
+                    held: Held { partial, bytes },
+                });
+                parts.len() - 1
+            }
+        };
+        ev.feed_block(
+            root,
+            &red.spec,
+            &red.pre,
+            region,
+            region,
+            parts[pos].held.partial.as_mut(),
+        )
     }
 
     fn out_cells(&self, root: usize, out_idx: &[usize]) -> usize {
@@ -522,7 +751,12 @@ impl<'a> Pass<'a> {
             .spec;
         let key = (part.root, part.out_idx);
         let runs_of = || {
-            let all = seg.runs.units_of(&spec.blocks_along(&key.1));
+            let along = spec.blocks_along(&key.1);
+            let along = match &seg.fan {
+                Some(fan) if fan.roots.contains(&key.0) => fan.segment_ranges(&along),
+                _ => along,
+            };
+            let all = seg.runs.units_of(&along);
             let here: Vec<usize> = all
                 .iter()
                 .copied()

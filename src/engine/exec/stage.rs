@@ -72,23 +72,28 @@ pub(super) fn nested_reductions(roots: &[LazyArray]) -> Vec<LazyArray> {
     found
 }
 
-/// Root reductions that need nothing staged and whose results fit in `max_bytes`:
-/// computing them in the staging pass, beside the nested reductions, reads shared
-/// data once (a climatology next to anomaly statistics of the same groups) instead
-/// of once more in the final pass. Large results stay in the final pass, which
-/// streams them to their sinks.
+/// Root reductions that need nothing staged (their nested reductions, if any, are
+/// among `where_used`) and whose results fit in `max_bytes`: computing them in the
+/// staging pass, beside the nested reductions, reads shared data once (a climatology
+/// next to anomaly statistics of the same groups; the seasons of an ensemble mean
+/// next to per-member means, see `pass::Fan`) instead of once more in the final pass.
+/// Large results stay in the final pass, which streams them to their sinks.
 pub(super) fn ride_along_reductions(
     roots: &[LazyArray],
     nested: &[LazyArray],
+    where_used: &[LazyArray],
     max_bytes: usize,
 ) -> Vec<LazyArray> {
     let mut ids: HashSet<usize> = nested.iter().map(|n| n.id()).collect();
+    let computed_where_used: HashSet<usize> = where_used.iter().map(|n| n.id()).collect();
     roots
         .iter()
         .filter(|r| {
             matches!(r.op(), Op::Reduce { .. })
                 && r.nbytes() <= max_bytes
-                && nested_reductions(std::slice::from_ref(r)).is_empty()
+                && nested_reductions(std::slice::from_ref(r))
+                    .iter()
+                    .all(|n| computed_where_used.contains(&n.id()))
                 && ids.insert(r.id())
         })
         .cloned()
@@ -118,7 +123,7 @@ pub(super) fn plan_stage(roots: &[LazyArray], limit: usize) -> StagePlan {
             .partition(|r| r.nbytes() <= large || !uses.computed_where_used(r));
     }
     if !stage.is_empty() {
-        let riding = ride_along_reductions(roots, &stage, large);
+        let riding = ride_along_reductions(roots, &stage, &where_used, large);
         stage.extend(riding);
     }
     StagePlan { stage, where_used }
@@ -227,6 +232,7 @@ mod tests {
 
     use ndarray::{ArrayD, IxDyn};
 
+    use crate::engine::reduce_spec::ReduceKind;
     use crate::engine::{ArrayData, ChunkGrid, Compute, DType, LazyArray};
 
     /// A 40 x 3 array `x[i, j] = 3i + j` in 10 chunks, and the count of chunk reads.
@@ -243,6 +249,60 @@ mod tests {
             ))
         });
         (x, reads)
+    }
+
+    /// `x[e, t, y] = 100e + 3t + y` on 3 x 40 x 2 in 1 x 4 x 2 chunks, and the count
+    /// of chunk reads.
+    fn counted_members() -> (LazyArray, std::sync::Arc<AtomicUsize>) {
+        let reads = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = reads.clone();
+        let grid = ChunkGrid::regular(&[3, 40, 2], &[1, 4, 2]).unwrap();
+        let x = LazyArray::from_fn("members", DType::F64, grid, move |_, r| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let shape: Vec<usize> = r.iter().map(|r| r.len()).collect();
+            let v = ArrayD::from_shape_fn(IxDyn(&shape), |i| {
+                let (e, t, y) = (i[0] + r[0].start, i[1] + r[1].start, i[2] + r[2].start);
+                (100 * e + 3 * t + y) as f64
+            });
+            Ok(ArrayData::new(v))
+        });
+        (x, reads)
+    }
+
+    /// The ensemble mean computed where it is used (too large to stage under the
+    /// budget), grouped over time, beside statistics of the per-member means: one read
+    /// of every chunk, where the ensemble mean's blocks and the members' were two
+    /// segments before, each reading the store (`store_read_ratio` 1.5 on the
+    /// precipitation example).
+    #[test]
+    fn an_ensemble_mean_used_where_computed_reads_with_the_member_means() {
+        let (x, reads) = counted_members();
+        let member_means = x.mean(&[1]).unwrap();
+        let spread = member_means.std(&[0], 0).unwrap();
+        let map = member_means.mean(&[0]).unwrap();
+        let labels: Vec<i64> = (0..40).map(|t| t % 4).collect();
+        let seasons = x
+            .mean(&[0])
+            .unwrap()
+            .group_reduce(ReduceKind::Mean, 0, labels, 4, Default::default())
+            .unwrap();
+        // The ensemble mean (640 bytes) is over an eighth of this budget.
+        let compute = Compute::new().threads(2).memory_limit(4096);
+        let plan = compute.explain(&[&spread, &map, &seasons]).unwrap();
+        assert!(plan.contains("computed where used"), "{plan}");
+        let out = compute.run(&[&spread, &map, &seasons]).unwrap();
+        // Member means 100e + 58.5 + y: spread 100 * sqrt(2/3), map 158.5 + y.
+        let sd = 100.0 * (2.0f64 / 3.0).sqrt();
+        for (got, want) in out[0].to_f64_vec().iter().zip([sd, sd]) {
+            assert!((got - want).abs() < 1e-9, "{got} {want}");
+        }
+        assert_eq!(out[1].to_f64_vec(), vec![158.5, 159.5]);
+        // Season g holds t = g, g + 4, ..., g + 36: mean t = g + 18.
+        let want: Vec<f64> = (0..4)
+            .flat_map(|g| (0..2).map(move |y| (100 + 3 * (g + 18) + y) as f64))
+            .collect();
+        assert_eq!(out[2].to_f64_vec(), want);
+        assert_eq!(reads.load(Ordering::SeqCst), 30, "{plan}");
     }
 
     /// A reduction wanted both as an output and inside another output is computed
