@@ -295,7 +295,7 @@ impl Compute {
             let mut records = vec![];
             let roots = stage_nested(roots, &ctx, &mut records)?;
             let shared = stage::shared_nodes(&roots);
-            let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared);
+            let pass = pass::Pass::new(&roots, sinks, &budget, &progress, record, shared, workers);
             records.extend(pass.run(&pool, workers, ctx.nodes)?);
             ctx.steals.set(ctx.steals.get() + pass.remote_steals());
             Ok(records)
@@ -443,6 +443,7 @@ fn stage_nested(
         ctx.progress,
         ctx.record,
         shared,
+        ctx.threads,
     );
     records.extend(pass.run(ctx.pool, ctx.threads, ctx.nodes)?);
     ctx.steals.set(ctx.steals.get() + pass.remote_steals());

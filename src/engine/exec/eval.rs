@@ -405,7 +405,12 @@ impl Evaluator {
         pre: &Arc<Expr>,
         region: &[Range<usize>],
     ) -> Result<ArrayData> {
-        self.reduce_region_with(node, spec, pre, region, &mut |_, _, _| Ok(()))
+        // Its input blocks are fed one at a time: kept in the memo, all of them would
+        // stay until the task ends (the reduced axes' whole span of the input).
+        self.reduce_region_with(node, spec, pre, region, &mut |ev, _, block| {
+            ev.forget_region(block);
+            Ok(())
+        })
     }
 
     /// [`reduce_region`](Self::reduce_region), calling `each_block` after each input
