@@ -13,18 +13,21 @@ use serde_json::Value;
 /// With the `netcdf` feature the examples are (re)built with it, once, so that an
 /// example built earlier without it is not used.
 fn example(name: &str) -> PathBuf {
-    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // Built (or found up to date) once per test run: a binary left from an earlier
+    // build of the library would test old code.
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(vec![]);
     let mut dir = std::env::current_exe().expect("test binary path");
     dir.pop(); // deps/
     dir.pop(); // debug/ or release/
     let path = dir.join("examples").join(name);
-    let _one_build_at_a_time = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     let features: &[&str] = if cfg!(feature = "netcdf") {
         &["--features", "netcdf"]
     } else {
         &[]
     };
-    if !path.exists() || !features.is_empty() {
+    if !built.iter().any(|b| b == name) {
+        built.push(name.to_string());
         let status = Command::new(env!("CARGO"))
             .args(["build", "--example", name])
             .args(features)
