@@ -50,22 +50,35 @@ struct Segment {
 /// (per-member means beside the ensemble mean's seasons, both of one store).
 struct Fan {
     anchor: LazyArray,
+    /// The anchor's reduction.
+    reduce: ReduceRoot,
     roots: Vec<usize>,
-    /// For each axis of the segment's grid, the axis of the anchor's input grid it is
-    /// (`None`: a reduced axis kept with length 1).
-    axes: Vec<Option<usize>>,
-    /// Input blocks of the anchor per block of the segment (at most).
-    blocks_per_block: usize,
 }
 
 impl Fan {
     /// The segment's blocks holding the anchor's input blocks in `ranges` (chunk
-    /// indices per axis of the anchor's input grid).
+    /// indices per axis of the anchor's input grid): its kept axes' ranges, and the one
+    /// chunk of a reduced axis kept with length 1.
     fn segment_ranges(&self, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
-        self.axes
+        let spec = &self.reduce.spec;
+        spec.roles
             .iter()
-            .map(|a| a.map_or(0..1, |a| ranges[a].clone()))
+            .zip(ranges)
+            .filter_map(|(role, r)| match role {
+                AxisRole::Keep => Some(r.clone()),
+                AxisRole::Reduce if spec.keepdims => Some(0..1),
+                _ => None,
+            })
             .collect()
+    }
+
+    /// Input blocks of the anchor per block of the segment (at most).
+    fn blocks_per_block(&self) -> usize {
+        let spec = &self.reduce.spec;
+        (0..spec.roles.len())
+            .filter(|&a| spec.roles[a] == AxisRole::Reduce)
+            .map(|a| spec.in_grid.axis_chunks(a).len())
+            .product()
     }
 }
 
@@ -85,10 +98,7 @@ impl Members {
         };
         let own = bytes_per_element_together(&pick(&self.roots), &[]);
         let fanned = self.fan.as_ref().map_or(0, |f| {
-            let span = match f.anchor.op() {
-                Op::Reduce { spec, .. } => reduced_block_span(spec),
-                _ => 1,
-            };
+            let span = reduced_block_span(&f.reduce.spec);
             // The anchor's input blocks are the fanned roots' own: counted with the
             // anchor (in `own`), not again.
             let anchor_inputs: Vec<usize> = f.anchor.inputs().iter().map(LazyArray::id).collect();
@@ -105,7 +115,7 @@ impl Members {
             .map(|&r| run_partial_bytes(&roots[r]))
             .sum();
         let fanned = self.fan.as_ref().map_or(0, |f| {
-            f.blocks_per_block
+            f.blocks_per_block()
                 * f.roots
                     .iter()
                     .map(|&r| run_partial_bytes(&roots[r]))
@@ -200,24 +210,15 @@ fn segments_of(roots: &[LazyArray], limit: usize, workers: usize) -> Vec<Members
     let mut segments = grid_segments(roots);
     let mut s = 0;
     while s < segments.len() {
-        if segments[s].fan.is_none()
-            && let Some((anchor, axes, j)) = fan_into(roots, &segments, s)
-        {
-            let blocks_per_block = match anchor.op() {
-                Op::Reduce { spec, .. } => (0..spec.roles.len())
-                    .filter(|&a| spec.roles[a] == AxisRole::Reduce)
-                    .map(|a| spec.in_grid.axis_chunks(a).len())
-                    .product(),
-                _ => 1,
-            };
+        // Segment `s` has no fan yet: one is only ever given to the segment visited.
+        if let Some((anchor, reduce, j)) = fan_into(roots, &segments, s) {
             let fanned = Members {
                 grid: segments[s].grid.clone(),
                 roots: segments[s].roots.clone(),
                 fan: Some(Fan {
                     anchor,
+                    reduce,
                     roots: segments[j].roots.clone(),
-                    axes,
-                    blocks_per_block,
                 }),
             };
             let at_once = |m: &Members| {
@@ -268,7 +269,7 @@ fn fan_into(
     roots: &[LazyArray],
     segments: &[Members],
     s: usize,
-) -> Option<(LazyArray, Vec<Option<usize>>, usize)> {
+) -> Option<(LazyArray, ReduceRoot, usize)> {
     let grid = &segments[s].grid;
     let below = super::stage::nested_reductions(
         &segments[s]
@@ -278,7 +279,7 @@ fn fan_into(
             .collect::<Vec<_>>(),
     );
     below.into_iter().find_map(|n| {
-        let Op::Reduce { spec, .. } = n.op() else {
+        let Op::Reduce { spec, pre } = n.op() else {
             return None;
         };
         if n.chunks() != grid
@@ -293,14 +294,11 @@ fn fan_into(
             .iter()
             .enumerate()
             .position(|(j, m)| j != s && m.fan.is_none() && m.grid == spec.in_grid)?;
-        let axes = (0..spec.roles.len())
-            .filter_map(|a| match spec.roles[a] {
-                AxisRole::Keep => Some(Some(a)),
-                AxisRole::Reduce if spec.keepdims => Some(None),
-                _ => None,
-            })
-            .collect();
-        Some((n.clone(), axes, j))
+        let reduce = ReduceRoot {
+            spec: spec.clone(),
+            pre: pre.clone(),
+        };
+        Some((n.clone(), reduce, j))
     })
 }
 
@@ -690,12 +688,7 @@ impl<'a> Pass<'a> {
         ev: &mut Evaluator,
         parts: &mut Vec<RunPartial>,
     ) -> Result<()> {
-        let Op::Reduce { spec, pre } = fan.anchor.op() else {
-            return Err(Error::internal(
-                "executor",
-                "a fan anchored on a non-reduction",
-            ));
-        };
+        let ReduceRoot { spec, pre } = &fan.reduce;
         let chunk =
             ev.reduce_region_with(&fan.anchor, spec, pre, region, &mut |ev, idx, block| {
                 if spec.in_grid.chunk_region(idx) != block {
