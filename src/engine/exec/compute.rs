@@ -386,7 +386,7 @@ impl Compute {
         // `run` keeps its outputs in memory sinks of their whole size.
         let resident = roots.iter().map(LazyArray::nbytes).sum();
         let limit = self.limit(&roots, workers, resident)?;
-        Ok(explain::render(&self.planned(&roots)?, limit))
+        Ok(explain::render(&self.planned(&roots)?, limit, workers))
     }
 
     /// Computes an array and keeps its chunks in memory behind the same lazy interface.

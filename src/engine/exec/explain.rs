@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
 use super::default_budget::STAGE_SHARE;
+use super::pass::segment_roots;
 use super::stage::{nested_reductions, plan_stage};
 use crate::display::bytes::{Round, binary_units};
 use crate::engine::graph::{LazyArray, Op};
@@ -47,19 +48,21 @@ fn passes_of(roots: Vec<LazyArray>, limit: usize, out: &mut Vec<PassPlan>) {
     });
 }
 
-/// The stores a pass reads (sources below its arrays, not below what earlier passes
-/// computed), each with whether some path reads it whole rather than a selection of it.
-fn stores_read(pass: &PassPlan) -> BTreeMap<String, bool> {
+/// The stores read below `nodes` (not below what earlier passes computed, `earlier`),
+/// each with whether some path reads it whole rather than a selection of it.
+fn stores_read<'n>(
+    nodes: impl IntoIterator<Item = &'n LazyArray>,
+    earlier: &HashSet<usize>,
+) -> BTreeMap<String, bool> {
     let mut seen = HashSet::new();
-    let mut stack: Vec<(LazyArray, bool)> = pass
-        .computes
-        .iter()
-        .filter(|r| !pass.earlier.contains(&r.id()))
+    let mut stack: Vec<(LazyArray, bool)> = nodes
+        .into_iter()
+        .filter(|r| !earlier.contains(&r.id()))
         .map(|r| (r.clone(), true))
         .collect();
     let mut stores: BTreeMap<String, bool> = BTreeMap::new();
     while let Some((n, whole)) = stack.pop() {
-        if !seen.insert((n.id(), whole)) || pass.earlier.contains(&n.id()) {
+        if !seen.insert((n.id(), whole)) || earlier.contains(&n.id()) {
             continue;
         }
         if let Op::Source(s) = n.op()
@@ -74,6 +77,52 @@ fn stores_read(pass: &PassPlan) -> BTreeMap<String, bool> {
         }
     }
     stores
+}
+
+/// Lines naming the stores a pass over `own` reads more than once: once in each
+/// segment (outputs iterating one chunk grid) that reads it, and why no fan joined two
+/// of them.
+/// (`earlier`: what earlier passes computed, read from memory.)
+fn read_again_within(
+    own: &[LazyArray],
+    earlier: &HashSet<usize>,
+    limit: usize,
+    workers: usize,
+    out: &mut String,
+) {
+    let (segments, declined) = segment_roots(own, limit, workers);
+    let stores_of = |rs: &[usize]| stores_read(rs.iter().map(|&r| &own[r]), earlier);
+    let mut segments_reading: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (k, rs) in segments.iter().enumerate() {
+        for store in stores_of(rs).into_keys() {
+            segments_reading.entry(store).or_default().push(k);
+        }
+    }
+    for (store, ks) in segments_reading.iter().filter(|(_, ks)| ks.len() > 1) {
+        let fan = declined
+            .iter()
+            .find(|f| f.roots.iter().all(|rs| stores_of(rs).contains_key(store)));
+        let why = match fan {
+            Some(fan) => format!(
+                "one block reading it for two of them would take {}, and {} such block{} fit{} in \
+                 the budget at once where {} must (one per worker, or as many as either grid's \
+                 blocks); read once from a budget of {} up",
+                human_bytes_up(fan.block_bytes),
+                fan.fit,
+                if fan.fit == 1 { "" } else { "s" },
+                if fan.fit == 1 { "s" } else { "" },
+                fan.wanted,
+                human_bytes_up(fan.block_bytes.saturating_mul(workers.max(1)))
+            ),
+            None => "each computes what it needs of the store in its own blocks".into(),
+        };
+        let _ = writeln!(
+            out,
+            "  reads {store} {} times: its outputs iterate {} chunk grids, and {why}",
+            ks.len(),
+            ks.len()
+        );
+    }
 }
 
 /// A reduction in a few words: its statistic, type, shape and size.
@@ -99,8 +148,9 @@ fn human_bytes_up(b: usize) -> String {
     binary_units(b as u64, 1, Round::Up)
 }
 
-/// The plan of a computation of `roots` under a budget of `limit` bytes, as text.
-pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
+/// The plan of a computation of `roots` under a budget of `limit` bytes on `workers`
+/// workers, as text.
+pub(super) fn render(roots: &[LazyArray], limit: usize, workers: usize) -> String {
     let mut passes = vec![];
     passes_of(roots.to_vec(), limit, &mut passes);
     let n = passes.len();
@@ -112,11 +162,14 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
         human_bytes(limit)
     );
     let mut readers: Vec<(String, Vec<(usize, bool)>)> = vec![];
+    // Per pass, the stores its reductions computed where used read.
+    let mut where_used_reads: Vec<BTreeMap<String, bool>> = vec![];
     for (i, pass) in passes.iter().enumerate() {
-        let own: Vec<&LazyArray> = pass
+        let own: Vec<LazyArray> = pass
             .computes
             .iter()
             .filter(|r| !pass.earlier.contains(&r.id()))
+            .cloned()
             .collect();
         let what = if i + 1 == n {
             format!(
@@ -152,7 +205,8 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
                 human_bytes_up(r.nbytes().saturating_mul(STAGE_SHARE))
             );
         }
-        let stores = stores_read(pass);
+        let stores = stores_read(&pass.computes, &pass.earlier);
+        where_used_reads.push(stores_read(&pass.where_used, &pass.earlier));
         if stores.is_empty() {
             let _ = writeln!(out, "  reads no store");
         }
@@ -165,6 +219,7 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
                 None => readers.push((s, vec![read])),
             }
         }
+        read_again_within(&own, &pass.earlier, limit, workers, &mut out);
     }
     for (store, ps) in readers.iter().filter(|(_, ps)| ps.len() > 1) {
         let name = |&(p, whole): &(usize, bool)| {
@@ -184,7 +239,10 @@ pub(super) fn render(roots: &[LazyArray], limit: usize) -> String {
             "{store} is read by passes {} and {last}: a later pass needs what an earlier one \
              staged, and also reads the store for what it computes itself{}",
             first.join(", "),
-            if passes.iter().any(|p| !p.where_used.is_empty()) {
+            if ps[1..]
+                .iter()
+                .any(|&(p, _)| where_used_reads[p - 1].contains_key(store))
+            {
                 " (the reductions computed where used above are too large to stage under this budget)"
             } else {
                 ""
@@ -258,10 +316,20 @@ mod tests {
             .unwrap()
             .sum(&[0, 1, 2])
             .unwrap();
+        let mut beside = roots.clone();
+        beside.push(
+            t.sub(&t.mean(&[0, 1]).unwrap())
+                .unwrap()
+                .sum(&[0, 1, 2])
+                .unwrap(),
+        );
         let cases = [
             (roots.clone(), 8 * 1920 - 8, "", true, 1.0),
             (roots, 8 * 1920, "", false, 1.0),
             (vec![anomalies], 1 << 20, "1 and 2", false, 2.0),
+            // The ensemble mean is computed where used in pass 1, but the store is read
+            // again for the anomalies: not because of it.
+            (beside, 8 * 1920 - 8, "1 and 2", true, 2.0),
         ];
         for (roots, limit, passes_reading, where_used, ratio) in cases {
             let refs: Vec<&LazyArray> = roots.iter().collect();
@@ -277,6 +345,7 @@ mod tests {
             } else {
                 let why = format!("store/t is read by passes {passes_reading}");
                 assert!(plan.contains(&why), "{plan}");
+                assert!(!plan.contains("too large to stage"), "{plan}");
             }
             let named = "computed where used, block by block, not staged: mean -> float64 \
                          [40, 6], 1.9 KiB; more than an eighth of the budget (staged from a \
@@ -287,6 +356,43 @@ mod tests {
                 usize::from(where_used),
                 "{plan}"
             );
+            compute.run(&refs).unwrap();
+            let read = compute.last_profile().unwrap().read_ratio().unwrap();
+            assert!(
+                (read - ratio).abs() < 1e-9,
+                "read ratio {read}, plan:\n{plan}"
+            );
+        }
+    }
+
+    /// A pass whose outputs iterate two chunk grids that both read a store says so, with
+    /// the reason, and the run reads it that many times: under a budget where a fan (one
+    /// block feeding both) would cost a worker, and under one so small that the member
+    /// means are computed where used too, so that no segment iterates the store's grid.
+    #[test]
+    fn a_store_read_again_within_a_pass_is_named_with_the_reason() {
+        let roots = analysis();
+        let refs: Vec<&LazyArray> = roots.iter().collect();
+        let fan_declined = "reads store/t 2 times: its outputs iterate 2 chunk grids, and one \
+                            block reading it for two of them would take 984 B, and 1 such \
+                            block fits in the budget at once where 2 must";
+        let no_fan = "reads store/t 2 times: its outputs iterate 2 chunk grids, and each \
+                      computes what it needs of the store in its own blocks";
+        let cases = [
+            (1536, Some(fan_declined), 2.0),
+            (512, Some(no_fan), 2.0),
+            (2048, None, 1.0),
+        ];
+        for (limit, said, ratio) in cases {
+            let compute = Compute::new()
+                .threads(2)
+                .memory_limit(limit)
+                .record_profile();
+            let plan = compute.explain(&refs).unwrap();
+            match said {
+                Some(said) => assert!(plan.contains(said), "{plan}"),
+                None => assert!(!plan.contains(" times: "), "{plan}"),
+            }
             compute.run(&refs).unwrap();
             let read = compute.last_profile().unwrap().read_ratio().unwrap();
             assert!(

@@ -187,11 +187,7 @@ fn iteration_grid(root: &LazyArray) -> (ChunkGrid, Vec<usize>, usize) {
 pub(super) fn segment_needs(roots: &[LazyArray]) -> (usize, usize) {
     grid_segments(roots).iter().fold((0, 0), |(task, part), m| {
         (
-            task.max(
-                m.grid
-                    .max_chunk_len()
-                    .saturating_mul(m.bytes_per_element(roots)),
-            ),
+            task.max(block_bytes(m, roots)),
             part.max(m.partial_bytes(roots)),
         )
     })
@@ -205,9 +201,16 @@ pub(super) fn segment_needs(roots: &[LazyArray]) -> (usize, usize) {
 /// is taken only when as many of them fit in the budget `limit` at once as the blocks
 /// of either segment alone (up to one per worker), so that it never costs parallelism.
 /// (Under 512 MiB on the CONUS precipitation grid, one fan block at a time took 11-15 s
-/// where the two segments took 9-10 s, the member means' two blocks at a time.)
-fn segments_of(roots: &[LazyArray], limit: usize, workers: usize) -> Vec<Members> {
+/// where the two segments took 9-10 s, the member means' two blocks at a time.) The
+/// fans declined are returned beside the segments, for the plan to say why a store is
+/// read twice within a pass.
+fn segments_of(
+    roots: &[LazyArray],
+    limit: usize,
+    workers: usize,
+) -> (Vec<Members>, Vec<DeclinedFan>) {
     let mut segments = grid_segments(roots);
+    let mut declined = vec![];
     let mut s = 0;
     while s < segments.len() {
         // Segment `s` has no fan yet: one is only ever given to the segment visited.
@@ -221,26 +224,67 @@ fn segments_of(roots: &[LazyArray], limit: usize, workers: usize) -> Vec<Members
                     roots: segments[j].roots.clone(),
                 }),
             };
-            let at_once = |m: &Members| {
-                (limit
-                    / m.grid
-                        .max_chunk_len()
-                        .saturating_mul(m.bytes_per_element(roots))
-                        .max(1))
-                .max(1)
-            };
+            let at_once = |m: &Members| (limit / block_bytes(m, roots).max(1)).max(1);
             let apart = at_once(&segments[s]).max(at_once(&segments[j]));
-            if at_once(&fanned) >= apart.min(workers.max(1)) {
+            let wanted = apart.min(workers.max(1));
+            if at_once(&fanned) >= wanted {
                 segments[s] = fanned;
                 segments.remove(j);
                 if j < s {
                     s -= 1;
                 }
+            } else {
+                declined.push(DeclinedFan {
+                    roots: [segments[s].roots.clone(), segments[j].roots.clone()],
+                    block_bytes: block_bytes(&fanned, roots),
+                    fit: at_once(&fanned),
+                    wanted,
+                });
             }
         }
         s += 1;
     }
-    segments
+    (segments, declined)
+}
+
+/// The roots (by index) of each segment of a pass over `roots` under a budget of
+/// `limit` on `workers`, fanned roots included, and the fans declined.
+pub(super) fn segment_roots(
+    roots: &[LazyArray],
+    limit: usize,
+    workers: usize,
+) -> (Vec<Vec<usize>>, Vec<DeclinedFan>) {
+    let (segments, declined) = segments_of(roots, limit, workers);
+    let members = segments
+        .into_iter()
+        .map(|m| {
+            let mut rs = m.roots;
+            rs.extend(m.fan.into_iter().flat_map(|f| f.roots));
+            rs
+        })
+        .collect();
+    (members, declined)
+}
+
+/// Two segments of a pass that a fan would have joined, reading their common stores
+/// once, had it not cost parallelism under the budget (see [`segments_of`]).
+pub(super) struct DeclinedFan {
+    /// The roots (by index) of the two segments.
+    pub(super) roots: [Vec<usize>; 2],
+    /// Bytes of one block of the fan.
+    pub(super) block_bytes: usize,
+    /// How many such blocks fit in the budget at once.
+    pub(super) fit: usize,
+    /// How many had to fit: the blocks of either segment at once, up to one per worker.
+    pub(super) wanted: usize,
+}
+
+/// Bytes one block task of `members` evaluates.
+fn block_bytes(members: &Members, roots: &[LazyArray]) -> usize {
+    members
+        .grid
+        .max_chunk_len()
+        .saturating_mul(members.bytes_per_element(roots))
 }
 
 /// The roots (by index) that iterate each grid, without fans.
@@ -407,7 +451,7 @@ impl<'a> Pass<'a> {
             .collect();
         let mut segments = vec![];
         let mut total = 0;
-        for members in segments_of(roots, budget.limit(), workers) {
+        for members in segments_of(roots, budget.limit(), workers).0 {
             let s = Self::segment(roots, &reduce, members, budget, total);
             total += s.runs.n_units();
             segments.push(s);
