@@ -9,6 +9,7 @@
 
 mod any_all;
 mod count;
+mod counts;
 mod extreme;
 mod layout;
 mod moments;

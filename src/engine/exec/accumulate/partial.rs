@@ -14,7 +14,7 @@ use crate::Result;
 use crate::engine::chunk::{ArrayData, Storable};
 use crate::engine::dtype::{DType, Element, Kind, cast};
 use crate::engine::exec::tile::Src;
-use crate::engine::reduce_spec::{ReduceKind, ReduceSpec};
+use crate::engine::reduce_spec::{AxisRole, ReduceKind, ReduceSpec};
 
 /// Per-element update rules of one accumulator type.
 pub(super) trait Acc<T: Copy>: Send {
@@ -102,17 +102,26 @@ pub(super) fn same_cells(have: usize, got: usize) -> Result<()> {
 /// A new, empty partial for an output chunk of `cells` cells.
 pub(crate) fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
     let counted = spec.kind == ReduceKind::Mean || spec.min_count > 0;
+    // The most input elements one output cell receives: those along every axis it
+    // does not keep.
+    let shape = spec.in_grid.shape();
+    let most = spec
+        .roles
+        .iter()
+        .zip(&shape)
+        .filter(|(r, _)| **r != AxisRole::Keep)
+        .fold(1u64, |m, (_, &n)| m.saturating_mul(n as u64));
     let sk = spec.skipna;
     crate::with_dtype!(spec.in_dtype, T => {
         match spec.kind {
             ReduceKind::Sum | ReduceKind::Prod | ReduceKind::Mean => {
                 let prod = spec.kind == ReduceKind::Prod;
                 if spec.kind == ReduceKind::Mean || T::KIND == Kind::Float || spec.min_count > 0 {
-                    Box::new(SumAcc::<T, f64>::new(cells, sk, prod, counted)) as Box<dyn Partial>
+                    Box::new(SumAcc::<T, f64>::new(cells, sk, prod, counted, most)) as Box<dyn Partial>
                 } else if T::KIND == Kind::Unsigned {
-                    Box::new(SumAcc::<T, u64>::new(cells, sk, prod, counted))
+                    Box::new(SumAcc::<T, u64>::new(cells, sk, prod, counted, most))
                 } else {
-                    Box::new(SumAcc::<T, i64>::new(cells, sk, prod, counted))
+                    Box::new(SumAcc::<T, i64>::new(cells, sk, prod, counted, most))
                 }
             }
             ReduceKind::Var | ReduceKind::Std => Box::new(MomentAcc::<T>::new(cells, sk)),
@@ -125,6 +134,21 @@ pub(crate) fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
             ReduceKind::Count => Box::new(CountAcc::<T>::new(cells)),
             ReduceKind::Any | ReduceKind::All => Box::new(AnyAllAcc::<T>::new(cells, spec.kind == ReduceKind::All)),
         }
+    })
+}
+
+/// An output chunk of `len` values of `dtype`, which `fill` hands one at a time (as
+/// f64) to the function it is given, cast as they come: no f64 copy of the chunk.
+pub(super) fn wrap_f64s(
+    len: usize,
+    dtype: DType,
+    shape: &[usize],
+    fill: impl FnOnce(&mut dyn FnMut(f64)),
+) -> ArrayData {
+    crate::with_dtype!(dtype, D => {
+        let mut v: Vec<D> = Vec::with_capacity(len);
+        fill(&mut |x| v.push(cast::<f64, D>(x)));
+        D::wrap(ArrayD::from_shape_vec(IxDyn(shape), v).expect("cells match the chunk shape"))
     })
 }
 

@@ -2,8 +2,9 @@
 
 use std::any::Any;
 
+use super::counts::{CountParts, CountSlices, Counts};
 use super::layout::Walker;
-use super::partial::{Acc, Partial, partial_common, wrap_out};
+use super::partial::{Acc, Partial, partial_common, wrap_f64s, wrap_out};
 use crate::engine::chunk::ArrayData;
 use crate::engine::exec::tile::{Src, Tileable};
 use std::marker::PhantomData;
@@ -47,39 +48,39 @@ int_domain!(i64, u64);
 
 pub(super) struct SumAcc<T, D> {
     vals: Vec<D>,
-    counts: Vec<u64>,
+    counts: Counts,
     skipna: bool,
     prod: bool,
     _t: PhantomData<T>,
 }
 
 impl<T: Element, D: Domain> SumAcc<T, D> {
-    pub(super) fn new(cells: usize, skipna: bool, prod: bool, counted: bool) -> Self {
+    /// A partial of `cells` cells, counting valid elements when `counted`, each cell
+    /// to receive at most `most` of them.
+    pub(super) fn new(cells: usize, skipna: bool, prod: bool, counted: bool, most: u64) -> Self {
         let init = if prod { D::one() } else { D::zero() };
         SumAcc {
             vals: vec![init; cells],
-            counts: if counted { vec![0; cells] } else { vec![] },
+            counts: Counts::new(if counted { cells } else { 0 }, most),
             skipna: skipna && T::KIND == Kind::Float,
             prod,
             _t: PhantomData,
         }
     }
-    fn state(&self) -> (&Vec<D>, &Vec<u64>) {
-        (&self.vals, &self.counts)
+    fn state(&self) -> (&Vec<D>, CountSlices<'_>) {
+        (&self.vals, self.counts.parts())
     }
-    fn set_state(&mut self, (vals, counts): (Vec<D>, Vec<u64>)) -> Result<()> {
+    fn set_state(&mut self, (vals, counts): (Vec<D>, CountParts)) -> Result<()> {
         super::partial::same_cells(self.vals.len(), vals.len())?;
-        super::partial::same_cells(self.counts.len(), counts.len())?;
-        (self.vals, self.counts) = (vals, counts);
+        self.counts.set_parts(counts)?;
+        self.vals = vals;
         Ok(())
     }
     fn merge_same(&mut self, o: Self) {
         for (a, b) in self.vals.iter_mut().zip(o.vals) {
             *a = if self.prod { a.times(b) } else { a.plus(b) };
         }
-        for (a, b) in self.counts.iter_mut().zip(o.counts) {
-            *a += b;
-        }
+        self.counts.merge(o.counts);
     }
 }
 
@@ -95,9 +96,7 @@ impl<T: Element, D: Domain> Acc<T> for SumAcc<T, D> {
         } else {
             self.vals[cell].plus(x)
         };
-        if !self.counts.is_empty() {
-            self.counts[cell] += 1;
-        }
+        self.counts.add(cell, 1);
     }
 
     fn same(&mut self, cell: usize, vals: &[T], _pos0: usize) {
@@ -129,9 +128,7 @@ impl<T: Element, D: Domain> Acc<T> for SumAcc<T, D> {
         }
         let s = lanes[0].plus(lanes[1]).plus(lanes[2].plus(lanes[3]));
         self.vals[cell] = self.vals[cell].plus(s);
-        if !self.counts.is_empty() {
-            self.counts[cell] += n;
-        }
+        self.counts.add(cell, n);
         for &v in chunks.remainder() {
             self.one(cell, v, 0);
         }
@@ -155,16 +152,7 @@ impl<T: Element, D: Domain> Acc<T> for SumAcc<T, D> {
                 return;
             }
         }
-        if !self.counts.is_empty() {
-            let c = &mut self.counts[cell0..cell0 + vals.len()];
-            if self.skipna {
-                c.iter_mut()
-                    .zip(vals)
-                    .for_each(|(c, v)| *c += !v.is_nan() as u64);
-            } else {
-                c.iter_mut().for_each(|c| *c += 1);
-            }
-        }
+        self.counts.add_each(cell0, vals, self.skipna);
     }
 }
 
@@ -173,39 +161,32 @@ impl<T: Tileable, D: Domain> Partial for SumAcc<T, D> {
     fn finish(self: Box<Self>, spec: &ReduceSpec, shape: &[usize]) -> Result<ArrayData> {
         let out = spec.out_dtype();
         let s = *self;
+        // Straight into the output type: no float64 copy of the partial beside it.
         if spec.kind == ReduceKind::Mean {
-            let v: Vec<f64> = s
-                .vals
-                .iter()
-                .zip(&s.counts)
-                .map(|(&a, &c)| {
-                    if c == 0 {
-                        f64::NAN
-                    } else {
-                        a.to_f64() / c as f64
-                    }
+            let mut sums = s.vals.iter();
+            return Ok(wrap_f64s(s.vals.len(), out, shape, |put| {
+                s.counts.for_each_count(|c| {
+                    let a = sums.next().map_or(f64::NAN, |a| a.to_f64());
+                    put(if c == 0 { f64::NAN } else { a / c as f64 })
                 })
-                .collect();
-            return Ok(wrap_out(v, out, shape));
+            }));
         }
         if spec.min_count > 0 {
-            let v: Vec<f64> = s
-                .vals
-                .iter()
-                .zip(&s.counts)
-                .map(|(&a, &c)| {
-                    if (c as usize) < spec.min_count {
+            let mut sums = s.vals.iter();
+            return Ok(wrap_f64s(s.vals.len(), out, shape, |put| {
+                s.counts.for_each_count(|c| {
+                    let a = sums.next().map_or(f64::NAN, |a| a.to_f64());
+                    put(if (c as usize) < spec.min_count {
                         f64::NAN
                     } else {
-                        a.to_f64()
-                    }
+                        a
+                    })
                 })
-                .collect();
-            return Ok(wrap_out(v, out, shape));
+            }));
         }
         Ok(wrap_out(s.vals, out, shape))
     }
     fn nbytes(&self) -> usize {
-        self.vals.len() * 8 + self.counts.len() * 8
+        self.vals.len() * 8 + self.counts.nbytes()
     }
 }
