@@ -90,6 +90,11 @@ impl Evaluator {
         self.memo.retain(|(_, r), _| r.as_slice() != region);
     }
 
+    /// Forgets the memoized data of node `id` at exactly `region`.
+    pub(crate) fn forget(&mut self, id: usize, region: &[Range<usize>]) {
+        self.memo.remove(&(id, region.to_vec()));
+    }
+
     /// Memoizes `data` as `region` of `node`, for a later `eval` of the same region
     /// within this task (`node` must be among the memoized ones).
     pub(crate) fn remember(&mut self, node: &LazyArray, region: &[Range<usize>], data: ArrayData) {

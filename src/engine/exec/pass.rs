@@ -9,6 +9,7 @@
 //! `combine`), so reductions are bit-identical under any schedule. Tasks are numbered,
 //! never materialized: a million-chunk pass allocates no per-chunk state.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,6 +54,9 @@ struct Fan {
     /// The anchor's reduction.
     reduce: ReduceRoot,
     roots: Vec<usize>,
+    /// Per root of `roots`, the memoized nodes it is the last to use in a block: they
+    /// are forgotten once it is fed (see [`Fan::order_and_release`]).
+    release: Vec<Vec<usize>>,
 }
 
 impl Fan {
@@ -72,6 +76,34 @@ impl Fan {
             .collect()
     }
 
+    /// Orders the fanned roots by the sources they read, and notes after which of them
+    /// each memoized node (of `shared`) is no longer needed: a block then holds one
+    /// store's input block and what is computed from it at a time (the precipitation
+    /// member chunk, then the temperature one), not every store's at once.
+    fn order_and_release(&mut self, roots: &[LazyArray], shared: &HashSet<usize>) {
+        let below: Vec<(usize, Vec<usize>)> = self
+            .roots
+            .iter()
+            .map(|&r| {
+                let (ids, first_source) = nodes_below(&roots[r]);
+                (first_source, ids)
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..self.roots.len()).collect();
+        order.sort_by_key(|&k| below[k].0);
+        self.roots = order.iter().map(|&k| self.roots[k]).collect();
+        let mut last: HashMap<usize, usize> = HashMap::new();
+        for (pos, &k) in order.iter().enumerate() {
+            for &id in below[k].1.iter().filter(|id| shared.contains(id)) {
+                last.insert(id, pos);
+            }
+        }
+        self.release = vec![vec![]; self.roots.len()];
+        for (id, pos) in last {
+            self.release[pos].push(id);
+        }
+    }
+
     /// Input blocks of the anchor per block of the segment (at most).
     fn blocks_per_block(&self) -> usize {
         let spec = &self.reduce.spec;
@@ -80,6 +112,24 @@ impl Fan {
             .map(|a| spec.in_grid.axis_chunks(a).len())
             .product()
     }
+}
+
+/// The ids of the nodes below `root` (itself included), and the least id of a source
+/// among them (`usize::MAX`: none).
+fn nodes_below(root: &LazyArray) -> (Vec<usize>, usize) {
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut stack = vec![root.clone()];
+    let mut first_source = usize::MAX;
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) {
+            continue;
+        }
+        if let Op::Source(_) = n.op() {
+            first_source = first_source.min(n.id());
+        }
+        stack.extend(n.inputs().iter().cloned());
+    }
+    (seen.into_iter().collect(), first_source)
 }
 
 /// The roots of one segment: those iterating `grid`, and those fanned in.
@@ -151,7 +201,7 @@ pub(super) struct Pass<'a> {
     split: Mutex<Vec<(ChunkKey, Held)>>,
     progress: &'a ProgressSink,
     records: Option<Mutex<Vec<TaskRecord>>>,
-    shared: Arc<std::collections::HashSet<usize>>,
+    shared: Arc<HashSet<usize>>,
     start: Instant,
     /// Tasks run away from their home NUMA node (set by `run`).
     remote_steals: AtomicUsize,
@@ -222,6 +272,7 @@ fn segments_of(
                     anchor,
                     reduce,
                     roots: segments[j].roots.clone(),
+                    release: vec![],
                 }),
             };
             let at_once = |m: &Members| (limit / block_bytes(m, roots).max(1)).max(1);
@@ -369,7 +420,7 @@ fn partial_bytes_per_cell(root: &LazyArray) -> usize {
 /// in one of its inputs (its chunks along the axis are theirs), so only the costliest
 /// input counts: a stack of 16 arrays costs one array per block.
 fn bytes_per_element_together(roots: &[LazyArray], skip: &[usize]) -> usize {
-    let mut seen: std::collections::HashSet<usize> = skip.iter().copied().collect();
+    let mut seen: HashSet<usize> = skip.iter().copied().collect();
     let limit = seen.len() + 64 * roots.len();
     roots
         .iter()
@@ -382,7 +433,7 @@ fn node_bytes(
     n: &LazyArray,
     root: usize,
     scale: usize,
-    seen: &mut std::collections::HashSet<usize>,
+    seen: &mut HashSet<usize>,
     limit: usize,
 ) -> usize {
     /// Accumulator bytes per cell, the largest partial (moments: count, mean, M2);
@@ -436,7 +487,7 @@ impl<'a> Pass<'a> {
         budget: &'a Budget,
         progress: &'a ProgressSink,
         profile: bool,
-        shared: Arc<std::collections::HashSet<usize>>,
+        shared: Arc<HashSet<usize>>,
         workers: usize,
     ) -> Self {
         let reduce: Vec<Option<ReduceRoot>> = roots
@@ -451,7 +502,10 @@ impl<'a> Pass<'a> {
             .collect();
         let mut segments = vec![];
         let mut total = 0;
-        for members in segments_of(roots, budget.limit(), workers).0 {
+        for mut members in segments_of(roots, budget.limit(), workers).0 {
+            if let Some(fan) = &mut members.fan {
+                fan.order_and_release(roots, &shared);
+            }
             let s = Self::segment(roots, &reduce, members, budget, total);
             total += s.runs.n_units();
             segments.push(s);
@@ -741,8 +795,11 @@ impl<'a> Pass<'a> {
                         "a fanned block is not a chunk of its grid",
                     ));
                 }
-                for &r in &fan.roots {
+                for (&r, done) in fan.roots.iter().zip(&fan.release) {
                     self.feed(r, idx, block, ev, parts)?;
+                    for &id in done {
+                        ev.forget(id, block);
+                    }
                 }
                 ev.forget_region(block);
                 Ok(())
@@ -954,4 +1011,50 @@ struct RunPartial {
     root: usize,
     out_idx: Vec<usize>,
     held: Held,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::{Fan, ReduceRoot};
+    use crate::engine::graph::{LazyArray, Op};
+
+    /// Fanned roots reading two sources are fed one source's at a time, and each
+    /// source's block is let go after the last root that reads it.
+    #[test]
+    fn fanned_roots_are_grouped_by_source_and_let_go_after_their_last_reader() {
+        let member = |v: f64| {
+            LazyArray::from_ndarray(ndarray::ArrayD::from_elem(vec![3, 8, 2], v), &[1, 4, 2])
+                .unwrap()
+        };
+        let (pcp, t) = (member(1.0), member(2.0));
+        let roots = vec![
+            t.mean(&[1]).unwrap(),
+            pcp.sum(&[1]).unwrap(),
+            t.max(&[1]).unwrap(),
+            pcp.mean(&[1]).unwrap(),
+        ];
+        let anchor = t.mean(&[0]).unwrap();
+        let Op::Reduce { spec, pre } = anchor.op() else {
+            unreachable!("a mean is a reduction")
+        };
+        let mut fan = Fan {
+            anchor: anchor.clone(),
+            reduce: ReduceRoot {
+                spec: spec.clone(),
+                pre: pre.clone(),
+            },
+            roots: vec![0, 1, 2, 3],
+            release: vec![],
+        };
+        let shared: HashSet<usize> = [pcp.id(), t.id()].into();
+        fan.order_and_release(&roots, &shared);
+        // `pcp` was made first: its roots come first, in their order.
+        assert_eq!(fan.roots, vec![1, 3, 0, 2]);
+        assert_eq!(
+            fan.release,
+            vec![vec![], vec![pcp.id()], vec![], vec![t.id()]]
+        );
+    }
 }
