@@ -128,9 +128,9 @@ impl Counts {
         Ok(())
     }
 
-    /// Calls `f` with each cell's count, in order.
-    pub(super) fn for_each_count(&self, mut f: impl FnMut(u64)) {
-        each!(self, c => c.iter().for_each(|&n| f(n.widen())))
+    /// `f(sum, count)` of each cell, in order.
+    pub(super) fn zip_map<S: Copy, O>(&self, sums: &[S], f: impl Fn(S, u64) -> O) -> Vec<O> {
+        each!(self, c => c.iter().zip(sums).map(|(&n, &s)| f(s, n.widen())).collect())
     }
 }
 

@@ -137,21 +137,6 @@ pub(crate) fn new_partial(spec: &ReduceSpec, cells: usize) -> Box<dyn Partial> {
     })
 }
 
-/// An output chunk of `len` values of `dtype`, which `fill` hands one at a time (as
-/// f64) to the function it is given, cast as they come: no f64 copy of the chunk.
-pub(super) fn wrap_f64s(
-    len: usize,
-    dtype: DType,
-    shape: &[usize],
-    fill: impl FnOnce(&mut dyn FnMut(f64)),
-) -> ArrayData {
-    crate::with_dtype!(dtype, D => {
-        let mut v: Vec<D> = Vec::with_capacity(len);
-        fill(&mut |x| v.push(cast::<f64, D>(x)));
-        D::wrap(ArrayD::from_shape_vec(IxDyn(shape), v).expect("cells match the chunk shape"))
-    })
-}
-
 pub(super) fn wrap_out<S: Element>(vals: Vec<S>, dtype: DType, shape: &[usize]) -> ArrayData {
     crate::with_dtype!(dtype, D => {
         let v: Vec<D> = vals.into_iter().map(cast::<S, D>).collect();

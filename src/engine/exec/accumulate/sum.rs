@@ -4,7 +4,7 @@ use std::any::Any;
 
 use super::counts::{CountParts, CountSlices, Counts};
 use super::layout::Walker;
-use super::partial::{Acc, Partial, partial_common, wrap_f64s, wrap_out};
+use super::partial::{Acc, Partial, partial_common, wrap_out};
 use crate::engine::chunk::ArrayData;
 use crate::engine::exec::tile::{Src, Tileable};
 use std::marker::PhantomData;
@@ -162,29 +162,23 @@ impl<T: Tileable, D: Domain> Partial for SumAcc<T, D> {
         let out = spec.out_dtype();
         let s = *self;
         // Straight into the output type: no float64 copy of the partial beside it.
-        if spec.kind == ReduceKind::Mean {
-            let mut sums = s.vals.iter();
-            return Ok(wrap_f64s(s.vals.len(), out, shape, |put| {
-                s.counts.for_each_count(|c| {
-                    let a = sums.next().map_or(f64::NAN, |a| a.to_f64());
-                    put(if c == 0 { f64::NAN } else { a / c as f64 })
+        let min = if spec.kind == ReduceKind::Mean {
+            None
+        } else if spec.min_count > 0 {
+            Some(spec.min_count as u64)
+        } else {
+            return Ok(wrap_out(s.vals, out, shape));
+        };
+        Ok(crate::with_dtype!(out, O => {
+            let v: Vec<O> = s.counts.zip_map(&s.vals, |a, c| {
+                cast::<f64, O>(match min {
+                    None if c > 0 => a.to_f64() / c as f64,
+                    Some(min) if c >= min => a.to_f64(),
+                    _ => f64::NAN,
                 })
-            }));
-        }
-        if spec.min_count > 0 {
-            let mut sums = s.vals.iter();
-            return Ok(wrap_f64s(s.vals.len(), out, shape, |put| {
-                s.counts.for_each_count(|c| {
-                    let a = sums.next().map_or(f64::NAN, |a| a.to_f64());
-                    put(if (c as usize) < spec.min_count {
-                        f64::NAN
-                    } else {
-                        a
-                    })
-                })
-            }));
-        }
-        Ok(wrap_out(s.vals, out, shape))
+            });
+            wrap_out(v, out, shape)
+        }))
     }
     fn nbytes(&self) -> usize {
         self.vals.len() * 8 + self.counts.nbytes()
