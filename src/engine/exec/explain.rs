@@ -289,6 +289,16 @@ mod tests {
         }
     }
 
+    /// Runs `refs` and checks that the run read the store `ratio` times over.
+    fn assert_reads(compute: &Compute, refs: &[&LazyArray], ratio: f64, plan: &str) {
+        compute.run(refs).unwrap();
+        let read = compute.last_profile().unwrap().read_ratio().unwrap();
+        assert!(
+            (read - ratio).abs() < 1e-9,
+            "read ratio {read}, plan:\n{plan}"
+        );
+    }
+
     /// Member means (staged for the ensemble mean and spread of them) beside a sum over
     /// time of the ensemble mean, as the precipitation example computes them.
     fn analysis() -> Vec<LazyArray> {
@@ -369,12 +379,7 @@ mod tests {
                 usize::from(where_used),
                 "{plan}"
             );
-            compute.run(&refs).unwrap();
-            let read = compute.last_profile().unwrap().read_ratio().unwrap();
-            assert!(
-                (read - ratio).abs() < 1e-9,
-                "read ratio {read}, plan:\n{plan}"
-            );
+            assert_reads(&compute, &refs, ratio, &plan);
         }
     }
 
@@ -406,12 +411,7 @@ mod tests {
                 Some(said) => assert!(plan.contains(said), "{plan}"),
                 None => assert!(!plan.contains(" times: "), "{plan}"),
             }
-            compute.run(&refs).unwrap();
-            let read = compute.last_profile().unwrap().read_ratio().unwrap();
-            assert!(
-                (read - ratio).abs() < 1e-9,
-                "read ratio {read}, plan:\n{plan}"
-            );
+            assert_reads(&compute, &refs, ratio, &plan);
         }
     }
 
