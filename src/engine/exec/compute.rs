@@ -368,7 +368,9 @@ impl Compute {
     /// The plan [`run`](Self::run) would follow for `outputs`, as text, without reading
     /// anything: the budget, the passes (the reductions staged for later passes, those
     /// computed block by block where they are used), the stores each pass reads, and
-    /// why a store is read by more than one pass.
+    /// why a store is read by more than one pass, or more than once within one (its
+    /// outputs iterate several chunk grids; with the budget from which one block would
+    /// read it for two of them).
     ///
     /// ```
     /// use tessera::engine::{Compute, LazyArray};

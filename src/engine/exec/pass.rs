@@ -795,9 +795,9 @@ impl<'a> Pass<'a> {
                         "a fanned block is not a chunk of its grid",
                     ));
                 }
-                for (&r, done) in fan.roots.iter().zip(&fan.release) {
+                for (k, &r) in fan.roots.iter().enumerate() {
                     self.feed(r, idx, block, ev, parts)?;
-                    for &id in done {
+                    for &id in fan.release.get(k).into_iter().flatten() {
                         ev.forget(id, block);
                     }
                 }
