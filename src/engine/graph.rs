@@ -330,14 +330,21 @@ impl LazyArray {
 
     /// Number of nodes reachable from this one (each counted once).
     pub fn graph_size(&self) -> usize {
+        self.reachable().len()
+    }
+
+    /// The nodes reachable from this one, itself included, each once.
+    pub(crate) fn reachable(&self) -> Vec<LazyArray> {
         let mut seen = std::collections::HashSet::new();
+        let mut found = vec![];
         let mut stack = vec![self.clone()];
         while let Some(n) = stack.pop() {
             if seen.insert(n.id()) {
                 stack.extend(n.inputs().iter().cloned());
+                found.push(n);
             }
         }
-        seen.len()
+        found
     }
 
     /// A text rendering of the graph below this node, one node per line.

@@ -81,8 +81,7 @@ fn stores_read<'n>(
 
 /// Lines naming the stores a pass over `own` reads more than once: once in each
 /// segment (outputs iterating one chunk grid) that reads it, and why no fan joined two
-/// of them.
-/// (`earlier`: what earlier passes computed, read from memory.)
+/// of them. (`earlier`: what earlier passes computed, read from memory.)
 fn read_again_within(
     own: &[LazyArray],
     earlier: &HashSet<usize>,
@@ -98,10 +97,17 @@ fn read_again_within(
             segments_reading.entry(store).or_default().push(k);
         }
     }
+    // The stores both sides of each declined fan read.
+    let fan_stores: Vec<[BTreeMap<String, bool>; 2]> = declined
+        .iter()
+        .map(|f| [stores_of(&f.roots[0]), stores_of(&f.roots[1])])
+        .collect();
     for (store, ks) in segments_reading.iter().filter(|(_, ks)| ks.len() > 1) {
         let fan = declined
             .iter()
-            .find(|f| f.roots.iter().all(|rs| stores_of(rs).contains_key(store)));
+            .zip(&fan_stores)
+            .find(|(_, sides)| sides.iter().all(|s| s.contains_key(store)))
+            .map(|(f, _)| f);
         let why = match fan {
             Some(fan) => format!(
                 "one block reading it for two of them would take {}, and {} such block{} fit{} in \

@@ -117,19 +117,14 @@ impl Fan {
 /// The ids of the nodes below `root` (itself included), and the least id of a source
 /// among them (`usize::MAX`: none).
 fn nodes_below(root: &LazyArray) -> (Vec<usize>, usize) {
-    let mut seen: HashSet<usize> = HashSet::new();
-    let mut stack = vec![root.clone()];
-    let mut first_source = usize::MAX;
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n.id()) {
-            continue;
-        }
-        if let Op::Source(_) = n.op() {
-            first_source = first_source.min(n.id());
-        }
-        stack.extend(n.inputs().iter().cloned());
-    }
-    (seen.into_iter().collect(), first_source)
+    let nodes = root.reachable();
+    let first_source = nodes
+        .iter()
+        .filter(|n| matches!(n.op(), Op::Source(_)))
+        .map(LazyArray::id)
+        .min()
+        .unwrap_or(usize::MAX);
+    (nodes.iter().map(LazyArray::id).collect(), first_source)
 }
 
 /// The roots of one segment: those iterating `grid`, and those fanned in.
@@ -278,7 +273,8 @@ fn segments_of(
             let at_once = |m: &Members| (limit / block_bytes(m, roots).max(1)).max(1);
             let apart = at_once(&segments[s]).max(at_once(&segments[j]));
             let wanted = apart.min(workers.max(1));
-            if at_once(&fanned) >= wanted {
+            let fit = at_once(&fanned);
+            if fit >= wanted {
                 segments[s] = fanned;
                 segments.remove(j);
                 if j < s {
@@ -288,7 +284,7 @@ fn segments_of(
                 declined.push(DeclinedFan {
                     roots: [segments[s].roots.clone(), segments[j].roots.clone()],
                     block_bytes: block_bytes(&fanned, roots),
-                    fit: at_once(&fanned),
+                    fit,
                     wanted,
                 });
             }
